@@ -1,0 +1,168 @@
+"""How a gradient becomes a weight change Δw: gradient descent with momentum, Nesterov, Adam.
+
+Each optimiser keeps its state per parameter array ("slot": layer l's weights are
+slot 2l, its biases slot 2l + 1), and updates one array at a time, so the same
+object serves the simultaneous and the lecture's sequential update order.
+Levenberg–Marquardt, which moves all parameters at once, lives in ``levenberg.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from bpdesk.core.errors import ConfigError
+
+__all__ = ["OPTIMIZERS", "Adam", "GradientDescent", "Nesterov", "Optimizer", "make_optimizer"]
+
+Array = NDArray[np.float64]
+Rate = float | Array  # one rate, or one per network of a sweep (K × 1 × 1)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one update did to one parameter array."""
+
+    new: Array  # the new values w+
+    delta: Array  # Δw = w+ − w
+    momentum_term: Array  # the part of Δw carried over from earlier steps (α Δw(t−1))
+
+
+class Optimizer:
+    """Base class: ``begin_step`` once per iteration, then ``apply`` per parameter array."""
+
+    name = "base"
+    label = "optimiser"
+
+    def __init__(self, shapes: list[tuple[int, ...]], eta: Rate) -> None:
+        self.shapes = shapes
+        self.eta = eta
+        self.t = 0
+
+    def begin_step(self) -> None:
+        self.t += 1
+
+    def apply(self, slot: int, value: Array, grad: Array) -> Change:
+        raise NotImplementedError
+
+    # State, for undo and session files.
+    def state(self) -> dict[str, object]:
+        return {"t": self.t, **{k: [a.copy() for a in v] for k, v in self._arrays().items()}}
+
+    def set_state(self, state: dict[str, object]) -> None:
+        self.t = int(state["t"])  # type: ignore[call-overload]
+        for key, arrays in self._arrays().items():
+            stored = state[key]
+            assert isinstance(stored, list)
+            for i, array in enumerate(stored):
+                arrays[i] = np.array(array, dtype=np.float64).reshape(arrays[i].shape)
+
+    def _arrays(self) -> dict[str, list[Array]]:
+        return {}
+
+    def reset(self) -> None:
+        self.t = 0
+        for arrays in self._arrays().values():
+            for a in arrays:
+                a[...] = 0.0
+
+
+class GradientDescent(Optimizer):
+    """The lecture's rule: Δw(t) = −η ∂E/∂w + α Δw(t−1)."""
+
+    name = "gd"
+    label = "gradient descent"
+
+    def __init__(self, shapes: list[tuple[int, ...]], eta: Rate, momentum: Rate = 0.0) -> None:
+        super().__init__(shapes, eta)
+        self.momentum = momentum
+        self.previous = [np.zeros(s) for s in shapes]
+
+    def _arrays(self) -> dict[str, list[Array]]:
+        return {"previous": self.previous}
+
+    def apply(self, slot: int, value: Array, grad: Array) -> Change:
+        carried = self.momentum * self.previous[slot]
+        delta = -self.eta * grad + carried
+        self.previous[slot] = delta
+        return Change(value + delta, delta, carried)
+
+
+class Nesterov(Optimizer):
+    """Nesterov momentum, in the form that needs the gradient at the current weights only:
+    v(t) = α v(t−1) − η ∂E/∂w, Δw = α v(t) − η ∂E/∂w."""
+
+    name = "nesterov"
+    label = "Nesterov momentum"
+
+    def __init__(self, shapes: list[tuple[int, ...]], eta: Rate, momentum: Rate = 0.9) -> None:
+        super().__init__(shapes, eta)
+        self.momentum = momentum
+        self.velocity = [np.zeros(s) for s in shapes]
+
+    def _arrays(self) -> dict[str, list[Array]]:
+        return {"velocity": self.velocity}
+
+    def apply(self, slot: int, value: Array, grad: Array) -> Change:
+        step = self.eta * grad
+        velocity = self.momentum * self.velocity[slot] - step
+        self.velocity[slot] = velocity
+        carried = self.momentum * velocity
+        delta = carried - step
+        return Change(value + delta, delta, carried)
+
+
+class Adam(Optimizer):
+    """Adam: Δw = −η m̂ / (√v̂ + ε), with bias-corrected running moments m and v."""
+
+    name = "adam"
+    label = "Adam"
+
+    def __init__(
+        self,
+        shapes: list[tuple[int, ...]],
+        eta: Rate,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        epsilon: float = 1e-8,
+    ) -> None:
+        super().__init__(shapes, eta)
+        self.beta1, self.beta2, self.epsilon = beta1, beta2, epsilon
+        self.m = [np.zeros(s) for s in shapes]
+        self.v = [np.zeros(s) for s in shapes]
+
+    def _arrays(self) -> dict[str, list[Array]]:
+        return {"m": self.m, "v": self.v}
+
+    def apply(self, slot: int, value: Array, grad: Array) -> Change:
+        m = self.beta1 * self.m[slot] + (1.0 - self.beta1) * grad
+        v = self.beta2 * self.v[slot] + (1.0 - self.beta2) * grad * grad
+        self.m[slot], self.v[slot] = m, v
+        m_hat = m / (1.0 - self.beta1**self.t)
+        v_hat = v / (1.0 - self.beta2**self.t)
+        delta = -self.eta * m_hat / (np.sqrt(v_hat) + self.epsilon)
+        return Change(value + delta, delta, np.zeros_like(delta))
+
+
+OPTIMIZERS = {
+    "gd": "gradient descent (with momentum α)",
+    "nesterov": "Nesterov momentum",
+    "adam": "Adam",
+    "lm": "Levenberg–Marquardt",
+}
+
+
+def make_optimizer(
+    name: str, shapes: list[tuple[int, ...]], eta: Rate, momentum: Rate = 0.0
+) -> Optimizer:
+    """The per-array optimiser called ``name`` (``lm`` is handled by ``levenberg.py``)."""
+    if name == "gd":
+        return GradientDescent(shapes, eta, momentum)
+    if name == "nesterov":
+        return Nesterov(shapes, eta, momentum)
+    if name == "adam":
+        return Adam(shapes, eta)
+    known = ", ".join(OPTIMIZERS)
+    raise ConfigError(f"Unknown optimiser '{name}'. Choose one of: {known}.")
