@@ -50,6 +50,9 @@ class Snapshot:
     rate: float = 0.0  # iterations per second during a run
     message: str | None = None  # a plain-words note for the user (e.g. why a run stopped)
     diverged: str | None = None
+    dataset_name: str = ""
+    input_shape: tuple[int, int] | None = None  # e.g. (8, 8): draw the inputs as an image
+    test_errors: Array | None = None  # per epoch, where a test split exists (all so far)
 
     @property
     def spec(self) -> NetworkSpec:
