@@ -31,9 +31,11 @@ class History:
     def truncate(self, size: int) -> None:
         self._size = min(self._size, max(0, size))
 
-    def values(self, start: int = 0) -> NDArray[np.float64]:
-        """A copy of the values from ``start`` on."""
-        return self._data[start : self._size].copy()
+    def values(self, start: int = 0, stop: int | None = None) -> NDArray[np.float64]:
+        """A copy of the values from ``start`` on (up to ``stop``)."""
+        end = self._size if stop is None else min(stop, self._size)
+        result: NDArray[np.float64] = self._data[start:end].copy()
+        return result
 
     def last(self) -> float:
         return float(self._data[self._size - 1]) if self._size else float("nan")

@@ -84,6 +84,8 @@ def make_snapshot(
     epoch_history_from = min(epoch_history_from, len(trainer.epoch_errors))
     trace = stepper.trace()
     error = trainer.iteration_errors.last()
+    shape = stepper.meta.get("input_shape")
+    input_shape = (int(shape[0]), int(shape[1])) if isinstance(shape, (tuple, list)) else None
     return Snapshot(
         seq=seq,
         trace=trace,
@@ -106,4 +108,6 @@ def make_snapshot(
         rate=rate,
         message=message,
         diverged=trainer.diverged,
+        dataset_name=str(stepper.meta.get("dataset_name", "")),
+        input_shape=input_shape,
     )

@@ -18,12 +18,13 @@ from numpy.typing import NDArray
 
 from bpdesk.core.backprop import hidden_delta, layer_gradients, output_delta, sample_errors
 from bpdesk.core.errors import ConfigError
+from bpdesk.core.history import History
 from bpdesk.core.levenberg import LMResult
 from bpdesk.core.network import Network
 from bpdesk.core.trace import LayerTrace, Op, StepTrace
 from bpdesk.core.trainer import RunResult, TrainConfig, Trainer
 
-__all__ = ["DEFAULT_HISTORY", "Stepper"]
+__all__ = ["DEFAULT_HISTORY", "SavedState", "Stepper"]
 
 Array = NDArray[np.float64]
 
@@ -86,16 +87,47 @@ class _Snapshot:
     ops: tuple[Op, ...]
 
 
-class Stepper:
-    """Steps a ``Trainer`` through one training step at a time, keeping a trace and undo."""
+@dataclass(frozen=True)
+class SavedState:
+    """What a session file stores to resume exactly: the state at the start of the step in
+    progress, and how many of its sub-steps were done (they are replayed on loading)."""
 
-    def __init__(self, trainer: Trainer, history_limit: int = DEFAULT_HISTORY) -> None:
+    weights: tuple[Array, ...]
+    biases: tuple[Array, ...]
+    optimizer: dict[str, object]
+    epoch: int
+    iteration: int
+    position: int
+    epoch_sum: float
+    diverged: str | None
+    order: Array
+    rng: dict[str, object]
+    iteration_errors: Array
+    epoch_errors: Array
+    done: int
+
+
+class Stepper:
+    """Steps a ``Trainer`` through one training step at a time, keeping a trace and undo.
+
+    ``meta`` carries what views and session files need to know about the data and the
+    lesson (``title``, ``dataset_name``, ``input_shape``, ``data``: how to rebuild it).
+    """
+
+    def __init__(
+        self,
+        trainer: Trainer,
+        history_limit: int = DEFAULT_HISTORY,
+        meta: dict[str, object] | None = None,
+    ) -> None:
         self.trainer = trainer
+        self.meta: dict[str, object] = dict(meta or {})
         self._undo: deque[_Snapshot] = deque(maxlen=history_limit)
         self.work: _Work | None = None
         self.done = 0
         self.ops = self._plan()
         self._initial = self._snapshot()
+        self._step_start = self._initial
 
     # ------------------------------------------------------------ queries
     @property
@@ -140,19 +172,24 @@ class Stepper:
     # ------------------------------------------------------------ stepping
     def step_op(self) -> StepTrace:
         """One sub-step (the "Next neuron" button)."""
+        self._check_not_diverged()
+        self._undo.append(self._snapshot())
+        self._advance()
+        return self.trace()
+
+    def _check_not_diverged(self) -> None:
         if self.trainer.diverged:
             raise ConfigError(self.trainer.diverged + " Step back or reset to go on.")
-        self._undo.append(self._snapshot())
+
+    def _advance(self) -> None:
         if self.step_complete:
             self._begin_step()
-        op = self.ops[self.done]
         with np.errstate(all="ignore"):
-            self._execute(op)
+            self._execute(self.ops[self.done])
         self.done += 1
         if self.done == len(self.ops):
             assert self.work is not None
             self.trainer.finish_iteration(self.work.E_total, int(self.work.x.shape[0]))
-        return self.trace()
 
     def step_phase(self, phase: str | None = None) -> StepTrace:
         """The rest of the current phase (Forward, Backward or Update button).
@@ -162,17 +199,21 @@ class Stepper:
         current = self.next_phase
         if phase is not None and phase != current:
             raise ConfigError(f"The next part of the step is the {current} pass, not the {phase}.")
-        trace = self.step_op()
+        self._check_not_diverged()
+        self._undo.append(self._snapshot())
+        self._advance()
         while not self.step_complete and self.next_phase == current and not self.trainer.diverged:
-            trace = self.step_op()
-        return trace
+            self._advance()
+        return self.trace()
 
     def full_step(self) -> StepTrace:
-        """Everything left of the current step (or one whole step)."""
-        trace = self.step_op()
+        """Everything left of the current step (or one whole step); one undo entry."""
+        self._check_not_diverged()
+        self._undo.append(self._snapshot())
+        self._advance()
         while not self.step_complete and not self.trainer.diverged:
-            trace = self.step_op()
-        return trace
+            self._advance()
+        return self.trace()
 
     def run(
         self,
@@ -182,11 +223,13 @@ class Stepper:
         target_error: float | None = None,
     ) -> RunResult:
         """Finish the step in progress, then train fast (one undo entry for the whole run)."""
+        self._undo.append(self._snapshot())
         if not self.step_complete:
-            self.full_step()
+            self._check_not_diverged()
+            while not self.step_complete and not self.trainer.diverged:
+                self._advance()
             if iterations is not None:
                 iterations = max(0, iterations - 1)
-        self._undo.append(self._snapshot())
         self.work = None
         self.done = 0
         return self.trainer.run(iterations=iterations, epochs=epochs, target_error=target_error)
@@ -194,7 +237,8 @@ class Stepper:
     def _begin_step(self) -> None:
         trainer = self.trainer
         self.ops = self._plan()
-        self.done = 0
+        self.work, self.done = None, 0
+        self._step_start = self._snapshot()
         n = self.network.spec.n_layers
         x, t = trainer.current_batch()
         none: list[Array | None] = [None] * n
@@ -454,6 +498,58 @@ class Stepper:
         self.done = snap.done
         self.ops = snap.ops
 
+    def saved_state(self) -> SavedState:
+        """The state a session file needs to resume this step machine bit for bit."""
+        start = self._step_start if not self.step_complete else self._snapshot()
+        t = self.trainer
+        return SavedState(
+            weights=start.weights,
+            biases=start.biases,
+            optimizer=start.optimizer,
+            epoch=start.counters[0],
+            iteration=start.counters[1],
+            position=start.counters[2],
+            epoch_sum=start.counters[3],
+            diverged=start.counters[4],
+            order=start.order,
+            rng=start.rng,
+            iteration_errors=t.iteration_errors.values(0, start.history_lengths[0]),
+            epoch_errors=t.epoch_errors.values(0, start.history_lengths[1]),
+            done=0 if self.step_complete else self.done,
+        )
+
+    def load_state(self, state: SavedState) -> None:
+        """Resume from a saved state (the undo history starts afresh)."""
+        t = self.trainer
+        t.iteration_errors = History(state.iteration_errors)
+        t.epoch_errors = History(state.epoch_errors)
+        snap = _Snapshot(
+            weights=state.weights,
+            biases=state.biases,
+            optimizer=state.optimizer,
+            config=t.config,
+            counters=(
+                state.epoch,
+                state.iteration,
+                state.position,
+                state.epoch_sum,
+                state.diverged,
+            ),
+            order=state.order,
+            rng=state.rng,
+            history_lengths=(len(t.iteration_errors), len(t.epoch_errors)),
+            work=None,
+            done=0,
+            ops=self._plan(),
+        )
+        self._restore(snap)
+        self._undo.clear()
+        self._initial = self._snapshot()
+        self._step_start = self._initial
+        if state.done:
+            self._replay(min(state.done, len(self.ops)))
+        self._undo.clear()
+
     def step_back(self) -> StepTrace:
         """Undo the last sub-step, edit or run, exactly."""
         if not self._undo:
@@ -507,10 +603,6 @@ class Stepper:
         self.work, self.done = None, 0
 
     def _replay(self, count: int) -> None:
-        if count <= 0:
-            return
-        depth = len(self._undo)
-        for _ in range(count):
-            self.step_op()
-        for _ in range(len(self._undo) - depth):
-            self._undo.pop()
+        with np.errstate(all="ignore"):
+            for _ in range(count):
+                self._advance()
