@@ -13,7 +13,15 @@ from numpy.typing import NDArray
 from bpdesk.core.activations import Activation
 from bpdesk.core.losses import Loss
 
-__all__ = ["hidden_delta", "layer_gradients", "output_delta", "sample_errors"]
+__all__ = [
+    "batch_error",
+    "bias_gradient",
+    "hidden_delta",
+    "layer_gradients",
+    "output_delta",
+    "sample_errors",
+    "weight_gradient",
+]
 
 Array = NDArray[np.float64]
 
@@ -22,6 +30,14 @@ def sample_errors(loss: Loss, out: Array, target: Array) -> tuple[Array, Array]:
     """Each output's error term E_o and each sample's error Σ_o E_o."""
     per_output = loss.per_output(out, target)
     return per_output, per_output.sum(axis=-1)
+
+
+def batch_error(per_output: Array) -> Array:
+    """E of a batch: the mean over its samples of Σ over outputs (one value per network of a
+    stack). Summed in one pass over samples × outputs, the same way everywhere."""
+    n_samples = per_output.shape[-2]
+    total: Array = per_output.sum(axis=(-2, -1))
+    return total / n_samples if n_samples != 1 else total
 
 
 def output_delta(
@@ -49,14 +65,22 @@ def hidden_delta(
     return dE_dout, activation.backprop(net, out, dE_dout)
 
 
-def layer_gradients(out_below: Array, delta: Array, shared_bias: bool) -> tuple[Array, Array]:
-    """∂E/∂w = mean over samples of out_below · δ, and ∂E/∂b = mean of δ (summed if shared)."""
+def weight_gradient(out_below: Array, delta: Array) -> Array:
+    """∂E/∂w = mean over the batch's samples of out_below · δ."""
     n_samples = delta.shape[-2]
     grad_w: Array = out_below.swapaxes(-1, -2) @ delta
+    return grad_w / n_samples if n_samples != 1 else grad_w
+
+
+def bias_gradient(delta: Array, shared_bias: bool) -> Array:
+    """∂E/∂b = mean over the batch of δ (summed over the layer when the bias is shared)."""
+    n_samples = delta.shape[-2]
     grad_b: Array = delta.sum(axis=-2, keepdims=True)
     if shared_bias:
         grad_b = grad_b.sum(axis=-1, keepdims=True)
-    if n_samples != 1:
-        grad_w = grad_w / n_samples
-        grad_b = grad_b / n_samples
-    return grad_w, grad_b
+    return grad_b / n_samples if n_samples != 1 else grad_b
+
+
+def layer_gradients(out_below: Array, delta: Array, shared_bias: bool) -> tuple[Array, Array]:
+    """∂E/∂w and ∂E/∂b of one layer."""
+    return weight_gradient(out_below, delta), bias_gradient(delta, shared_bias)

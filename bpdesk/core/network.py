@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
 
 from bpdesk.core.activations import Activation, get_activation
+from bpdesk.core.backprop import batch_error
 from bpdesk.core.errors import ConfigError
 from bpdesk.core.losses import Loss, get_loss
 
@@ -111,11 +113,11 @@ class NetworkSpec:
         """Layers of neurons after the inputs (hidden layers plus the output layer)."""
         return len(self.layers)
 
-    @property
+    @cached_property
     def activations(self) -> tuple[Activation, ...]:
         return tuple(get_activation(layer.activation) for layer in self.layers)
 
-    @property
+    @cached_property
     def loss_fn(self) -> Loss:
         return get_loss(self.loss)
 
@@ -289,5 +291,4 @@ class Network:
         """The loss over the samples given: the mean over samples of Σ over outputs."""
         out = self.predict(x)
         with np.errstate(all="ignore"):
-            per_sample = self.spec.loss_fn.per_output(out, np.atleast_2d(target)).sum(axis=-1)
-            return float(per_sample.mean())
+            return float(batch_error(self.spec.loss_fn.per_output(out, np.atleast_2d(target))))

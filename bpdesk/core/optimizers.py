@@ -8,6 +8,7 @@ Levenberg–Marquardt, which moves all parameters at once, lives in ``levenberg.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,15 +37,30 @@ class Optimizer:
     name = "base"
     label = "optimiser"
 
-    def __init__(self, shapes: list[tuple[int, ...]], eta: Rate) -> None:
-        self.shapes = shapes
+    def __init__(self, shapes: Sequence[tuple[int, ...]], eta: Rate) -> None:
+        self.shapes = list(shapes)
         self.eta = eta
         self.t = 0
 
     def begin_step(self) -> None:
         self.t += 1
 
+    def step(self, slot: int, value: Array, grad: Array) -> Array:
+        """The new values w+ (the fast path of ``apply``: the same numbers, nothing else)."""
+        return value + self._delta(slot, grad)
+
     def apply(self, slot: int, value: Array, grad: Array) -> Change:
+        """The new values with Δw and the momentum term, for the trace."""
+        carried = self._carried(slot)
+        delta = self._delta(slot, grad)
+        return Change(value + delta, delta, carried)
+
+    def _carried(self, slot: int) -> Array:
+        """The part of the next Δw that comes from earlier steps (read before ``_delta``)."""
+        return np.zeros(self.shapes[slot])
+
+    def _delta(self, slot: int, grad: Array) -> Array:
+        """Δw for this step; updates the optimiser's memory."""
         raise NotImplementedError
 
     # State, for undo and session files.
@@ -75,19 +91,33 @@ class GradientDescent(Optimizer):
     name = "gd"
     label = "gradient descent"
 
-    def __init__(self, shapes: list[tuple[int, ...]], eta: Rate, momentum: Rate = 0.0) -> None:
+    def __init__(self, shapes: Sequence[tuple[int, ...]], eta: Rate, momentum: Rate = 0.0) -> None:
         super().__init__(shapes, eta)
         self.momentum = momentum
         self.previous = [np.zeros(s) for s in shapes]
 
+    @property
+    def momentum(self) -> Rate:
+        return self._momentum
+
+    @momentum.setter
+    def momentum(self, value: Rate) -> None:
+        self._momentum = value
+        self._has_momentum = bool(np.any(value))
+
     def _arrays(self) -> dict[str, list[Array]]:
         return {"previous": self.previous}
 
-    def apply(self, slot: int, value: Array, grad: Array) -> Change:
-        carried = self.momentum * self.previous[slot]
-        delta = -self.eta * grad + carried
+    def _carried(self, slot: int) -> Array:
+        result: Array = self.momentum * self.previous[slot]
+        return result
+
+    def _delta(self, slot: int, grad: Array) -> Array:
+        delta = -self.eta * grad
+        if self._has_momentum:
+            delta = delta + self.momentum * self.previous[slot]
         self.previous[slot] = delta
-        return Change(value + delta, delta, carried)
+        return delta
 
 
 class Nesterov(Optimizer):
@@ -97,7 +127,7 @@ class Nesterov(Optimizer):
     name = "nesterov"
     label = "Nesterov momentum"
 
-    def __init__(self, shapes: list[tuple[int, ...]], eta: Rate, momentum: Rate = 0.9) -> None:
+    def __init__(self, shapes: Sequence[tuple[int, ...]], eta: Rate, momentum: Rate = 0.9) -> None:
         super().__init__(shapes, eta)
         self.momentum = momentum
         self.velocity = [np.zeros(s) for s in shapes]
@@ -106,12 +136,16 @@ class Nesterov(Optimizer):
         return {"velocity": self.velocity}
 
     def apply(self, slot: int, value: Array, grad: Array) -> Change:
+        delta = self._delta(slot, grad)
+        carried: Array = self.momentum * self.velocity[slot]
+        return Change(value + delta, delta, carried)
+
+    def _delta(self, slot: int, grad: Array) -> Array:
         step = self.eta * grad
         velocity = self.momentum * self.velocity[slot] - step
         self.velocity[slot] = velocity
-        carried = self.momentum * velocity
-        delta = carried - step
-        return Change(value + delta, delta, carried)
+        delta: Array = self.momentum * velocity - step
+        return delta
 
 
 class Adam(Optimizer):
@@ -122,7 +156,7 @@ class Adam(Optimizer):
 
     def __init__(
         self,
-        shapes: list[tuple[int, ...]],
+        shapes: Sequence[tuple[int, ...]],
         eta: Rate,
         beta1: float = 0.9,
         beta2: float = 0.999,
@@ -136,14 +170,14 @@ class Adam(Optimizer):
     def _arrays(self) -> dict[str, list[Array]]:
         return {"m": self.m, "v": self.v}
 
-    def apply(self, slot: int, value: Array, grad: Array) -> Change:
+    def _delta(self, slot: int, grad: Array) -> Array:
         m = self.beta1 * self.m[slot] + (1.0 - self.beta1) * grad
         v = self.beta2 * self.v[slot] + (1.0 - self.beta2) * grad * grad
         self.m[slot], self.v[slot] = m, v
         m_hat = m / (1.0 - self.beta1**self.t)
         v_hat = v / (1.0 - self.beta2**self.t)
-        delta = -self.eta * m_hat / (np.sqrt(v_hat) + self.epsilon)
-        return Change(value + delta, delta, np.zeros_like(delta))
+        delta: Array = -self.eta * m_hat / (np.sqrt(v_hat) + self.epsilon)
+        return delta
 
 
 OPTIMIZERS = {
@@ -155,7 +189,7 @@ OPTIMIZERS = {
 
 
 def make_optimizer(
-    name: str, shapes: list[tuple[int, ...]], eta: Rate, momentum: Rate = 0.0
+    name: str, shapes: Sequence[tuple[int, ...]], eta: Rate, momentum: Rate = 0.0
 ) -> Optimizer:
     """The per-array optimiser called ``name`` (``lm`` is handled by ``levenberg.py``)."""
     if name == "gd":

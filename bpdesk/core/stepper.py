@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from bpdesk.core.backprop import hidden_delta, layer_gradients, output_delta, sample_errors
+from bpdesk.core.backprop import (
+    batch_error,
+    hidden_delta,
+    layer_gradients,
+    output_delta,
+    sample_errors,
+)
 from bpdesk.core.errors import ConfigError
 from bpdesk.core.history import History
 from bpdesk.core.levenberg import LMResult
@@ -276,7 +282,7 @@ class Stepper:
             assert out is not None
             per_output, per_sample = sample_errors(spec.loss_fn, out, work.t)
             work.errors, work.sample_errors = _frozen(per_output), _frozen(per_sample)
-            work.E_total = float(per_sample.mean())
+            work.E_total = float(batch_error(per_output))
             if not math.isfinite(work.E_total):
                 self.trainer.diverged = (
                     f"The error became {'NaN' if math.isnan(work.E_total) else 'infinite'} "

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from bpdesk.core.backprop import hidden_delta, layer_gradients, output_delta
+from bpdesk.core.backprop import batch_error, hidden_delta, layer_gradients, output_delta
 from bpdesk.core.errors import ConfigError
 from bpdesk.core.network import Network
 from bpdesk.core.optimizers import make_optimizer
@@ -110,7 +110,7 @@ class Sweep:
                     z = outs[-1] @ w + b
                     nets.append(z)
                     outs.append(act.f(z))
-                error = loss.per_output(outs[-1], t).sum(axis=-1).mean(axis=-1)
+                error = batch_error(loss.per_output(outs[-1], t))
                 _, delta = output_delta(loss, acts[-1], nets[-1], outs[-1], t)
                 opt.begin_step()
                 for layer in range(spec.n_layers - 1, -1, -1):

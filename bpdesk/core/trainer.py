@@ -18,7 +18,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from bpdesk.core.backprop import hidden_delta, layer_gradients, output_delta
+from bpdesk.core.backprop import (
+    batch_error,
+    bias_gradient,
+    hidden_delta,
+    output_delta,
+    weight_gradient,
+)
 from bpdesk.core.errors import ConfigError, DataError
 from bpdesk.core.history import History
 from bpdesk.core.levenberg import LevenbergMarquardt
@@ -134,9 +140,13 @@ class Trainer:
 
     @property
     def iterations_per_epoch(self) -> int:
-        return -(-self.n_samples // self.batch_size)
+        return self._per_epoch
+
+    def _recount(self) -> None:
+        self._per_epoch = -(-self.n_samples // self.batch_size)
 
     def _make_optimizer(self) -> None:
+        self._recount()
         cfg = self.config
         if cfg.optimizer == "lm":
             LevenbergMarquardt.check(self.network)
@@ -162,6 +172,7 @@ class Trainer:
                 self.optimizer.momentum = config.momentum
         if config.seed != old.seed:
             self.rng = np.random.default_rng(config.seed)
+        self._recount()
         if config.batch_size != old.batch_size or config.shuffle != old.shuffle:
             self.position = 0
             self.epoch_sum = 0.0
@@ -190,8 +201,8 @@ class Trainer:
         self.iteration += 1
         self.position += 1
         self.epoch_sum += batch_error * batch_samples
-        if self.position >= self.iterations_per_epoch:
-            self.epoch_errors.append(self.epoch_sum / self.n_samples)
+        if self.position >= self._per_epoch:
+            self.epoch_errors.append(self.epoch_sum / self.inputs.shape[0])
             self.epoch += 1
             self.position = 0
             self.epoch_sum = 0.0
@@ -199,11 +210,11 @@ class Trainer:
 
     # --------------------------------------------------------- the lean loop
     def _iteration(self, x: Array, t: Array) -> float:
-        """Forward, backward and update on one batch; returns the batch's error before the update."""
+        """Forward, backward and update on one batch; returns its error before the update."""
         net = self.network
-        spec = net.spec
         if self.lm is not None:
             return self.lm.step(net, x, t, self.config.train_biases).error_before
+        spec = net.spec
         weights, biases, acts = net.weights, net.biases, spec.activations
         nets: list[Array] = []
         outs: list[Array] = [x]
@@ -212,7 +223,7 @@ class Trainer:
             nets.append(z)
             outs.append(act.f(z))
         loss = spec.loss_fn
-        error = float(loss.per_output(outs[-1], t).sum(axis=-1).mean())
+        error = float(batch_error(loss.per_output(outs[-1], t)))
         if not math.isfinite(error):
             return error
         _, delta = output_delta(loss, acts[-1], nets[-1], outs[-1], t)
@@ -223,25 +234,24 @@ class Trainer:
         train_biases = self.config.train_biases
         shared = spec.shared_bias
         for layer in range(len(weights) - 1, -1, -1):
-            grad_w, grad_b = layer_gradients(outs[layer], delta, shared)
+            grad_w = weight_gradient(outs[layer], delta)
+            grad_b = bias_gradient(delta, shared) if train_biases else None
             if sequential:
-                self._apply(opt, layer, grad_w, grad_b, train_biases)
+                self._apply(opt, layer, grad_w, grad_b)
             if layer > 0:
                 w_above = weights[layer]
                 _, delta = hidden_delta(
                     delta, w_above, acts[layer - 1], nets[layer - 1], outs[layer]
                 )
             if not sequential:
-                self._apply(opt, layer, grad_w, grad_b, train_biases)
+                self._apply(opt, layer, grad_w, grad_b)
         return error
 
-    def _apply(
-        self, opt: Optimizer, layer: int, grad_w: Array, grad_b: Array, train_biases: bool
-    ) -> None:
+    def _apply(self, opt: Optimizer, layer: int, grad_w: Array, grad_b: Array | None) -> None:
         net = self.network
-        net.weights[layer] = opt.apply(2 * layer, net.weights[layer], grad_w).new
-        if train_biases:
-            net.biases[layer] = opt.apply(2 * layer + 1, net.biases[layer], grad_b).new
+        net.weights[layer] = opt.step(2 * layer, net.weights[layer], grad_w)
+        if grad_b is not None:
+            net.biases[layer] = opt.step(2 * layer + 1, net.biases[layer], grad_b)
 
     def run(
         self,
