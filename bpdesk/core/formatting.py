@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["MISSING", "format_value", "parse_value"]
+__all__ = ["MISSING", "format_term", "format_value", "parse_value"]
 
 MISSING = "…"  # shown for a value not computed yet
 
@@ -34,3 +34,9 @@ def parse_value(text: str) -> float:
     if "," in cleaned and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")
     return float(cleaned)
+
+
+def format_term(value: float, decimals: int = 9) -> str:
+    """A number that follows an operator: negative values in parentheses, ``+ (−0.019)``."""
+    text = format_value(value, decimals)
+    return f"({text})" if text.startswith("−") else text
