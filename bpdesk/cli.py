@@ -1,0 +1,262 @@
+"""bpdesk-cli: the core without a window, for scripts, exports and tests (imports no Qt)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any, NoReturn
+
+import numpy as np
+
+from bpdesk._version import __version__
+from bpdesk.core.errors import BpdeskError
+from bpdesk.core.formatting import format_value
+from bpdesk.core.gradcheck import gradient_check
+from bpdesk.core.optimizers import OPTIMIZERS
+from bpdesk.core.stepper import Stepper
+from bpdesk.core.trace import StepTrace
+from bpdesk.core.trainer import UPDATE_ORDERS
+from bpdesk.core.workspace import open_source
+
+__all__ = ["main"]
+
+
+class UsageError(Exception):
+    """Bad command-line input: reported as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message} (see --help)")
+
+
+def _json_number(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _dump(obj: Any) -> str:
+    return json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def _source(args: argparse.Namespace) -> Stepper:
+    if args.session and args.preset:
+        raise UsageError("give either --preset or --session, not both")
+    return open_source(args.session or args.preset or "lecture")
+
+
+# ------------------------------------------------------------------ trace
+def _trace_text(trace: StepTrace) -> str:
+    spec = trace.spec
+    v = trace.named_values()
+    f = format_value
+    lines = [
+        f"One training step: {spec.n_inputs}-"
+        + "-".join(str(s) for s in spec.sizes[1:])
+        + f" network, η = {f(trace.eta)}, α = {f(trace.momentum)}, "
+        f"{trace.update_order} update, {trace.inputs.shape[0]} sample(s) in the batch",
+        "",
+        "Forward pass",
+    ]
+    for i in range(spec.n_layers):
+        act = spec.activations[i]
+        below = spec.neuron_names(i)
+        for j, n in enumerate(spec.neuron_names(i + 1)):
+            terms = [f"{spec.weight_name(i, s, j)}·{src}" for s, src in enumerate(below)]
+            bias = spec.bias_name(i, 0 if spec.shared_bias else j)
+            lines.append(f"  net_{n} = {' + '.join(terms)} + {bias}·1 = {f(v[f'net_{n}'])}")
+            lines.append(
+                f"  out_{n} = {act.formula.replace('net', f'net_{n}')} = {f(v[f'out_{n}'])}"
+            )
+    lines += ["", "Error"]
+    outputs = spec.neuron_names(spec.n_layers)
+    for n in outputs:
+        lines.append(f"  E_{n} = {spec.loss_fn.formula} = {f(v[f'E_{n}'])}")
+    lines.append(f"  E_total = {' + '.join(f'E_{n}' for n in outputs)} = {f(v['E_total'])}")
+    for i in range(spec.n_layers - 1, -1, -1):
+        title = "output layer" if i == spec.n_layers - 1 else f"hidden layer {i + 1}"
+        lines += ["", f"Backward pass, {title}"]
+        for j, n in enumerate(spec.neuron_names(i + 1)):
+            if i < spec.n_layers - 1:
+                above = spec.neuron_names(i + 2)
+                parts = " + ".join(f"∂E_{k}/∂out_{n}" for k in above)
+                values = " + ".join(f(v[f"dE_{k}/dout_{n}"]) for k in above)
+                lines.append(
+                    f"  ∂E_total/∂out_{n} = {parts} = {values} = {f(v[f'dE_total/dout_{n}'])}"
+                )
+            lines.append(
+                f"  δ_{n} = ∂E_total/∂out_{n} · ∂out_{n}/∂net_{n} = {f(v[f'dE_total/dout_{n}'])}"
+                f" × {f(v[f'dout_{n}/dnet_{n}'])} = {f(v[f'dE_total/dnet_{n}'])}"
+            )
+            for s, src in enumerate(spec.neuron_names(i)):
+                w = spec.weight_name(i, s, j)
+                lines.append(
+                    f"  ∂E_total/∂{w} = δ_{n} · out_{src} = {f(v[f'dE_total/dnet_{n}'])}"
+                    f" × {f(v[f'dnet_{n}/d{w}'])} = {f(v[f'dE_total/d{w}'])}"
+                )
+    lines += ["", "Update" + ("" if trace.train_biases else " (biases stay fixed)")]
+    for name in spec.parameter_names:
+        if name.startswith("b") and not trace.train_biases:
+            continue
+        lines.append(
+            f"  {name}+ = {name} + Δ{name} = {f(v[name])} + {f(v[f'Δ{name}'])} = {f(v[f'{name}+'])}"
+        )
+    return "\n".join(lines)
+
+
+def _cmd_trace(args: argparse.Namespace) -> int:
+    stepper = _source(args)
+    if args.update_order:
+        stepper.set_config(replace(stepper.trainer.config, update_order=args.update_order))
+    trace = stepper.full_step()
+    if args.json:
+        values = {k: _json_number(x) for k, x in trace.named_values().items()}
+        print(
+            _dump(
+                {
+                    **values,
+                    "step": {
+                        "update_order": trace.update_order,
+                        "eta": trace.eta,
+                        "momentum": trace.momentum,
+                        "optimizer": trace.optimizer,
+                        "batch": [int(i) for i in trace.batch],
+                        "parameters": list(trace.spec.parameter_names),
+                    },
+                }
+            )
+        )
+    else:
+        print(_trace_text(trace))
+    return 0
+
+
+# ------------------------------------------------------------------ train
+def _cmd_train(args: argparse.Namespace) -> int:
+    if args.steps is not None and args.epochs is not None:
+        raise UsageError("give either --steps or --epochs, not both")
+    stepper = _source(args)
+    trainer = stepper.trainer
+    changes: dict[str, Any] = {}
+    for option in ("eta", "momentum", "batch_size", "update_order", "optimizer", "seed"):
+        value = getattr(args, option)
+        if value is not None:
+            changes[option] = value
+    if changes:
+        stepper.set_config(replace(trainer.config, **changes))
+    if args.steps is None and args.epochs is None and args.target_error is None:
+        args.epochs = 1
+    result = trainer.run(iterations=args.steps, epochs=args.epochs, target_error=args.target_error)
+    error = trainer.evaluate()
+    outputs = trainer.network.predict(trainer.inputs)
+    report = {
+        "error": _json_number(error),
+        "outputs": [[_json_number(float(x)) for x in row] for row in outputs],
+        "targets": trainer.targets.tolist(),
+        "parameters": {k: _json_number(x) for k, x in trainer.network.values().items()},
+        "iterations": trainer.iteration,
+        "epochs": trainer.epoch,
+        "stopped": result.stopped,
+        "diverged": result.diverged,
+    }
+    if args.json:
+        print(_dump(report))
+        return 0
+    print(f"Stopped: {result.stopped}")
+    print(f"Iterations: {trainer.iteration} ({trainer.epoch} epochs)")
+    print(f"Error over the training set: {format_value(error)}")
+    print("Outputs (target → out):")
+    for target, out in zip(trainer.targets[:20], outputs[:20], strict=False):
+        pairs = ", ".join(f"{format_value(t)} → {format_value(o)}" for t, o in zip(target, out))
+        print(f"  {pairs}")
+    if trainer.n_samples > 20:
+        print(f"  … and {trainer.n_samples - 20} more")
+    print("Parameters:")
+    for name, value in trainer.network.values().items():
+        print(f"  {name} = {format_value(value)}")
+    return 0
+
+
+# -------------------------------------------------------------- gradcheck
+def _cmd_gradcheck(args: argparse.Namespace) -> int:
+    stepper = _source(args)
+    trainer = stepper.trainer
+    x, t = trainer.current_batch()
+    check = gradient_check(trainer.network, x, t)
+    if args.json:
+        print(
+            _dump(
+                {
+                    "worst_relative_error": check.worst,
+                    "parameters": {
+                        name: {"analytic": a, "numeric": n, "relative_error": r}
+                        for name, a, n, r in check.rows()
+                    },
+                }
+            )
+        )
+        return 0
+    print(f"{'parameter':>10}  {'backprop ∂E/∂θ':>18}  {'finite difference':>18}  relative error")
+    for name, a, n, r in check.rows():
+        print(f"{name:>10}  {a:>18.10e}  {n:>18.10e}  {r:.2e}")
+    print(f"Worst relative error: {check.worst:.2e}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="bpdesk-cli", description="bpdesk without a window.")
+    parser.add_argument("--version", action="version", version=f"bpdesk {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def source(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--preset", help="a built-in preset: lecture, xor, …")
+        p.add_argument("--session", help="a .bpdesk session file")
+        p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("trace", help="print one full training step, every figure")
+    source(p)
+    p.add_argument("--update-order", choices=UPDATE_ORDERS)
+    p.set_defaults(run=_cmd_trace)
+
+    p = sub.add_parser("train", help="train and print the result")
+    source(p)
+    p.add_argument("--steps", type=int, help="iterations (batches) to train")
+    p.add_argument("--epochs", type=int, help="epochs to train")
+    p.add_argument("--target-error", type=float, help="stop when an epoch's error is this low")
+    p.add_argument("--eta", type=float, help="learning rate η")
+    p.add_argument("--momentum", type=float, help="momentum α")
+    p.add_argument("--batch-size", type=int)
+    p.add_argument("--update-order", choices=UPDATE_ORDERS)
+    p.add_argument("--optimizer", choices=list(OPTIMIZERS))
+    p.add_argument("--seed", type=int)
+    p.set_defaults(run=_cmd_train)
+
+    p = sub.add_parser("gradcheck", help="backprop gradients against finite differences")
+    source(p)
+    p.set_defaults(run=_cmd_gradcheck)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run bpdesk-cli; 0 on success, 2 on bad input (one plain line on stderr)."""
+    try:
+        args = _parser().parse_args(argv)
+        for name in ("steps", "epochs"):
+            value = getattr(args, name, None)
+            if value is not None and value < 0:
+                raise UsageError(f"--{name} must be 0 or more, not {value}")
+        with np.errstate(all="ignore"):
+            return int(args.run(args))
+    except (UsageError, BpdeskError, OSError) as error:
+        print(
+            f"bpdesk-cli: {error}" if not str(error).startswith("bpdesk-cli") else error,
+            file=sys.stderr,
+        )
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

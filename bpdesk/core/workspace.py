@@ -1,0 +1,183 @@
+"""Opening, saving and reshaping a lesson: presets, session files, data sets and network shapes.
+
+Every function returns a fresh ``Stepper``; the caller swaps it in whole, so a
+failure leaves the lesson that was open untouched.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from bpdesk.core import session
+from bpdesk.core.datasets import Dataset, load_builtin
+from bpdesk.core.errors import BpdeskError, ConfigError, SessionError
+from bpdesk.core.init import initialize
+from bpdesk.core.network import LayerSpec, NetworkSpec
+from bpdesk.core.presets import PRESETS, get_preset
+from bpdesk.core.stepper import Stepper
+from bpdesk.core.trainer import Trainer
+
+__all__ = [
+    "dataset_meta",
+    "open_source",
+    "resolve_data",
+    "save_session",
+    "with_dataset",
+    "with_network",
+]
+
+Array = NDArray[np.float64]
+
+
+def dataset_meta(dataset: Dataset, data: dict[str, Any]) -> dict[str, object]:
+    return {
+        "dataset_name": dataset.name,
+        "input_shape": dataset.image_shape,
+        "source": dataset.source,
+        "data": data,
+    }
+
+
+def resolve_data(data: dict[str, Any]) -> tuple[Array, Array, dict[str, object]]:
+    """The ``data`` section of a session: a built-in set by name and parameters, or the
+    samples themselves."""
+    field = session._Field(data, "data")
+    if "builtin" in data:
+        name = field["builtin"].str()
+        params_field = field.get("params")
+        params = params_field.dict() if params_field else {}
+        try:
+            dataset = load_builtin(name, **params)
+        except BpdeskError as error:
+            raise SessionError(f"In the session file, data: {error}") from None
+        entry: dict[str, Any] = {"builtin": name}
+        if params:
+            entry["params"] = params
+        return dataset.inputs, dataset.targets, dataset_meta(dataset, entry)
+    inputs = field["inputs"].matrix(session.MAX_SAMPLES)
+    targets = field["targets"].matrix(session.MAX_SAMPLES)
+    if inputs.shape[0] != targets.shape[0]:
+        raise field.fail(f"has {inputs.shape[0]} inputs but {targets.shape[0]} targets")
+    name_field = field.get("name")
+    meta: dict[str, object] = {
+        "dataset_name": name_field.str() if name_field else "imported data",
+        "input_shape": None,
+        "data": data,
+    }
+    return inputs, targets, meta
+
+
+def _is_path(source: str | os.PathLike[str]) -> bool:
+    text = os.fspath(source)
+    return isinstance(source, os.PathLike) or text.endswith(".bpdesk") or os.sep in text
+
+
+def open_source(source: str | os.PathLike[str]) -> Stepper:
+    """A preset by name (``lecture``, ``xor``…) or a ``.bpdesk`` session file."""
+    if _is_path(source):
+        return session.load_session(source, resolve_data)
+    name = os.fspath(source)
+    preset_file = _preset_file(name)
+    if preset_file is not None:
+        return session.load_session(preset_file, resolve_data)
+    if name not in PRESETS:
+        known = ", ".join(sorted(set(PRESETS) | set(preset_names())))
+        raise ConfigError(f"Unknown preset '{name}'. Choose one of: {known}.")
+    preset = get_preset(name)
+    dataset = load_builtin(name)
+    return Stepper(
+        preset.trainer(),
+        meta={**dataset_meta(dataset, {"builtin": name}), "title": preset.title},
+    )
+
+
+def _preset_file(name: str) -> Path | None:
+    try:
+        from bpdesk.resources import resource_path
+
+        path = resource_path("presets", f"{name}.bpdesk")
+    except FileNotFoundError:
+        return None
+    return path if path.is_file() else None
+
+
+def preset_names() -> list[str]:
+    """Every preset: session files in resources/presets and the built-in ones."""
+    names = set(PRESETS)
+    try:
+        from bpdesk.resources import resource_path
+
+        names |= {p.stem for p in resource_path("presets").glob("*.bpdesk")}
+    except FileNotFoundError:
+        pass
+    return sorted(names)
+
+
+def save_session(path: str | os.PathLike[str], stepper: Stepper) -> None:
+    """Save atomically (see ``session.save_session``)."""
+    session.save_session(path, stepper)
+
+
+def _adapted_spec(spec: NetworkSpec, dataset: Dataset) -> NetworkSpec:
+    """The same hidden layers, with inputs, outputs, output activation and loss fitting the data."""
+    loss = spec.loss
+    out_act = spec.layers[-1].activation
+    if dataset.task == "multiclass":
+        out_act, loss = "softmax", "cce"
+    elif dataset.task == "binary":
+        out_act = "sigmoid"
+        if loss == "cce":
+            loss = "bce"
+    else:
+        if out_act == "softmax":
+            out_act = "sigmoid"
+        if loss in ("bce", "cce"):
+            loss = "mse"
+        low, high = float(dataset.targets.min()), float(dataset.targets.max())
+        if out_act == "sigmoid" and (low < 0.0 or high > 1.0):
+            out_act = "linear"
+        if out_act == "tanh" and (low < -1.0 or high > 1.0):
+            out_act = "linear"
+    hidden = spec.layers[:-1]
+    layers = (*hidden, LayerSpec(dataset.n_outputs, out_act))
+    names = dataset.input_names if dataset.n_inputs <= 8 else None
+    return NetworkSpec(dataset.n_inputs, layers, loss, spec.shared_bias, names)
+
+
+def with_dataset(stepper: Stepper, name: str, **params: Any) -> Stepper:
+    """The current network's hidden layers on a built-in data set, freshly initialised."""
+    if name in PRESETS and not params:
+        return open_source(name)
+    dataset = load_builtin(name, **params)
+    trainer = stepper.trainer
+    spec = _adapted_spec(trainer.network.spec, dataset)
+    config = trainer.config
+    network = initialize(spec, "xavier", seed=config.seed)
+    if config.optimizer == "lm" and spec.n_parameters > 500:
+        config = replace(config, optimizer="adam", eta=0.01)
+    entry: dict[str, Any] = {"builtin": name}
+    if params:
+        entry["params"] = params
+    meta = {**dataset_meta(dataset, entry), "title": dataset.description}
+    return Stepper(Trainer(network, dataset.inputs, dataset.targets, config), meta=meta)
+
+
+def with_network(stepper: Stepper, spec: NetworkSpec, init_method: str, seed: int) -> Stepper:
+    """A new network shape (or fresh initial weights) on the same data and settings."""
+    trainer = stepper.trainer
+    if spec.n_inputs != trainer.inputs.shape[1] or spec.sizes[-1] != trainer.targets.shape[1]:
+        raise ConfigError(
+            f"The data set has {trainer.inputs.shape[1]} inputs and {trainer.targets.shape[1]} "
+            f"targets, so the network needs exactly that many inputs and outputs "
+            f"(not {spec.n_inputs} and {spec.sizes[-1]})."
+        )
+    network = initialize(spec, init_method, seed=seed)
+    return Stepper(
+        Trainer(network, trainer.inputs, trainer.targets, trainer.config), meta=stepper.meta
+    )

@@ -1,0 +1,149 @@
+"""bpdesk-cli: the lecture's figures through `trace --json`, training, gradient checks, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bpdesk.cli import main
+
+TOL = 1e-8
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_trace_json_has_every_lecture_figure(capsys, lecture_reference):
+    code, out, err = run_cli(capsys, "trace", "--preset", "lecture", "--json")
+    assert code == 0 and err == ""
+    values = json.loads(out)
+    for section in ("forward", "backward_output_layer", "backward_hidden_layer"):
+        for name, expected in lecture_reference[section].items():
+            assert values[name] == pytest.approx(expected, abs=TOL), name
+    for name, expected in lecture_reference["updated_weights_after_one_step"].items():
+        assert values[f"{name}+"] == pytest.approx(expected, abs=TOL), name
+    assert values["step"]["update_order"] == "simultaneous"
+
+
+def test_trace_sequential_differs_only_below_the_output_layer(capsys):
+    _, simul, _ = run_cli(capsys, "trace", "--preset", "lecture", "--json")
+    _, seq, _ = run_cli(
+        capsys, "trace", "--preset", "lecture", "--json", "--update-order", "sequential"
+    )
+    a, b = json.loads(simul), json.loads(seq)
+    assert b["step"]["update_order"] == "sequential"
+    for w in ("w5+", "w6+", "w7+", "w8+"):
+        assert a[w] == b[w]
+    for w in ("w1+", "w2+", "w3+", "w4+"):
+        assert a[w] != b[w]
+
+
+def test_trace_text_is_laid_out_like_the_lecture(capsys):
+    code, out, _ = run_cli(capsys, "trace", "--preset", "lecture")
+    assert code == 0
+    assert "net_h1 = w1·i1 + w2·i2 + b1·1 = 0.3775" in out
+    assert "E_total = E_o1 + E_o2 = 0.298371109" in out
+    assert "∂E_total/∂w5 = δ_o1 · out_h1" in out and "= 0.082167041" in out
+    assert "w5+ = w5 + Δw5 = 0.4 + −0.04108352 = 0.35891648" in out
+    assert "biases stay fixed" in out
+
+
+def test_train_json_reports_error_outputs_and_parameters(capsys):
+    code, out, _ = run_cli(capsys, "train", "--preset", "lecture", "--steps", "10000", "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["iterations"] == 10000 and report["epochs"] == 10000
+    assert report["stopped"] == "reached 10000 iterations"
+    assert 0 < report["error"] < 1e-4
+    o1, o2 = report["outputs"][0]
+    assert abs(o1 - 0.01) < 0.01 and abs(o2 - 0.99) < 0.01
+    assert set(report["parameters"]) == {f"w{i}" for i in range(1, 9)} | {"b1", "b2"}
+    assert report["parameters"]["b1"] == 0.35  # biases frozen in the lecture
+
+
+def test_train_one_step_gives_the_lecture_weights(capsys, lecture_reference):
+    _, out, _ = run_cli(capsys, "train", "--preset", "lecture", "--steps", "1", "--json")
+    params = json.loads(out)["parameters"]
+    for name, expected in lecture_reference["updated_weights_after_one_step"].items():
+        assert params[name] == pytest.approx(expected, abs=TOL)
+
+
+def test_train_xor_with_options(capsys):
+    code, out, _ = run_cli(
+        capsys,
+        "train",
+        "--preset",
+        "xor",
+        "--epochs",
+        "50",
+        "--optimizer",
+        "lm",
+        "--seed",
+        "3",
+        "--json",
+    )
+    assert code == 0
+    report = json.loads(out)
+    assert report["epochs"] == 50 and len(report["outputs"]) == 4
+    assert report["error"] < 1e-3
+    code, out, _ = run_cli(
+        capsys,
+        "train",
+        "--preset",
+        "xor",
+        "--steps",
+        "3",
+        "--eta",
+        "0.1",
+        "--momentum",
+        "0.5",
+        "--batch-size",
+        "1",
+    )
+    assert code == 0 and "Iterations: 3" in out and "w1 = " in out
+
+
+def test_gradcheck_agrees(capsys):
+    code, out, _ = run_cli(capsys, "gradcheck", "--preset", "lecture", "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["worst_relative_error"] < 1e-6
+    assert report["parameters"]["w5"]["analytic"] == pytest.approx(0.082167041, abs=TOL)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["train", "--preset", "lecture", "--eta", "-1"],
+        ["train", "--preset", "lecture", "--eta", "abc"],
+        ["train", "--preset", "nonesuch"],
+        ["train", "--preset", "lecture", "--steps", "-5"],
+        ["train", "--preset", "lecture", "--steps", "5", "--epochs", "2"],
+        ["trace", "--session", "/nonexistent/file.bpdesk"],
+        ["frobnicate"],
+        [],
+    ],
+)
+def test_bad_input_exits_2_with_one_plain_line(capsys, args):
+    code, out, err = run_cli(capsys, *args)
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_console_entry_point_runs_as_a_module():
+    result = subprocess.run(
+        [sys.executable, "-m", "bpdesk.cli", "train", "--preset", "lecture", "--eta", "nan"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "learning rate" in result.stderr and "Traceback" not in result.stderr
