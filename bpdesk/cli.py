@@ -14,11 +14,12 @@ import numpy as np
 
 from bpdesk._version import __version__
 from bpdesk.core.errors import BpdeskError
+from bpdesk.core.export import FORMATS, render
 from bpdesk.core.formatting import format_value
 from bpdesk.core.gradcheck import gradient_check
 from bpdesk.core.optimizers import OPTIMIZERS
 from bpdesk.core.stepper import Stepper
-from bpdesk.core.trace import StepTrace
+from bpdesk.core.worked_example import worked_example
 from bpdesk.core.trainer import UPDATE_ORDERS
 from bpdesk.core.workspace import open_source
 
@@ -49,64 +50,6 @@ def _source(args: argparse.Namespace) -> Stepper:
 
 
 # ------------------------------------------------------------------ trace
-def _trace_text(trace: StepTrace) -> str:
-    spec = trace.spec
-    v = trace.named_values()
-    f = format_value
-    lines = [
-        f"One training step: {spec.n_inputs}-"
-        + "-".join(str(s) for s in spec.sizes[1:])
-        + f" network, η = {f(trace.eta)}, α = {f(trace.momentum)}, "
-        f"{trace.update_order} update, {trace.inputs.shape[0]} sample(s) in the batch",
-        "",
-        "Forward pass",
-    ]
-    for i in range(spec.n_layers):
-        act = spec.activations[i]
-        below = spec.neuron_names(i)
-        for j, n in enumerate(spec.neuron_names(i + 1)):
-            terms = [f"{spec.weight_name(i, s, j)}·{src}" for s, src in enumerate(below)]
-            bias = spec.bias_name(i, 0 if spec.shared_bias else j)
-            lines.append(f"  net_{n} = {' + '.join(terms)} + {bias}·1 = {f(v[f'net_{n}'])}")
-            lines.append(
-                f"  out_{n} = {act.formula.replace('net', f'net_{n}')} = {f(v[f'out_{n}'])}"
-            )
-    lines += ["", "Error"]
-    outputs = spec.neuron_names(spec.n_layers)
-    for n in outputs:
-        lines.append(f"  E_{n} = {spec.loss_fn.formula} = {f(v[f'E_{n}'])}")
-    lines.append(f"  E_total = {' + '.join(f'E_{n}' for n in outputs)} = {f(v['E_total'])}")
-    for i in range(spec.n_layers - 1, -1, -1):
-        title = "output layer" if i == spec.n_layers - 1 else f"hidden layer {i + 1}"
-        lines += ["", f"Backward pass, {title}"]
-        for j, n in enumerate(spec.neuron_names(i + 1)):
-            if i < spec.n_layers - 1:
-                above = spec.neuron_names(i + 2)
-                parts = " + ".join(f"∂E_{k}/∂out_{n}" for k in above)
-                values = " + ".join(f(v[f"dE_{k}/dout_{n}"]) for k in above)
-                lines.append(
-                    f"  ∂E_total/∂out_{n} = {parts} = {values} = {f(v[f'dE_total/dout_{n}'])}"
-                )
-            lines.append(
-                f"  δ_{n} = ∂E_total/∂out_{n} · ∂out_{n}/∂net_{n} = {f(v[f'dE_total/dout_{n}'])}"
-                f" × {f(v[f'dout_{n}/dnet_{n}'])} = {f(v[f'dE_total/dnet_{n}'])}"
-            )
-            for s, src in enumerate(spec.neuron_names(i)):
-                w = spec.weight_name(i, s, j)
-                lines.append(
-                    f"  ∂E_total/∂{w} = δ_{n} · out_{src} = {f(v[f'dE_total/dnet_{n}'])}"
-                    f" × {f(v[f'dnet_{n}/d{w}'])} = {f(v[f'dE_total/d{w}'])}"
-                )
-    lines += ["", "Update" + ("" if trace.train_biases else " (biases stay fixed)")]
-    for name in spec.parameter_names:
-        if name.startswith("b") and not trace.train_biases:
-            continue
-        lines.append(
-            f"  {name}+ = {name} + Δ{name} = {f(v[name])} + {f(v[f'Δ{name}'])} = {f(v[f'{name}+'])}"
-        )
-    return "\n".join(lines)
-
-
 def _cmd_trace(args: argparse.Namespace) -> int:
     stepper = _source(args)
     if args.update_order:
@@ -130,7 +73,29 @@ def _cmd_trace(args: argparse.Namespace) -> int:
             )
         )
     else:
-        print(_trace_text(trace))
+        print(render(worked_example(trace, _title(stepper)), "text"), end="")
+    return 0
+
+
+def _title(stepper: Stepper) -> str:
+    return str(stepper.meta.get("title") or "Backpropagation: one worked step")
+
+
+# ----------------------------------------------------------------- export
+def _cmd_export(args: argparse.Namespace) -> int:
+    stepper = _source(args)
+    if args.randomize is not None:
+        rng = np.random.default_rng(args.randomize)
+        for name in stepper.network.spec.parameter_names:
+            stepper.set_parameter(name, float(np.round(rng.uniform(-1.0, 1.0), 2)))
+    trace = stepper.full_step()
+    title = _title(stepper) + (" (exercise)" if args.exercise else "")
+    text = render(worked_example(trace, title), args.format, exercise=args.exercise)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        print(text, end="")
     return 0
 
 
@@ -233,6 +198,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--optimizer", choices=list(OPTIMIZERS))
     p.add_argument("--seed", type=int)
     p.set_defaults(run=_cmd_train)
+
+    p = sub.add_parser("export", help="the worked example of a step as a handout")
+    source(p)
+    p.add_argument("--format", choices=[f for f in FORMATS if f != "text"], default="markdown")
+    p.add_argument("--exercise", action="store_true", help="blank the answers; add a key")
+    p.add_argument(
+        "--randomize",
+        type=int,
+        metavar="SEED",
+        help="fresh random weights (two decimals) for a new exercise",
+    )
+    p.add_argument("--output", help="write to this file instead of standard output")
+    p.set_defaults(run=_cmd_export)
 
     p = sub.add_parser("gradcheck", help="backprop gradients against finite differences")
     source(p)

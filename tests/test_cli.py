@@ -47,10 +47,18 @@ def test_trace_sequential_differs_only_below_the_output_layer(capsys):
 def test_trace_text_is_laid_out_like_the_lecture(capsys):
     code, out, _ = run_cli(capsys, "trace", "--preset", "lecture")
     assert code == 0
-    assert "net_h1 = w1·i1 + w2·i2 + b1·1 = 0.3775" in out
-    assert "E_total = E_o1 + E_o2 = 0.298371109" in out
-    assert "∂E_total/∂w5 = δ_o1 · out_h1" in out and "= 0.082167041" in out
-    assert "w5+ = w5 + Δw5 = 0.4 + −0.04108352 = 0.35891648" in out
+    assert "net_h1 = w1·i1 + w2·i2 + b1·1 = 0.15 × 0.05 + 0.2 × 0.1 + 0.35 = 0.3775" in out
+    assert "E_total = E_o1 + E_o2 = 0.274811083 + 0.023560026 = 0.298371109" in out
+    assert (
+        "∂E_total/∂w5 = ∂E_total/∂out_o1 · ∂out_o1/∂net_o1 · ∂net_o1/∂w5 = "
+        "0.74136507 × 0.186815602 × 0.593269992 = 0.082167041"
+    ) in out
+    assert (
+        "∂E_total/∂out_h1 = ∂E_o1/∂out_h1 + ∂E_o2/∂out_h1 = 0.055399425 + (−0.019049118) = "
+        "0.036350306"
+    ) in out
+    assert "w5+ = w5 − η · ∂E_total/∂w5 = 0.4 − 0.5 × 0.082167041 = 0.35891648" in out
+    assert "w8+ = w8 − η · ∂E_total/∂w8 = 0.55 − 0.5 × (−0.022740242) = 0.561370121" in out
     assert "biases stay fixed" in out
 
 
