@@ -7,6 +7,7 @@ import json
 import math
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from dataclasses import replace
 from typing import Any, NoReturn
 
@@ -21,7 +22,8 @@ from bpdesk.core.optimizers import OPTIMIZERS
 from bpdesk.core.stepper import Stepper
 from bpdesk.core.worked_example import worked_example
 from bpdesk.core.trainer import UPDATE_ORDERS
-from bpdesk.core.workspace import open_source
+from bpdesk.core.csv_import import read_csv
+from bpdesk.core.workspace import open_source, save_session, with_data
 
 __all__ = ["main"]
 
@@ -104,6 +106,10 @@ def _cmd_train(args: argparse.Namespace) -> int:
     if args.steps is not None and args.epochs is not None:
         raise UsageError("give either --steps or --epochs, not both")
     stepper = _source(args)
+    if args.data:
+        stepper = _with_csv(stepper, args)
+    elif args.inputs or args.targets or args.class_column:
+        raise UsageError("--inputs, --targets and --class-column go with --data FILE.csv")
     trainer = stepper.trainer
     changes: dict[str, Any] = {}
     for option in ("eta", "momentum", "batch_size", "update_order", "optimizer", "seed"):
@@ -115,6 +121,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
     if args.steps is None and args.epochs is None and args.target_error is None:
         args.epochs = 1
     result = trainer.run(iterations=args.steps, epochs=args.epochs, target_error=args.target_error)
+    if args.save:
+        save_session(args.save, stepper)
     error = trainer.evaluate()
     outputs = trainer.network.predict(trainer.inputs)
     report = {
@@ -142,6 +150,43 @@ def _cmd_train(args: argparse.Namespace) -> int:
     print("Parameters:")
     for name, value in trainer.network.values().items():
         print(f"  {name} = {format_value(value)}")
+    return 0
+
+
+def _columns(text: str) -> list[str | int]:
+    return [int(c) if c.strip().isdigit() else c.strip() for c in text.split(",") if c.strip()]
+
+
+def _with_csv(stepper: Stepper, args: argparse.Namespace) -> Stepper:
+    if not args.inputs:
+        raise UsageError("--data needs --inputs (column names or numbers, comma-separated)")
+    if bool(args.targets) == bool(args.class_column):
+        raise UsageError("--data needs either --targets or --class-column")
+    class_column = None
+    if args.class_column:
+        class_column = _columns(args.class_column)[0]
+    dataset = read_csv(
+        args.data,
+        inputs=_columns(args.inputs),
+        targets=_columns(args.targets) if args.targets else (),
+        class_column=class_column,
+        scaling=args.scaling,
+    )
+    hidden = [int(h) for h in args.hidden.split(",")] if args.hidden else None
+    return with_data(stepper, dataset, hidden=hidden)
+
+
+# --------------------------------------------------------------- validate
+def _cmd_validate(args: argparse.Namespace) -> int:
+    stepper = open_source(args.file if args.file.endswith(".bpdesk") else Path(args.file))
+    spec = stepper.network.spec
+    trainer = stepper.trainer
+    print(
+        f"{args.file}: a valid bpdesk session — network "
+        + "-".join(str(s) for s in spec.sizes)
+        + f", {trainer.n_samples} samples ({stepper.meta.get('dataset_name', 'data')}), "
+        f"iteration {trainer.iteration}, next: {stepper.next_phase} pass"
+    )
     return 0
 
 
@@ -197,7 +242,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--update-order", choices=UPDATE_ORDERS)
     p.add_argument("--optimizer", choices=list(OPTIMIZERS))
     p.add_argument("--seed", type=int)
+    p.add_argument("--data", help="train on a CSV file (with a header row)")
+    p.add_argument("--inputs", help="input columns: names or numbers, comma-separated")
+    p.add_argument("--targets", help="target columns: names or numbers, comma-separated")
+    p.add_argument("--class-column", help="one column of class labels, one-hot encoded")
+    p.add_argument("--scaling", choices=["none", "minmax", "standard"], default="none")
+    p.add_argument("--hidden", help="hidden layer sizes for --data, e.g. 8,8")
+    p.add_argument("--save", help="save the trained session to this .bpdesk file")
     p.set_defaults(run=_cmd_train)
+
+    p = sub.add_parser("validate", help="check a .bpdesk session file")
+    p.add_argument("file")
+    p.set_defaults(run=_cmd_validate)
 
     p = sub.add_parser("export", help="the worked example of a step as a handout")
     source(p)

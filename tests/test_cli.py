@@ -155,3 +155,53 @@ def test_console_entry_point_runs_as_a_module():
     )
     assert result.returncode == 2
     assert "learning rate" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_train_on_csv_saves_a_session_that_validates(tmp_path, capsys):
+    data = tmp_path / "gates.csv"
+    data.write_text("a,b,label\n0,0,no\n0,1,yes\n1,0,yes\n1,1,no\n")
+    session_file = tmp_path / "trained.bpdesk"
+    code, out, err = run_cli(
+        capsys,
+        "train",
+        "--preset",
+        "xor",
+        "--data",
+        str(data),
+        "--inputs",
+        "a,b",
+        "--class-column",
+        "label",
+        "--hidden",
+        "4",
+        "--epochs",
+        "5",
+        "--save",
+        str(session_file),
+        "--json",
+    )
+    assert code == 0, err
+    report = json.loads(out)
+    assert len(report["outputs"]) == 4 and len(report["outputs"][0]) == 2  # one-hot: no, yes
+    assert report["epochs"] == 5
+    code, out, _ = run_cli(capsys, "validate", str(session_file))
+    assert code == 0 and "valid bpdesk session" in out and "2-4-2" in out
+    code, out, _ = run_cli(
+        capsys, "train", "--session", str(session_file), "--epochs", "1", "--json"
+    )
+    assert code == 0 and json.loads(out)["epochs"] == 6  # continues where it was saved
+
+
+def test_validate_refuses_a_bad_session_with_the_reason(tmp_path, capsys):
+    bad = tmp_path / "bad.bpdesk"
+    bad.write_text('{"format": "bpdesk-session", "version": 1, "network": 3}')
+    code, out, err = run_cli(capsys, "validate", str(bad))
+    assert code == 2 and out == ""
+    assert "network" in err and len(err.strip().splitlines()) == 1
+
+
+def test_bad_csv_is_reported_with_its_line(tmp_path, capsys):
+    data = tmp_path / "bad.csv"
+    data.write_text("x,y\n1,2\n3,oops\n")
+    code, _, err = run_cli(capsys, "train", "--data", str(data), "--inputs", "x", "--targets", "y")
+    assert code == 2 and "Line 3" in err

@@ -25,6 +25,7 @@ from bpdesk.core.trainer import Trainer
 
 __all__ = [
     "dataset_meta",
+    "with_data",
     "open_source",
     "resolve_data",
     "save_session",
@@ -155,16 +156,37 @@ def with_dataset(stepper: Stepper, name: str, **params: Any) -> Stepper:
     if name in PRESETS and not params:
         return open_source(name)
     dataset = load_builtin(name, **params)
+    entry: dict[str, Any] = {"builtin": name}
+    if params:
+        entry["params"] = params
+    return with_data(stepper, dataset, entry)
+
+
+def with_data(
+    stepper: Stepper,
+    dataset: Dataset,
+    entry: dict[str, Any] | None = None,
+    hidden: list[int] | None = None,
+) -> Stepper:
+    """The current network (or ``hidden`` layer sizes) on ``dataset``, freshly initialised.
+
+    ``entry`` is how a session file names the data (a built-in set); without it the
+    samples themselves are saved in the session.
+    """
     trainer = stepper.trainer
-    spec = _adapted_spec(trainer.network.spec, dataset)
+    spec = trainer.network.spec
+    if hidden is not None:
+        act = spec.layers[0].activation if spec.n_layers > 1 else "sigmoid"
+        layers = [LayerSpec(size, act) for size in hidden] + [spec.layers[-1]]
+        spec = spec.with_layers(layers)
+    spec = _adapted_spec(spec, dataset)
     config = trainer.config
     network = initialize(spec, "xavier", seed=config.seed)
     if config.optimizer == "lm" and spec.n_parameters > 500:
         config = replace(config, optimizer="adam", eta=0.01)
-    entry: dict[str, Any] = {"builtin": name}
-    if params:
-        entry["params"] = params
-    meta = {**dataset_meta(dataset, entry), "title": dataset.description}
+    meta = {**dataset_meta(dataset, entry or {}), "title": dataset.description}
+    if entry is None:
+        meta.pop("data")
     return Stepper(Trainer(network, dataset.inputs, dataset.targets, config), meta=meta)
 
 
