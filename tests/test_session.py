@@ -228,3 +228,22 @@ def test_diverged_weights_cannot_be_saved_as_json(tmp_path):
     stepper.trainer.network.weights[0][0, 0] = np.inf
     with pytest.raises(SessionError, match="finite"):
         save_session(tmp_path / "inf.bpdesk", stepper)
+
+
+def test_a_test_split_is_kept_and_tracks_the_best_epoch(tmp_path):
+    stepper = with_dataset(open_source("xor"), "spirals", n=60, test_fraction=0.25, split_seed=3)
+    trainer = stepper.trainer
+    assert trainer.n_samples == 45 and trainer.test_inputs.shape == (15, 2)
+    stepper.run(epochs=4)
+    assert len(trainer.test_errors) == 4
+    best_epoch, best_error, _, _ = trainer.best
+    assert best_error == min(trainer.test_errors.values())
+    path = tmp_path / "split.bpdesk"
+    save_session(path, stepper)
+    reopened = open_source(path)
+    assert np.array_equal(reopened.trainer.test_inputs, trainer.test_inputs)
+    assert np.array_equal(reopened.trainer.test_errors.values(), trainer.test_errors.values())
+    stepper.roll_back_to_best()
+    assert stepper.network.error(trainer.test_inputs, trainer.test_targets) == best_error
+    stepper.step_back()
+    assert len(trainer.test_errors) == 4

@@ -98,6 +98,7 @@ def session_dict(stepper: Stepper) -> dict[str, Any]:
         "history": {
             "iteration_errors": state.iteration_errors.tolist(),
             "epoch_errors": state.epoch_errors.tolist(),
+            "test_errors": [] if state.test_errors is None else state.test_errors.tolist(),
         },
     }
 
@@ -311,8 +312,18 @@ def _build(root: _Field, resolve_data: DataResolver) -> Stepper:
         seed=tr["seed"].int(0, 2**63),
     )
     inputs, targets, meta = resolve_data(root["data"].dict())
-    meta = {**meta, "title": root.get("title").str() if root.get("title") else ""}
-    trainer = Trainer(network, inputs, targets, config)
+    test_inputs = meta.pop("test_inputs", None)
+    test_targets = meta.pop("test_targets", None)
+    title = root.get("title")
+    meta = {**meta, "title": title.str() if title else ""}
+    trainer = Trainer(
+        network,
+        inputs,
+        targets,
+        config,
+        test_inputs=test_inputs,  # type: ignore[arg-type]
+        test_targets=test_targets,  # type: ignore[arg-type]
+    )
     stepper = Stepper(trainer, meta=meta)
     state_field = root.get("state")
     if state_field is not None:
@@ -335,6 +346,7 @@ def _state(st: _Field, history: _Field, stepper: Stepper, trainer: Trainer) -> S
     opt_field = st["optimizer"]
     optimizer_state = _optimizer_state(opt_field, trainer)
     diverged_field = st.get("diverged")
+    test_history = history.get("test_errors")
     return SavedState(
         weights=tuple(trainer.network.weights),
         biases=tuple(trainer.network.biases),
@@ -353,6 +365,10 @@ def _state(st: _Field, history: _Field, stepper: Stepper, trainer: Trainer) -> S
             [f.float() for f in history["epoch_errors"].list(MAX_HISTORY)], dtype=np.float64
         ),
         done=st["step_done"].int(0, len(stepper.ops)),
+        test_errors=np.array(
+            [f.float() for f in test_history.list(MAX_HISTORY)] if test_history else [],
+            dtype=np.float64,
+        ),
     )
 
 

@@ -53,6 +53,7 @@ class Snapshot:
     dataset_name: str = ""
     input_shape: tuple[int, int] | None = None  # e.g. (8, 8): draw the inputs as an image
     test_errors: Array | None = None  # per epoch, where a test split exists (all so far)
+    best_epoch: int | None = None  # the epoch with the lowest test error so far
 
     @property
     def spec(self) -> NetworkSpec:
@@ -110,4 +111,6 @@ def make_snapshot(
         diverged=trainer.diverged,
         dataset_name=str(stepper.meta.get("dataset_name", "")),
         input_shape=input_shape,
+        test_errors=trainer.test_errors.values() if trainer.test_inputs is not None else None,
+        best_epoch=trainer.best[0] if trainer.best is not None else None,
     )

@@ -87,7 +87,8 @@ class _Snapshot:
     counters: tuple[int, int, int, float, str | None]
     order: Array
     rng: dict[str, object]
-    history_lengths: tuple[int, int]
+    history_lengths: tuple[int, int, int]
+    best: tuple[int, float, list[Array], list[Array]] | None
     work: _Work | None
     done: int
     ops: tuple[Op, ...]
@@ -111,6 +112,7 @@ class SavedState:
     iteration_errors: Array
     epoch_errors: Array
     done: int
+    test_errors: Array | None = None
 
 
 class Stepper:
@@ -479,7 +481,8 @@ class Stepper:
             counters=(t.epoch, t.iteration, t.position, t.epoch_sum, t.diverged),
             order=t.order.copy(),
             rng=t.rng.bit_generator.state,
-            history_lengths=(len(t.iteration_errors), len(t.epoch_errors)),
+            history_lengths=(len(t.iteration_errors), len(t.epoch_errors), len(t.test_errors)),
+            best=t.best,
             work=None if self.work is None else self.work.copy(),
             done=self.done,
             ops=self.ops,
@@ -500,6 +503,8 @@ class Stepper:
         t.rng.bit_generator.state = snap.rng
         t.iteration_errors.truncate(snap.history_lengths[0])
         t.epoch_errors.truncate(snap.history_lengths[1])
+        t.test_errors.truncate(snap.history_lengths[2])
+        t.best = snap.best
         self.work = None if snap.work is None else snap.work.copy()
         self.done = snap.done
         self.ops = snap.ops
@@ -522,6 +527,7 @@ class Stepper:
             iteration_errors=t.iteration_errors.values(0, start.history_lengths[0]),
             epoch_errors=t.epoch_errors.values(0, start.history_lengths[1]),
             done=0 if self.step_complete else self.done,
+            test_errors=t.test_errors.values(0, start.history_lengths[2]),
         )
 
     def load_state(self, state: SavedState) -> None:
@@ -529,6 +535,7 @@ class Stepper:
         t = self.trainer
         t.iteration_errors = History(state.iteration_errors)
         t.epoch_errors = History(state.epoch_errors)
+        t.test_errors = History(state.test_errors if state.test_errors is not None else [])
         snap = _Snapshot(
             weights=state.weights,
             biases=state.biases,
@@ -543,7 +550,8 @@ class Stepper:
             ),
             order=state.order,
             rng=state.rng,
-            history_lengths=(len(t.iteration_errors), len(t.epoch_errors)),
+            history_lengths=(len(t.iteration_errors), len(t.epoch_errors), len(t.test_errors)),
+            best=None,
             work=None,
             done=0,
             ops=self._plan(),
@@ -555,6 +563,21 @@ class Stepper:
         if state.done:
             self._replay(min(state.done, len(self.ops)))
         self._undo.clear()
+
+    def roll_back_to_best(self) -> StepTrace:
+        """Put back the weights of the epoch with the lowest test error (one undo entry);
+        the optimiser's memory is cleared, since it belongs to the later weights."""
+        best = self.trainer.best
+        if best is None:
+            raise ConfigError("There is no test error yet: split the data and train an epoch.")
+        self._undo.append(self._snapshot())
+        if not self.step_complete:
+            self.work, self.done = None, 0
+        self.network.weights[:] = [w.copy() for w in best[2]]
+        self.network.biases[:] = [b.copy() for b in best[3]]
+        if self.trainer.optimizer is not None:
+            self.trainer.optimizer.reset()
+        return self.trace()
 
     def step_back(self) -> StepTrace:
         """Undo the last sub-step, edit or run, exactly."""

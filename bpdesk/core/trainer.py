@@ -97,7 +97,16 @@ class Trainer:
     and a saved session can pick up exactly where training left off.
     """
 
-    def __init__(self, network: Network, inputs: Array, targets: Array, config: TrainConfig):
+    def __init__(
+        self,
+        network: Network,
+        inputs: Array,
+        targets: Array,
+        config: TrainConfig,
+        *,
+        test_inputs: Array | None = None,
+        test_targets: Array | None = None,
+    ):
         self.network = network
         self.inputs = np.atleast_2d(np.asarray(inputs, dtype=np.float64))
         self.targets = np.atleast_2d(np.asarray(targets, dtype=np.float64))
@@ -109,6 +118,19 @@ class Trainer:
                 f"The network has {spec.n_inputs} inputs and {spec.sizes[-1]} outputs, but the "
                 f"data has {self.inputs.shape[1]} inputs and {self.targets.shape[1]} targets."
             )
+        self.test_inputs: Array | None = None
+        self.test_targets: Array | None = None
+        if test_inputs is not None and test_targets is not None:
+            tx = np.atleast_2d(np.asarray(test_inputs, dtype=np.float64))
+            tt = np.atleast_2d(np.asarray(test_targets, dtype=np.float64))
+            if tx.shape[1:] != self.inputs.shape[1:] or tt.shape[1:] != self.targets.shape[1:]:
+                raise DataError("The test samples do not have the training samples' columns.")
+            if tx.shape[0] != tt.shape[0] or tx.shape[0] == 0:
+                raise DataError("The test set needs the same number (≥ 1) of inputs and targets.")
+            self.test_inputs, self.test_targets = tx, tt
+        self.test_errors = History()  # per epoch, where a test set exists
+        # The lowest test error so far: (epoch, error, weights, biases).
+        self.best: tuple[int, float, list[Array], list[Array]] | None = None
         self.config = config.validated()
         self.rng = np.random.default_rng(self.config.seed)
         self.epoch = 0  # completed epochs
@@ -203,10 +225,25 @@ class Trainer:
         self.epoch_sum += batch_error * batch_samples
         if self.position >= self._per_epoch:
             self.epoch_errors.append(self.epoch_sum / self.inputs.shape[0])
+            if self.test_inputs is not None:
+                self._record_test_error()
             self.epoch += 1
             self.position = 0
             self.epoch_sum = 0.0
             self._new_epoch_order()
+
+    def _record_test_error(self) -> None:
+        assert self.test_inputs is not None and self.test_targets is not None
+        error = self.network.error(self.test_inputs, self.test_targets)
+        self.test_errors.append(error)
+        if math.isfinite(error) and (self.best is None or error < self.best[1]):
+            net = self.network
+            self.best = (
+                self.epoch + 1,
+                error,
+                [w.copy() for w in net.weights],
+                [b.copy() for b in net.biases],
+            )
 
     # --------------------------------------------------------- the lean loop
     def _iteration(self, x: Array, t: Array) -> float:

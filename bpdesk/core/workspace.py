@@ -53,14 +53,27 @@ def resolve_data(data: dict[str, Any]) -> tuple[Array, Array, dict[str, object]]
         name = field["builtin"].str()
         params_field = field.get("params")
         params = params_field.dict() if params_field else {}
+        fraction_field = field.get("test_fraction")
+        fraction = fraction_field.float() if fraction_field else 0.0
+        split_field = field.get("split_seed")
+        split_seed = split_field.int() if split_field else 0
         try:
             dataset = load_builtin(name, **params)
+            test = None
+            if fraction:
+                dataset, test = dataset.split(fraction, split_seed)
         except BpdeskError as error:
             raise SessionError(f"In the session file, data: {error}") from None
         entry: dict[str, Any] = {"builtin": name}
         if params:
             entry["params"] = params
-        return dataset.inputs, dataset.targets, dataset_meta(dataset, entry)
+        if fraction:
+            entry["test_fraction"] = fraction
+            entry["split_seed"] = split_seed
+        meta = dataset_meta(dataset, entry)
+        if test is not None:
+            meta["test_inputs"], meta["test_targets"] = test.inputs, test.targets
+        return dataset.inputs, dataset.targets, meta
     inputs = field["inputs"].matrix(session.MAX_SAMPLES)
     targets = field["targets"].matrix(session.MAX_SAMPLES)
     if inputs.shape[0] != targets.shape[0]:
@@ -151,15 +164,23 @@ def _adapted_spec(spec: NetworkSpec, dataset: Dataset) -> NetworkSpec:
     return NetworkSpec(dataset.n_inputs, layers, loss, spec.shared_bias, names)
 
 
-def with_dataset(stepper: Stepper, name: str, **params: Any) -> Stepper:
-    """The current network's hidden layers on a built-in data set, freshly initialised."""
-    if name in PRESETS and not params:
+def with_dataset(
+    stepper: Stepper, name: str, *, test_fraction: float = 0.0, split_seed: int = 0, **params: Any
+) -> Stepper:
+    """The current network's hidden layers on a built-in data set, freshly initialised;
+    with ``test_fraction`` > 0 a seeded part of it is held out as a test set."""
+    if name in PRESETS and not params and not test_fraction:
         return open_source(name)
     dataset = load_builtin(name, **params)
     entry: dict[str, Any] = {"builtin": name}
     if params:
         entry["params"] = params
-    return with_data(stepper, dataset, entry)
+    test = None
+    if test_fraction:
+        dataset, test = dataset.split(test_fraction, split_seed)
+        entry["test_fraction"] = test_fraction
+        entry["split_seed"] = split_seed
+    return with_data(stepper, dataset, entry, test=test)
 
 
 def with_data(
@@ -167,6 +188,7 @@ def with_data(
     dataset: Dataset,
     entry: dict[str, Any] | None = None,
     hidden: list[int] | None = None,
+    test: Dataset | None = None,
 ) -> Stepper:
     """The current network (or ``hidden`` layer sizes) on ``dataset``, freshly initialised.
 
@@ -187,7 +209,15 @@ def with_data(
     meta = {**dataset_meta(dataset, entry or {}), "title": dataset.description}
     if entry is None:
         meta.pop("data")
-    return Stepper(Trainer(network, dataset.inputs, dataset.targets, config), meta=meta)
+    trainer = Trainer(
+        network,
+        dataset.inputs,
+        dataset.targets,
+        config,
+        test_inputs=None if test is None else test.inputs,
+        test_targets=None if test is None else test.targets,
+    )
+    return Stepper(trainer, meta=meta)
 
 
 def with_network(stepper: Stepper, spec: NetworkSpec, init_method: str, seed: int) -> Stepper:
