@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from bpdesk.core.landscape import output_grid
 from bpdesk.core.network import NetworkSpec
 from bpdesk.core.stepper import Stepper
 from bpdesk.core.trace import Op, StepTrace
@@ -54,6 +55,13 @@ class Snapshot:
     input_shape: tuple[int, int] | None = None  # e.g. (8, 8): draw the inputs as an image
     test_errors: Array | None = None  # per epoch, where a test split exists (all so far)
     best_epoch: int | None = None  # the epoch with the lowest test error so far
+    # The data (read-only arrays shared with the trainer: never written to).
+    inputs: Array | None = None
+    targets: Array | None = None
+    test_inputs: Array | None = None
+    test_targets: Array | None = None
+    # For two-input data, when asked for: grid xs, ys and every layer's outputs over it.
+    decision_map: tuple[Array, Array, list[Array]] | None = None
 
     @property
     def spec(self) -> NetworkSpec:
@@ -78,6 +86,8 @@ def make_snapshot(
     epoch_history_from: int = 0,
     rate: float = 0.0,
     message: str | None = None,
+    decision_map: bool = False,
+    map_size: int = 60,
 ) -> Snapshot:
     """A snapshot of ``stepper``, with the error history from the given indices on."""
     trainer = stepper.trainer
@@ -85,6 +95,16 @@ def make_snapshot(
     epoch_history_from = min(epoch_history_from, len(trainer.epoch_errors))
     trace = stepper.trace()
     error = trainer.iteration_errors.last()
+    grid = None
+    if decision_map and trainer.inputs.shape[1] == 2:
+        low, high = trainer.inputs.min(axis=0), trainer.inputs.max(axis=0)
+        pad = 0.1 * np.maximum(high - low, 1e-9)
+        grid = output_grid(
+            stepper.network,
+            (float(low[0] - pad[0]), float(high[0] + pad[0])),
+            (float(low[1] - pad[1]), float(high[1] + pad[1])),
+            map_size,
+        )
     shape = stepper.meta.get("input_shape")
     input_shape = (int(shape[0]), int(shape[1])) if isinstance(shape, (tuple, list)) else None
     return Snapshot(
@@ -113,4 +133,9 @@ def make_snapshot(
         input_shape=input_shape,
         test_errors=trainer.test_errors.values() if trainer.test_inputs is not None else None,
         best_epoch=trainer.best[0] if trainer.best is not None else None,
+        inputs=trainer.inputs,
+        targets=trainer.targets,
+        test_inputs=trainer.test_inputs,
+        test_targets=trainer.test_targets,
+        decision_map=grid,
     )

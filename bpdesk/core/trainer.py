@@ -108,8 +108,9 @@ class Trainer:
         test_targets: Array | None = None,
     ):
         self.network = network
-        self.inputs = np.atleast_2d(np.asarray(inputs, dtype=np.float64))
-        self.targets = np.atleast_2d(np.asarray(targets, dtype=np.float64))
+        self.inputs = np.array(np.atleast_2d(inputs), dtype=np.float64)
+        self.targets = np.array(np.atleast_2d(targets), dtype=np.float64)
+        self.inputs.flags.writeable = self.targets.flags.writeable = False
         spec = network.spec
         if self.inputs.shape[0] != self.targets.shape[0] or self.inputs.shape[0] == 0:
             raise DataError("The data set needs the same number (≥ 1) of inputs and targets.")
@@ -121,8 +122,9 @@ class Trainer:
         self.test_inputs: Array | None = None
         self.test_targets: Array | None = None
         if test_inputs is not None and test_targets is not None:
-            tx = np.atleast_2d(np.asarray(test_inputs, dtype=np.float64))
-            tt = np.atleast_2d(np.asarray(test_targets, dtype=np.float64))
+            tx = np.array(np.atleast_2d(test_inputs), dtype=np.float64)
+            tt = np.array(np.atleast_2d(test_targets), dtype=np.float64)
+            tx.flags.writeable = tt.flags.writeable = False
             if tx.shape[1:] != self.inputs.shape[1:] or tt.shape[1:] != self.targets.shape[1:]:
                 raise DataError("The test samples do not have the training samples' columns.")
             if tx.shape[0] != tt.shape[0] or tx.shape[0] == 0:
