@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 import numpy as np
 
 from bpdesk._version import __version__
+from bpdesk.allocator import keep_freed_memory
 from bpdesk.core.errors import BpdeskError
 from bpdesk.core.export import FORMATS, render
 from bpdesk.core.formatting import format_value
@@ -276,6 +277,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run bpdesk-cli; 0 on success, 2 on bad input (one plain line on stderr)."""
+    keep_freed_memory()
     try:
         args = _parser().parse_args(argv)
         for name in ("steps", "epochs"):

@@ -28,6 +28,14 @@ def _half_sse_grad(out: Array, target: Array) -> Array:
     return result
 
 
+def _half_sse_both(out: Array, target: Array) -> tuple[Array, Array]:
+    # The same numbers as _half_sse and _half_sse_grad, from one difference:
+    # (out − t)² = (t − out)² and out − t = −(t − out) exactly in floating point.
+    diff = out - target
+    half: Array = 0.5 * diff * diff
+    return half, diff
+
+
 def _mse(out: Array, target: Array) -> Array:
     diff = target - out
     result: Array = diff * diff / out.shape[-1]
@@ -77,6 +85,14 @@ class Loss:
     squared_error: bool
     # The output activation whose slope cancels this loss's, so δ = out − target exactly.
     canonical_activation: str | None = None
+    # Optional: per_output and grad together, computing their shared parts once.
+    both: Callable[[Array, Array], tuple[Array, Array]] | None = None
+
+    def value_and_grad(self, out: Array, target: Array) -> tuple[Array, Array]:
+        """Each output's error term and ∂E/∂out (the same numbers as the two separate calls)."""
+        if self.both is not None:
+            return self.both(out, target)
+        return self.per_output(out, target), self.grad(out, target)
 
 
 LOSSES: dict[str, Loss] = {
@@ -89,6 +105,7 @@ LOSSES: dict[str, Loss] = {
             _half_sse,
             _half_sse_grad,
             squared_error=True,
+            both=_half_sse_both,
         ),
         Loss(
             "mse",

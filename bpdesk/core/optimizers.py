@@ -112,6 +112,15 @@ class GradientDescent(Optimizer):
         result: Array = self.momentum * self.previous[slot]
         return result
 
+    def step(self, slot: int, value: Array, grad: Array) -> Array:
+        # ``_delta`` inlined: this runs for every array of every iteration.
+        delta = -self.eta * grad
+        if self._has_momentum:
+            delta = delta + self.momentum * self.previous[slot]
+        self.previous[slot] = delta
+        result: Array = value + delta
+        return result
+
     def _delta(self, slot: int, grad: Array) -> Array:
         delta = -self.eta * grad
         if self._has_momentum:

@@ -28,8 +28,9 @@ def _on(
     test_fraction: float = 0.0,
     **params: object,
 ) -> Stepper:
-    stepper = with_dataset(open_source("xor"), name, test_fraction=test_fraction, split_seed=1,
-                           **params)
+    stepper = with_dataset(
+        open_source("xor"), name, test_fraction=test_fraction, split_seed=1, **params
+    )
     spec = stepper.network.spec
     layers = [LayerSpec(h, activation) for h in hidden] + [spec.layers[-1]]
     stepper = with_network(stepper, spec.with_layers(layers), "xavier", seed=1)

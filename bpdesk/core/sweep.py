@@ -140,6 +140,6 @@ class Sweep:
         return iterations
 
     def _apply(self, layer: int, grad_w: Array, grad_b: Array, train_biases: bool) -> None:
-        self.weights[layer] = self.optimizer.apply(2 * layer, self.weights[layer], grad_w).new
+        self.weights[layer] = self.optimizer.step(2 * layer, self.weights[layer], grad_w)
         if train_biases:
-            self.biases[layer] = self.optimizer.apply(2 * layer + 1, self.biases[layer], grad_b).new
+            self.biases[layer] = self.optimizer.step(2 * layer + 1, self.biases[layer], grad_b)

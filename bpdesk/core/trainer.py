@@ -19,11 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bpdesk.core.backprop import (
-    batch_error,
     bias_gradient,
-    hidden_delta,
-    output_delta,
-    weight_gradient,
 )
 from bpdesk.core.errors import ConfigError, DataError
 from bpdesk.core.history import History
@@ -139,6 +135,7 @@ class Trainer:
         self.iteration = 0  # completed iterations, over all epochs
         self.position = 0  # iterations completed in the current epoch
         self.order = np.arange(self.n_samples)
+        self._shuffled = False
         self.iteration_errors = History()
         self.epoch_errors = History()
         self.epoch_sum = 0.0
@@ -167,7 +164,16 @@ class Trainer:
         return self._per_epoch
 
     def _recount(self) -> None:
+        """Values the loop needs every iteration, worked out once per configuration."""
         self._per_epoch = -(-self.n_samples // self.batch_size)
+        self._shuffled = self.config.shuffle and self.batch_size < self.n_samples
+        self._sequential = self.config.update_order == "sequential"
+        spec = self.network.spec
+        self._activations = spec.activations
+        self._layers = [(a.f, a.slope, a.elementwise) for a in spec.activations]
+        self._loss = spec.loss_fn
+        self._canonical = spec.loss_fn.canonical_activation == spec.activations[-1].name
+        self._shared = spec.shared_bias
 
     def _make_optimizer(self) -> None:
         self._recount()
@@ -203,10 +209,10 @@ class Trainer:
             self._new_epoch_order()
 
     def _new_epoch_order(self) -> None:
-        if self.config.shuffle and self.batch_size < self.n_samples:
-            self.order = self.rng.permutation(self.n_samples)
-        else:
-            self.order = np.arange(self.n_samples)
+        if self._shuffled:
+            self.order = self.rng.permutation(self.inputs.shape[0])
+        elif self.order.size != self.inputs.shape[0] or self.order[-1] != self.order.size - 1:
+            self.order = np.arange(self.inputs.shape[0])
 
     def batch_indices(self) -> Array:
         """Which samples (indices into the data set) the next iteration uses."""
@@ -226,13 +232,16 @@ class Trainer:
         self.position += 1
         self.epoch_sum += batch_error * batch_samples
         if self.position >= self._per_epoch:
-            self.epoch_errors.append(self.epoch_sum / self.inputs.shape[0])
-            if self.test_inputs is not None:
-                self._record_test_error()
-            self.epoch += 1
-            self.position = 0
-            self.epoch_sum = 0.0
-            self._new_epoch_order()
+            self._end_epoch()
+
+    def _end_epoch(self) -> None:
+        self.epoch_errors.append(self.epoch_sum / self.inputs.shape[0])
+        if self.test_inputs is not None:
+            self._record_test_error()
+        self.epoch += 1
+        self.position = 0
+        self.epoch_sum = 0.0
+        self._new_epoch_order()
 
     def _record_test_error(self) -> None:
         assert self.test_inputs is not None and self.test_targets is not None
@@ -249,41 +258,67 @@ class Trainer:
 
     # --------------------------------------------------------- the lean loop
     def _iteration(self, x: Array, t: Array) -> float:
-        """Forward, backward and update on one batch; returns its error before the update."""
+        """Forward, backward and update on one batch; returns its error before the update.
+
+        The chain rule here is ``backprop``'s, written out with every lookup hoisted,
+        since this runs once per iteration; the numbers are the step machine's, bit for bit.
+        """
         net = self.network
         if self.lm is not None:
             return self.lm.step(net, x, t, self.config.train_biases).error_before
-        spec = net.spec
-        weights, biases, acts = net.weights, net.biases, spec.activations
+        weights, biases = net.weights, net.biases
+        layers = self._layers
         nets: list[Array] = []
         outs: list[Array] = [x]
-        for w, b, act in zip(weights, biases, acts, strict=True):
-            z = outs[-1] @ w + b
+        a = x
+        for w, b, (f, _, _) in zip(weights, biases, layers, strict=True):
+            z = a @ w + b
             nets.append(z)
-            outs.append(act.f(z))
-        loss = spec.loss_fn
-        error = float(batch_error(loss.per_output(outs[-1], t)))
+            a = f(z)
+            outs.append(a)
+        loss = self._loss
+        if self._canonical:
+            per_output, delta = loss.per_output(a, t), a - t
+        else:
+            per_output, dE_dout = loss.value_and_grad(a, t)
+            _, last_slope, last_elementwise = layers[-1]
+            if last_elementwise:
+                delta = dE_dout * last_slope(z, a)
+            else:
+                delta = self._activations[-1].backprop(z, a, dE_dout)
+        n = x.shape[0]
+        error = float(per_output.sum() / n if n != 1 else per_output.sum())
         if not math.isfinite(error):
             return error
-        _, delta = output_delta(loss, acts[-1], nets[-1], outs[-1], t)
         opt = self.optimizer
         assert opt is not None
-        opt.begin_step()
-        sequential = self.config.update_order == "sequential"
+        opt.t += 1  # begin_step
+        step = opt.step
+        sequential = self._sequential
         train_biases = self.config.train_biases
-        shared = spec.shared_bias
+        shared = self._shared
         for layer in range(len(weights) - 1, -1, -1):
-            grad_w = weight_gradient(outs[layer], delta)
+            grad_w = outs[layer].T @ delta
+            if n != 1:
+                grad_w = grad_w / n
             grad_b = bias_gradient(delta, shared) if train_biases else None
             if sequential:
-                self._apply(opt, layer, grad_w, grad_b)
+                weights[layer] = step(2 * layer, weights[layer], grad_w)
+                if grad_b is not None:
+                    biases[layer] = step(2 * layer + 1, biases[layer], grad_b)
             if layer > 0:
-                w_above = weights[layer]
-                _, delta = hidden_delta(
-                    delta, w_above, acts[layer - 1], nets[layer - 1], outs[layer]
-                )
+                _, slope, elementwise = layers[layer - 1]
+                dE_dout = delta @ weights[layer].T
+                if elementwise:
+                    delta = dE_dout * slope(nets[layer - 1], outs[layer])
+                else:
+                    delta = self._activations[layer - 1].backprop(
+                        nets[layer - 1], outs[layer], dE_dout
+                    )
             if not sequential:
-                self._apply(opt, layer, grad_w, grad_b)
+                weights[layer] = step(2 * layer, weights[layer], grad_w)
+                if grad_b is not None:
+                    biases[layer] = step(2 * layer + 1, biases[layer], grad_b)
         return error
 
     def _apply(self, opt: Optimizer, layer: int, grad_w: Array, grad_b: Array | None) -> None:
@@ -309,27 +344,36 @@ class Trainer:
         inputs, targets = self.inputs, self.targets
         bs = self.batch_size
         stopped = ""
+        limit = iterations if iterations is not None else -1
+        weights, biases = self.network.weights, self.network.biases
+        iterate, append = self._iteration, self.iteration_errors.append
+        end_epoch_now, per_epoch = self._end_epoch, self._per_epoch
+        x, t = inputs, targets
         with np.errstate(all="ignore"):
             while not stopped:
-                if iterations is not None and done >= iterations:
+                if done == limit:
                     stopped = f"reached {iterations} iterations"
                     break
                 if end_epoch is not None and self.epoch >= end_epoch:
                     stopped = f"reached {epochs} epochs"
                     break
-                if full:
-                    x, t = inputs, targets
-                else:
+                if not full:
                     start = self.position * bs
                     idx = self.order[start : start + bs]
                     x, t = inputs[idx], targets[idx]
-                before = (list(self.network.weights), list(self.network.biases))
-                error = self._iteration(x, t)
-                if not math.isfinite(error):
+                before = (list(weights), list(biases))
+                error = iterate(x, t)
+                if error != error or error in (math.inf, -math.inf):
                     return RunResult(done, self._diverge(error), diverged=True)
                 self._previous = before
                 epoch_before = self.epoch
-                self.finish_iteration(error, x.shape[0])
+                # finish_iteration, inlined:
+                append(error)
+                self.iteration += 1
+                self.position += 1
+                self.epoch_sum += error * x.shape[0]
+                if self.position >= per_epoch:
+                    end_epoch_now()
                 done += 1
                 if (
                     target_error is not None
