@@ -133,3 +133,27 @@ def test_cli_export_writes_files(tmp_path, capsys, lecture_reference):
     assert capsys.readouterr().out == first  # the same seed gives the same exercise
     assert "w1 = 0.15" not in first and "## Answers" in first
     assert main(["export", "--format", "pdf"]) == 2
+
+
+def test_trace_and_history_csv_read_back(lecture_reference):
+    import csv
+    import io
+
+    from bpdesk.core.export import history_csv, trace_csv
+
+    stepper = open_source("lecture")
+    trace = stepper.full_step()
+    rows = dict(csv.reader(io.StringIO(trace_csv(trace))))
+    assert rows.pop("quantity") == "value"
+    for name, expected in lecture_reference["forward"].items():
+        assert float(rows[name]) == pytest.approx(expected, abs=1e-8)
+    assert float(rows["w8+"]) == pytest.approx(0.561370121, abs=1e-8)
+    stepper.run(iterations=9)
+    text = history_csv(
+        stepper.trainer.iteration_errors.values(), stepper.trainer.epoch_errors.values()
+    )
+    first, second = text.split("\n\n")
+    errors = list(csv.DictReader(io.StringIO(first)))
+    assert len(errors) == 10 and float(errors[0]["error"]) == pytest.approx(0.298371109, abs=1e-8)
+    assert float(errors[9]["error"]) == stepper.trainer.iteration_errors.values()[9]
+    assert len(list(csv.DictReader(io.StringIO(second)))) == 10

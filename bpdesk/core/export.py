@@ -7,13 +7,18 @@ and the answers follow as a key.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Callable
+
+import numpy as np
+from numpy.typing import NDArray
 
 from bpdesk.core.errors import ConfigError
 from bpdesk.core.formatting import format_term, format_value
+from bpdesk.core.trace import StepTrace
 from bpdesk.core.worked_example import Deriv, Document, Logistic, Num, Segment, Sym
 
-__all__ = ["FORMATS", "render"]
+__all__ = ["FORMATS", "history_csv", "render", "trace_csv"]
 
 FORMATS = ("text", "markdown", "latex", "html")
 
@@ -267,3 +272,26 @@ def render(document: Document, fmt: str, *, exercise: bool = False) -> str:
     if fmt == "html":
         return _html(document, blanks)
     raise ConfigError(f"Unknown export format '{fmt}'. Choose one of: {', '.join(FORMATS)}.")
+
+
+def trace_csv(trace: StepTrace, sample: int = 0) -> str:
+    """Every number of the step by the lecture's names, one per row: ``quantity,value``."""
+    rows = ["quantity,value"]
+    for name, value in trace.named_values(sample).items():
+        rows.append(f"{_csv_field(name)},{'' if math.isnan(value) else repr(value)}")
+    return "\n".join(rows) + "\n"
+
+
+def history_csv(iteration_errors: NDArray[np.float64], epoch_errors: NDArray[np.float64]) -> str:
+    """The error history: ``iteration,error`` rows, then ``epoch,error`` rows."""
+    rows = ["iteration,error"]
+    rows += [f"{k + 1},{v!r}" for k, v in enumerate(iteration_errors.tolist())]
+    rows += ["", "epoch,error"]
+    rows += [f"{k + 1},{v!r}" for k, v in enumerate(epoch_errors.tolist())]
+    return "\n".join(rows) + "\n"
+
+
+def _csv_field(text: str) -> str:
+    if any(ch in text for ch in ',"\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
