@@ -98,7 +98,8 @@ def make_snapshot(
     grid = None
     if decision_map and trainer.inputs.shape[1] == 2:
         low, high = trainer.inputs.min(axis=0), trainer.inputs.max(axis=0)
-        pad = 0.1 * np.maximum(high - low, 1e-9)
+        # 10 % around the data, and at least ±0.5 so a single sample gets a real map.
+        pad = np.maximum(0.1 * (high - low), 0.5 - 0.5 * (high - low))
         grid = output_grid(
             stepper.network,
             (float(low[0] - pad[0]), float(high[0] + pad[0])),
