@@ -7,23 +7,23 @@ import json
 import math
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, NoReturn
 
 import numpy as np
 
 from bpdesk._version import __version__
 from bpdesk.allocator import keep_freed_memory
+from bpdesk.core.csv_import import read_csv
 from bpdesk.core.errors import BpdeskError
 from bpdesk.core.export import FORMATS, render
 from bpdesk.core.formatting import format_value
 from bpdesk.core.gradcheck import gradient_check
 from bpdesk.core.optimizers import OPTIMIZERS
 from bpdesk.core.stepper import Stepper
-from bpdesk.core.worked_example import worked_example
 from bpdesk.core.trainer import UPDATE_ORDERS
-from bpdesk.core.csv_import import read_csv
+from bpdesk.core.worked_example import worked_example
 from bpdesk.core.workspace import open_source, save_session, with_data
 
 __all__ = ["main"]
@@ -144,7 +144,9 @@ def _cmd_train(args: argparse.Namespace) -> int:
     print(f"Error over the training set: {format_value(error)}")
     print("Outputs (target → out):")
     for target, out in zip(trainer.targets[:20], outputs[:20], strict=False):
-        pairs = ", ".join(f"{format_value(t)} → {format_value(o)}" for t, o in zip(target, out))
+        pairs = ", ".join(
+            f"{format_value(t)} → {format_value(o)}" for t, o in zip(target, out, strict=True)
+        )
         print(f"  {pairs}")
     if trainer.n_samples > 20:
         print(f"  … and {trainer.n_samples - 20} more")

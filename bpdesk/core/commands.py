@@ -1,4 +1,4 @@
-"""Step commands by name ("forward", "neuron", "run:200"…), as lessons, scripts and tests spell them."""
+"""Step commands by name ("forward", "neuron", "run:200"…), as lessons and scripts write them."""
 
 from __future__ import annotations
 

@@ -196,6 +196,9 @@ class Comparison:
 
     Every run but the restarts starts from ``network``'s weights; all use the config's seed,
     so they see the same batches in the same order. ``network`` itself is never changed.
+    The learning-rate and momentum comparisons step with the config's optimiser where it
+    takes η (and α), else with gradient descent; restarts under Levenberg–Marquardt run
+    one trainer per restart.
     """
 
     def __init__(

@@ -264,7 +264,7 @@ def render(document: Document, fmt: str, *, exercise: bool = False) -> str:
     """``document`` as ``text``, ``markdown``, ``latex`` or ``html``."""
     blanks = _Blanks(exercise)
     if fmt == "text":
-        return _text(document, blanks, "  ", lambda t, level: t if level == 1 else t)
+        return _text(document, blanks, "  ", lambda t, level: t)
     if fmt == "markdown":
         return _text(document, blanks, "- ", lambda t, level: "#" * level + " " + t)
     if fmt == "latex":

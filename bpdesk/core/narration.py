@@ -60,7 +60,8 @@ def _error(trace: StepTrace) -> str:
     v = trace.named_values()
     outs = spec.neuron_names(spec.n_layers)
     parts = [
-        f"E_{o} = {spec.loss_fn.formula.replace('target', f'target_{o}').replace('out', f'out_{o}')}"
+        f"E_{o} = "
+        f"{spec.loss_fn.formula.replace('target', f'target_{o}').replace('out', f'out_{o}')}"
         f" = {f(v[f'E_{o}'])}"
         for o in outs
     ]
@@ -91,7 +92,8 @@ def _backward(trace: StepTrace, op: Op) -> str:
         blame = (
             f"{n} feeds {', '.join(above)}, so a change in out_{n} changes the error through each "
             f"of them, and the changes add up: ∂E_total/∂out_{n} = {terms} = {numbers} = "
-            f"{f(v[f'dE_total/dout_{n}'])} (each term is that neuron's δ times its weight from {n})."
+            f"{f(v[f'dE_total/dout_{n}'])} (each term is that neuron's δ times its weight "
+            f"from {n})."
         )
     slope = (
         f"The slope of {n}'s activation is ∂out_{n}/∂net_{n} = {f(v[f'dout_{n}/dnet_{n}'])}, "

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from bpdesk.core.network import LayerSpec, NetworkSpec
+from bpdesk.core.network import LayerSpec
 from bpdesk.core.session import dumps_session
 from bpdesk.core.stepper import Stepper
 from bpdesk.core.workspace import open_source, with_dataset, with_network

@@ -7,6 +7,7 @@ renames it over the old one, so an interrupted save never destroys a good file.
 
 from __future__ import annotations
 
+import builtins
 import json
 import math
 import os
@@ -205,7 +206,7 @@ class _Field:
             raise self.fail("is not a finite number")
         return value
 
-    def matrix(self, max_rows: int) -> Array:
+    def matrix(self, max_rows: builtins.int) -> Array:
         rows = self.list(max_rows)
         if not rows:
             raise self.fail("is empty")

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -33,6 +35,7 @@ from bpdesk.core.trainer import RunResult, TrainConfig, Trainer
 __all__ = ["DEFAULT_HISTORY", "SavedState", "Stepper"]
 
 Array = NDArray[np.float64]
+IndexArray = NDArray[np.intp]
 
 DEFAULT_HISTORY = 5000
 
@@ -85,8 +88,8 @@ class _Snapshot:
     optimizer: dict[str, object]
     config: TrainConfig
     counters: tuple[int, int, int, float, str | None]
-    order: Array
-    rng: dict[str, object]
+    order: IndexArray
+    rng: Mapping[str, Any]
     history_lengths: tuple[int, int, int]
     best: tuple[int, float, list[Array], list[Array]] | None
     work: _Work | None
@@ -107,8 +110,8 @@ class SavedState:
     position: int
     epoch_sum: float
     diverged: str | None
-    order: Array
-    rng: dict[str, object]
+    order: IndexArray
+    rng: Mapping[str, Any]
     iteration_errors: Array
     epoch_errors: Array
     done: int

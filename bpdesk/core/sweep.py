@@ -25,7 +25,8 @@ Array = NDArray[np.float64]
 
 
 class Sweep:
-    """Train ``networks`` (same shape) side by side; ``etas``/``momenta`` default to the config's."""
+    """Train ``networks`` (same shape) side by side; ``etas``/``momenta`` default to the
+    config's."""
 
     def __init__(
         self,

@@ -151,7 +151,7 @@ class StepTrace:
                     for k, above in enumerate(spec.neuron_names(i + 2)):
                         values[f"dE_{above}/dout_{n}"] = float(layer.dE_dout_terms[sample, j, k])
                         values[f"dnet_{above}/dout_{n}"] = float(layer.weights_above[j, k])
-                for s, source in enumerate(below):
+                for s in range(len(below)):
                     w = spec.weight_name(i, s, j)
                     source_out = self.inputs if i == 0 else self.layers[i - 1].out
                     values[w] = float(layer.w_before[s, j])

@@ -214,7 +214,7 @@ class Trainer:
         elif self.order.size != self.inputs.shape[0] or self.order[-1] != self.order.size - 1:
             self.order = np.arange(self.inputs.shape[0])
 
-    def batch_indices(self) -> Array:
+    def batch_indices(self) -> NDArray[np.intp]:
         """Which samples (indices into the data set) the next iteration uses."""
         start = self.position * self.batch_size
         return self.order[start : start + self.batch_size]

@@ -97,7 +97,8 @@ def _d(top: str, bottom: str) -> Deriv:
 
 
 def worked_example(trace: StepTrace, title: str = "") -> Document:
-    """The whole step (forward, error, backward, update) with every number, sample 1 of the batch."""
+    """The whole step (forward, error, backward, update) with every number (for the first
+    sample of the batch)."""
     spec = trace.spec
     v = trace.named_values()
     batch = trace.inputs.shape[0]
@@ -176,7 +177,7 @@ def worked_example(trace: StepTrace, title: str = "") -> Document:
     total: list[Segment] = [sym("E_total"), " = "]
     total += _join([(sym(f"E_{o}"),) for o in outputs], " + ")
     if batch == 1:
-        total += [" = "] + _join([(Num(v[f"E_{o}"], label=f"E_{o}"),) for o in outputs], " + ")
+        total += [" = ", *_join([(Num(v[f"E_{o}"], label=f"E_{o}"),) for o in outputs], " + ")]
     total += [" = ", Num(trace.E_total, True, "E_total")]
     error.append(tuple(total))
 
@@ -231,9 +232,13 @@ def worked_example(trace: StepTrace, title: str = "") -> Document:
                     )
                 sum_line: list[Segment] = [_d("E_total", f"out_{n}"), " = "]
                 sum_line += _join([(_d(f"E_{a}", f"out_{n}"),) for a in above], " + ")
-                sum_line += [" = "] + _join(
-                    [(Num(v[f"dE_{a}/dout_{n}"], label=f"∂E_{a}/∂out_{n}"),) for a in above], " + "
-                )
+                sum_line += [
+                    " = ",
+                    *_join(
+                        [(Num(v[f"dE_{a}/dout_{n}"], label=f"∂E_{a}/∂out_{n}"),) for a in above],
+                        " + ",
+                    ),
+                ]
                 sum_line += [" = ", Num(v[f"dE_total/dout_{n}"], True, f"∂E_total/∂out_{n}")]
                 lines.append(tuple(sum_line))
             slope = act.slope_formula.replace("out", f"out_{n}")

@@ -25,10 +25,10 @@ from bpdesk.core.trainer import Trainer
 
 __all__ = [
     "dataset_meta",
-    "with_data",
     "open_source",
     "resolve_data",
     "save_session",
+    "with_data",
     "with_dataset",
     "with_network",
 ]
@@ -79,12 +79,12 @@ def resolve_data(data: dict[str, Any]) -> tuple[Array, Array, dict[str, object]]
     if inputs.shape[0] != targets.shape[0]:
         raise field.fail(f"has {inputs.shape[0]} inputs but {targets.shape[0]} targets")
     name_field = field.get("name")
-    meta: dict[str, object] = {
+    embedded: dict[str, object] = {
         "dataset_name": name_field.str() if name_field else "imported data",
         "input_shape": None,
         "data": data,
     }
-    return inputs, targets, meta
+    return inputs, targets, embedded
 
 
 def _is_path(source: str | os.PathLike[str]) -> bool:
