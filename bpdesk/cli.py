@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -287,7 +288,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             if value is not None and value < 0:
                 raise UsageError(f"--{name} must be 0 or more, not {value}")
         with np.errstate(all="ignore"):
-            return int(args.run(args))
+            code = int(args.run(args))
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, as command-line tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except (UsageError, BpdeskError, OSError) as error:
         print(
             f"bpdesk-cli: {error}" if not str(error).startswith("bpdesk-cli") else error,
