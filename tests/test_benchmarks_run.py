@@ -86,6 +86,6 @@ def test_quick_benchmark_runs_and_ends_with_its_figures(tmp_path):
         assert report["torch"] is None
         assert any("torch not installed" in line for line in lines)
     else:
-        torch_figures = {k: v for k, v in report["torch"].items() if k != "torch_version"}
+        torch_figures = {k: v for k, v in report["torch"].items() if k != "version"}
         assert len(torch_figures) == 6
         assert all(is_positive_number(v) for v in torch_figures.values())

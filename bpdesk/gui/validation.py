@@ -1,0 +1,169 @@
+"""A number field that refuses what it cannot use, says why beside it, and keeps the old value."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from bpdesk.core.formatting import format_value, parse_value
+
+__all__ = ["MAX_MAGNITUDE", "NumberField", "RefusalLabel", "check_number", "refusal"]
+
+MAX_MAGNITUDE = 1e6  # largest value a person may type for a weight or bias
+
+# Says what is wrong with a value in words, or None when it may be used.
+Check = Callable[[float], str | None]
+
+
+def refusal(reason: str) -> str:
+    """The text shown for a refused entry."""
+    return f"Refused: {reason}"
+
+
+def check_number(text: str, *, integer: bool = False, what: str = "the value") -> float | str:
+    """The number in ``text``, or (as a str) why it is not a usable one."""
+    shown = text.strip()
+    try:
+        value = parse_value(text)
+    except ValueError:
+        if not shown:
+            return f"the field is empty; {what} stays as it was."
+        return f"“{shown}” is not a number; {what} stays as it was."
+    if not math.isfinite(value):
+        return f"{what} must be a finite number, not {shown}."
+    if integer and value != int(value):
+        return f"{what} must be a whole number, not {shown}."
+    return float(int(value)) if integer else value
+
+
+class RefusalLabel(QLabel):
+    """A red-ish, bold “⚠ Refused: …” note that hides itself when empty."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setForegroundRole(QPalette.ColorRole.BrightText)
+        bold = QFont()  # only the weight is set: size and family follow the panel
+        bold.setBold(True)
+        self.setFont(bold)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        self.setText(f"⚠ {text}" if text else "")
+        self.setAccessibleName(text)
+        self.setVisible(bool(text))
+
+    def message(self) -> str:
+        """The message on show ("" when none)."""
+        return self.accessibleName()
+
+
+class NumberField(QWidget):
+    """A line edit for one number with its refusal note underneath.
+
+    ``committed`` carries a new value that passed every check when the person presses
+    Enter or leaves the field; anything else is refused with a message and the old
+    value comes back. ``set_value`` changes the shown value without any signal and
+    leaves a field the person is typing in alone.
+    """
+
+    committed = Signal(float)
+    refused = Signal(str)
+
+    def __init__(
+        self,
+        value: float,
+        check: Check | None = None,
+        *,
+        integer: bool = False,
+        what: str = "the value",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._check = check
+        self._integer = integer
+        self._what = what
+        self._value = float(value)
+        self.edit = QLineEdit(self)
+        self.edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.edit.setAccessibleName(what)
+        self.note = RefusalLabel(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.note)
+        self.setFocusProxy(self.edit)
+        self._show(self._value)
+        self.edit.editingFinished.connect(self._on_finished)
+
+    # ------------------------------------------------------------- reading
+    def value(self) -> float:
+        return self._value
+
+    def int_value(self) -> int:
+        return int(self._value)
+
+    def message(self) -> str:
+        """The refusal note on show, or "" when there is none."""
+        return self.note.message()
+
+    def is_editing(self) -> bool:
+        """True while the person has typed something not yet taken or refused."""
+        return self.edit.isModified()
+
+    # ------------------------------------------------------------- writing
+    def set_value(self, value: float) -> None:
+        """Show ``value`` (no signal); a field being typed in keeps its text."""
+        self._value = float(value)
+        if not self.is_editing():
+            self._show(self._value)
+
+    def set_help(self, text: str) -> None:
+        """The one-sentence tooltip of the field."""
+        self.setToolTip(text)
+        self.edit.setToolTip(text)
+        self.edit.setAccessibleDescription(text)
+
+    def _text(self, value: float) -> str:
+        return str(int(value)) if self._integer else format_value(value)
+
+    def _show(self, value: float) -> None:
+        text = self._text(value)
+        if self.edit.text() != text:
+            self.edit.setText(text)
+        self.edit.setModified(False)
+
+    def refuse(self, reason: str) -> None:
+        """Show ``reason`` as a refusal, put the old value back and tell listeners."""
+        text = refusal(reason)
+        self.note.show_message(text)
+        self._show(self._value)
+        self.refused.emit(text)
+
+    def clear_message(self) -> None:
+        self.note.show_message("")
+
+    @Slot()
+    def _on_finished(self) -> None:
+        text = self.edit.text()
+        if text.strip() == self._text(self._value):
+            self.edit.setModified(False)
+            return
+        parsed = check_number(text, integer=self._integer, what=self._what)
+        if isinstance(parsed, str):
+            self.refuse(parsed)
+            return
+        reason = self._check(parsed) if self._check is not None else None
+        if reason is not None:
+            self.refuse(reason)
+            return
+        self.clear_message()
+        self._value = parsed
+        self._show(parsed)
+        self.committed.emit(parsed)
