@@ -1,0 +1,100 @@
+"""The look: Fusion style with an explicit light (or dark) palette and projector-sized fonts."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+__all__ = ["BASE_POINT_SIZE", "THEMES", "apply_theme", "palette"]
+
+BASE_POINT_SIZE = 12
+THEMES = ("light", "dark")
+
+_Role = QPalette.ColorRole
+_Group = QPalette.ColorGroup
+
+# Colours per role: high contrast, so text stays readable through a projector.
+_LIGHT = {
+    _Role.Window: "#f3f3f3",
+    _Role.WindowText: "#111111",
+    _Role.Base: "#ffffff",
+    _Role.AlternateBase: "#eef2f7",
+    _Role.ToolTipBase: "#ffffdc",
+    _Role.ToolTipText: "#111111",
+    _Role.PlaceholderText: "#6b6b6b",
+    _Role.Text: "#111111",
+    _Role.Button: "#e6e6e6",
+    _Role.ButtonText: "#111111",
+    _Role.BrightText: "#b00020",
+    _Role.Light: "#ffffff",
+    _Role.Midlight: "#e9e9e9",
+    _Role.Mid: "#b8b8b8",
+    _Role.Dark: "#8a8a8a",
+    _Role.Shadow: "#5a5a5a",
+    _Role.Highlight: "#1f5fbf",
+    _Role.HighlightedText: "#ffffff",
+    _Role.Link: "#0b4fa8",
+    _Role.LinkVisited: "#5b2a93",
+}
+
+_DARK = {
+    _Role.Window: "#24262a",
+    _Role.WindowText: "#f0f0f0",
+    _Role.Base: "#1a1b1e",
+    _Role.AlternateBase: "#2b2e33",
+    _Role.ToolTipBase: "#33363c",
+    _Role.ToolTipText: "#f0f0f0",
+    _Role.PlaceholderText: "#9a9a9a",
+    _Role.Text: "#f0f0f0",
+    _Role.Button: "#33363c",
+    _Role.ButtonText: "#f0f0f0",
+    _Role.BrightText: "#ff6b6b",
+    _Role.Light: "#4a4d54",
+    _Role.Midlight: "#3c3f45",
+    _Role.Mid: "#2e3035",
+    _Role.Dark: "#151618",
+    _Role.Shadow: "#000000",
+    _Role.Highlight: "#3d7fd9",
+    _Role.HighlightedText: "#ffffff",
+    _Role.Link: "#8cb8ff",
+    _Role.LinkVisited: "#c79bff",
+}
+
+_DISABLED_TEXT = {"light": "#8a8a8a", "dark": "#7a7a7a"}
+
+# Plot colours for pyqtgraph, which does not follow the Qt palette.
+_PLOT = {"light": ("#ffffff", "#111111"), "dark": ("#1a1b1e", "#f0f0f0")}
+
+
+def palette(name: str) -> QPalette:
+    """The light or dark palette."""
+    colours = _DARK if name == "dark" else _LIGHT
+    result = QPalette()
+    for role, colour in colours.items():
+        result.setColor(role, QColor(colour))
+    disabled = QColor(_DISABLED_TEXT["dark" if name == "dark" else "light"])
+    for role in (_Role.WindowText, _Role.Text, _Role.ButtonText, _Role.PlaceholderText):
+        result.setColor(_Group.Disabled, role, disabled)
+    return result
+
+
+def apply_theme(app: QApplication, name: str = "light", point_size: int = BASE_POINT_SIZE) -> str:
+    """Fusion style, the named palette and a base font of ``point_size`` pt; returns the
+    theme actually used."""
+    name = name if name in THEMES else "light"
+    app.setStyle("Fusion")
+    app.setPalette(palette(name))
+    font = QFont(app.font())
+    font.setPointSize(point_size)
+    app.setFont(font)
+    _apply_plot_colours(name)
+    return name
+
+
+def _apply_plot_colours(name: str) -> None:
+    try:
+        import pyqtgraph
+    except ImportError:  # plots fall back to their own defaults
+        return
+    background, foreground = _PLOT[name]
+    pyqtgraph.setConfigOptions(background=background, foreground=foreground, antialias=True)

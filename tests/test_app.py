@@ -1,0 +1,195 @@
+"""Starting the app: create_window, the command line, screenshots and the self-test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+import bpdesk
+from bpdesk import __main__ as entry
+from bpdesk.app import create_window, main
+from bpdesk.selftest import REFERENCE, numbers_in, shows
+
+ROOT = Path(__file__).resolve().parent.parent
+SELF_TEST_TIMEOUT = 90
+
+
+@pytest.fixture(autouse=True)
+def _no_prompts(monkeypatch):
+    monkeypatch.setenv("BPDESK_NO_PROMPTS", "1")
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    env.update(extra)
+    return env
+
+
+def test_the_entry_point_is_main():
+    assert entry.main is main
+
+
+def test_create_window_starts_the_worker_thread(qtbot):
+    window = create_window("lecture")
+    qtbot.addWidget(window)
+    assert window.worker_thread.isRunning()
+    qtbot.waitUntil(lambda: window.snapshot is not None, timeout=5000)
+    assert window.snapshot.phase == "forward"
+    assert window.centralWidget() is not None
+    assert window.close()
+    assert window.worker_thread.isFinished()
+
+
+def test_a_session_that_cannot_be_opened_leaves_the_lecture_open(qtbot, tmp_path):
+    missing = tmp_path / "nowhere.bpdesk"
+    window = create_window(str(missing))
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.snapshot is not None, timeout=5000)
+    assert "nowhere.bpdesk" in window.message()
+    assert "lecture" in window.message()
+    assert window.document_path == ""
+    labels = window.canvas.label_texts()
+    assert shows(labels["weight:w5"], REFERENCE["w5"])
+    window.close()
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert bpdesk.__version__ in capsys.readouterr().out
+
+
+def test_bad_steps_are_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--screenshot", "x.png", "--steps", "forward,sideways"])
+    assert exit_info.value.code == 2
+    assert "sideways" in capsys.readouterr().err
+
+
+def test_screenshot_after_steps(qtbot, tmp_path, capsys):
+    target = tmp_path / "shots" / "window.png"
+    assert main(["--screenshot", str(target), "--steps", "forward,backward"]) == 0
+    image = QImage(str(target))
+    assert not image.isNull()
+    assert (image.width(), image.height()) == (1600, 900)
+    assert str(target) in capsys.readouterr().out
+
+
+def test_screenshot_after_a_run_of_a_preset(qtbot, tmp_path):
+    target = tmp_path / "xor.png"
+    code = main(["--preset", "xor", "--screenshot", str(target), "--steps", "run:50"])
+    assert code == 0
+    assert QImage(str(target)).width() == 1600
+
+
+def test_selftest_helpers_read_numbers_as_shown():
+    assert numbers_in("w5: 0.4 → 0.35891648, Δ = −0.04108352") == [
+        5.0,
+        0.4,
+        0.35891648,
+        -0.04108352,
+    ]
+    assert shows("∂E/∂w5 = 0.082167041", REFERENCE["dE_total/dw5"])
+    assert not shows("∂E/∂w5 = 0.0822", REFERENCE["dE_total/dw5"])
+
+
+def _self_test(env: dict[str, str], stdout=subprocess.PIPE) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bpdesk", "--self-test"],
+        env=env,
+        cwd=ROOT,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=SELF_TEST_TIMEOUT,
+        check=False,
+    )
+
+
+def test_self_test_passes_headless(tmp_path):
+    result = _self_test(_env(QT_QPA_PLATFORM="offscreen", BPDESK_SETTINGS_DIR=str(tmp_path)))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "self-test passed" in result.stdout
+
+
+def test_self_test_chooses_offscreen_without_a_display(tmp_path):
+    env = _env(BPDESK_SETTINGS_DIR=str(tmp_path))
+    for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        env.pop(name, None)
+    result = _self_test(env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_self_test_survives_a_closed_stdout(tmp_path):
+    env = _env(QT_QPA_PLATFORM="offscreen", BPDESK_SETTINGS_DIR=str(tmp_path))
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody will read: printing raises BrokenPipeError
+    try:
+        result = _self_test(env, stdout=write_end)
+    finally:
+        os.close(write_end)
+    assert result.returncode == 0, result.stderr
+
+
+def _free_display() -> int:
+    for number in range(99, 140):
+        if (
+            not Path(f"/tmp/.X11-unix/X{number}").exists()
+            and not Path(f"/tmp/.X{number}-lock").exists()
+        ):
+            return number
+    pytest.skip("no free X display number")
+
+
+def _wait_for_x(number: int, server: subprocess.Popen, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    path = f"/tmp/.X11-unix/X{number}"
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            return False
+        if os.path.exists(path):
+            with socket.socket(socket.AF_UNIX) as probe:
+                try:
+                    probe.connect(path)
+                    return True
+                except OSError:
+                    pass
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.xvfb
+def test_self_test_under_a_real_x_server(tmp_path):
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        pytest.skip("the Xvfb binary is missing (apt-get install xvfb xauth libxcb-cursor0 …)")
+    number = _free_display()
+    server = subprocess.Popen(
+        [xvfb, f":{number}", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert _wait_for_x(number, server), "Xvfb did not start"
+        env = _env(QT_QPA_PLATFORM="xcb", DISPLAY=f":{number}", BPDESK_SETTINGS_DIR=str(tmp_path))
+        env.pop("WAYLAND_DISPLAY", None)
+        result = _self_test(env)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "self-test passed" in result.stdout
