@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from PySide6.QtCore import QEventLoop, QMessageLogContext, QtMsgType, qInstallMessageHandler
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from bpdesk._version import __version__
 from bpdesk.gui import settings
 from bpdesk.gui.theme import apply_theme
+from bpdesk.resources import resource_path
 
 if TYPE_CHECKING:
     from bpdesk.gui.main_window import MainWindow
@@ -73,11 +74,15 @@ def ensure_application() -> QApplication:
     QApplication.setOrganizationName(settings.ORGANIZATION)
     QApplication.setApplicationName(settings.APPLICATION)
     QApplication.setApplicationVersion(__version__)
-    QApplication.setDesktopFileName("bpdesk")
+    QApplication.setDesktopFileName("io.github.bpdesk.bpdesk")
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
-    return QApplication(sys.argv[:1])
+    app = QApplication(sys.argv[:1])
+    icon = resource_path("icons", "bpdesk.svg")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
 
 
 def create_window(preset_or_session: str = "lecture", *, restore_layout: bool = True) -> MainWindow:
@@ -97,6 +102,9 @@ def create_window(preset_or_session: str = "lecture", *, restore_layout: bool = 
         problem = describe_failure(error, f"opening {preset_or_session}")
         stepper, path = open_lesson("lecture")
     window = MainWindow(stepper, path, restore_layout=restore_layout)
+    from bpdesk.gui.teaching import TeachingTools
+
+    window.teaching = TeachingTools(window)  # type: ignore[attr-defined]
     app.aboutToQuit.connect(window.shutdown)
     if problem:
         window.show_message(problem + " The lecture's example is open instead.")

@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
     open_requested = Signal(str)
     save_requested = Signal(str)
     refresh_requested = Signal()
+    roll_back_requested = Signal()
     snapshot_shown = Signal(object)  # after every view has drawn a snapshot
     run_state_shown = Signal(bool)  # a run started (True) or ended (False)
 
@@ -267,6 +268,7 @@ class MainWindow(QMainWindow):
         self.open_requested.connect(w.open_session)
         self.save_requested.connect(w.save_session)
         self.refresh_requested.connect(w.refresh)
+        self.roll_back_requested.connect(w.roll_back_to_best)
         # views → worker
         self.canvas.value_edit_requested.connect(w.set_parameter)
         self.parameters.parameter_edited.connect(w.set_parameter)
@@ -645,11 +647,18 @@ class MainWindow(QMainWindow):
         settings.set_theme(name)
 
     # ------------------------------------------------------------ closing
+    def roll_back_to_best(self) -> None:
+        """Ask the worker for the weights of the epoch with the lowest test error."""
+        self.roll_back_requested.emit()
+
     def shutdown(self) -> None:
-        """Stop the worker thread and wait for it (safe to call twice)."""
+        """Stop the worker threads and wait for them (safe to call twice)."""
         if self._shut_down:
             return
         self._shut_down = True
+        teaching = getattr(self, "teaching", None)
+        if teaching is not None:
+            teaching.shutdown()
         self.worker.stop()
         self.worker_thread.quit()
         self.worker_thread.wait()

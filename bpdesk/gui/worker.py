@@ -242,6 +242,12 @@ class TrainerWorker(QObject):
     def set_config(self, config: TrainConfig) -> None:
         self._command("changing the training settings", lambda: self._stepper.set_config(config))
 
+    @Slot()
+    def roll_back_to_best(self) -> None:
+        """Put back the weights of the epoch with the lowest test error."""
+        self._halt_run()
+        self._command("rolling back to the best epoch", self._stepper.roll_back_to_best)
+
     # ------------------------------------------------------------ new lessons
     def _replace(self, doing: str, make: Callable[[], Stepper], path: str | None) -> bool:
         self._halt_run()

@@ -1,0 +1,102 @@
+"""The teaching tools in the real window: Explain, lesson slides, presentation mode, analysis."""
+
+from __future__ import annotations
+
+import pytest
+
+from bpdesk.app import create_window
+from bpdesk.core.formatting import format_value
+
+
+@pytest.fixture
+def window(qtbot, monkeypatch):
+    monkeypatch.setenv("BPDESK_NO_PROMPTS", "1")
+    win = create_window("lecture", restore_layout=False)
+    tools = win.teaching
+    qtbot.addWidget(win)
+    win.resize(1600, 900)
+    win.show()
+    yield win
+    win.shutdown()
+    assert not tools.analysis_thread.isRunning()
+
+
+def _wait_snapshot(qtbot, win, condition, timeout=5000):
+    qtbot.waitUntil(lambda: win.snapshot is not None and condition(win.snapshot), timeout=timeout)
+
+
+def test_explain_panel_narrates_the_forward_pass(qtbot, window, lecture_reference):
+    window.request_step("forward")
+    _wait_snapshot(qtbot, window, lambda s: s.phase == "backward")
+    qtbot.waitUntil(lambda: "adds up" in window.teaching.explain.plain_text())
+    text = window.teaching.explain.plain_text()
+    assert format_value(lecture_reference["forward"]["out_h1"]) in text
+    assert format_value(lecture_reference["forward"]["E_total"]) in text
+
+
+def test_lesson_steps_forward_and_back(qtbot, window):
+    tools = window.teaching
+    tools._open_lecture_lesson()
+    assert tools.lesson_bar.counter() == "1 / 7"
+    for expected_done in (4, 5, 7):
+        tools.next_slide()
+        _wait_snapshot(qtbot, window, lambda s, d=expected_done: s.trace.done == d)
+    assert "Backward pass: the output layer" in tools.lesson_bar._title.text()
+    tools.previous_slide()
+    _wait_snapshot(qtbot, window, lambda s: s.trace.done == 5 and s.phase == "backward")
+    assert tools.lesson_bar.counter() == "3 / 7"
+    tools.action_next.trigger()  # Page Down moves the lesson on
+    _wait_snapshot(qtbot, window, lambda s: s.trace.done == 7)
+
+
+def test_page_down_steps_the_next_phase_without_a_lesson(qtbot, window):
+    _wait_snapshot(qtbot, window, lambda s: s.phase == "forward")
+    window.teaching.action_next.trigger()
+    _wait_snapshot(qtbot, window, lambda s: s.phase == "backward")
+    window.teaching.action_previous.trigger()
+    _wait_snapshot(qtbot, window, lambda s: s.phase == "forward" and s.trace.done == 0)
+
+
+def test_presentation_mode_scales_text_and_hides_side_panels(qtbot, window):
+    tools = window.teaching
+    before = window._font_scale
+    tools.action_presentation.trigger()
+    assert tools.presenting
+    assert window._font_scale == tools.presentation_scale != before
+    assert not window.parameters_dock.isVisible()
+    assert window.derivation_dock.isVisible() or window.teaching.explain_dock.isVisible()
+    tools.action_presentation.trigger()
+    assert not tools.presenting and window._font_scale == before
+    assert window.parameters_dock.isVisible()
+
+
+def test_landscape_is_computed_off_the_gui_thread(qtbot, window):
+    tools = window.teaching
+    _wait_snapshot(qtbot, window, lambda s: True)
+    tools.landscape_dock.show()
+    received = []
+    original = tools.landscape.show_landscape
+    tools.landscape.show_landscape = lambda grid: (received.append(grid), original(grid))
+    tools.landscape.landscape_requested.emit("w5", "w6", 1.0, 21)
+    qtbot.waitUntil(lambda: bool(received), timeout=10000)
+    grid = received[0]
+    assert grid.errors.shape == (21, 21)
+    assert grid.errors[10, 10] == pytest.approx(0.298371109, abs=1e-8)
+    assert tools.landscape.contour_count() > 0
+
+
+def test_decision_map_reaches_the_boundary_view(qtbot, monkeypatch):
+    monkeypatch.setenv("BPDESK_NO_PROMPTS", "1")
+    win = create_window("moons", restore_layout=False)
+    tools = win.teaching
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        tools.boundary_dock.show()
+        win.request_step("full")
+        qtbot.waitUntil(lambda: tools._map is not None, timeout=10000)
+        qtbot.waitUntil(lambda: tools.boundary.point_counts()[0] > 0, timeout=5000)
+        train, test = tools.boundary.point_counts()
+        assert train == 150 and test == 50
+    finally:
+        win.shutdown()
