@@ -42,13 +42,19 @@ class LessonBar(QWidget):
         layout.addWidget(self._previous)
         layout.addWidget(self._next)
         layout.addWidget(self._close)
+        self.set_font_scale(1.0)
+
+    def set_font_scale(self, scale: float) -> None:
         bold = QFont(self.font())
         bold.setBold(True)
-        bold.setPointSizeF(13)
+        bold.setPointSizeF(13 * scale)
         self._title.setFont(bold)
         caption_font = QFont(self.font())
-        caption_font.setPointSizeF(13)
+        caption_font.setPointSizeF(13 * scale)
         self._caption.setFont(caption_font)
+        # Room for the title and three lines of caption, so a caption is never cut off.
+        lines = self._caption.fontMetrics().lineSpacing() * 3
+        self.setMinimumHeight(self._title.fontMetrics().lineSpacing() + lines + 16)
 
     def show_slide(self, lesson: str, title: str, caption: str, index: int, count: int) -> None:
         self._title.setText(f"{lesson} — {title}" if title else lesson)

@@ -122,9 +122,12 @@ class TeachingTools(QObject):
             self._on_snapshot(snapshot)
 
     # ------------------------------------------------------------ building
-    def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
+    def _dock(self, name: str, title: str, widget: QWidget, scroll: bool = True) -> QDockWidget:
         dock = QDockWidget(title, self.window)
         dock.setObjectName(name)
+        if not scroll:
+            dock.setWidget(widget)
+            return dock
         # In a scroll area, a panel's own minimum size never stops the window from shrinking.
         scroller = QScrollArea()
         scroller.setWidgetResizable(True)
@@ -140,7 +143,7 @@ class TeachingTools(QObject):
         self.boundary_dock = self._dock("dock_boundary", "Decision boundary", self.boundary)
         self.landscape_dock = self._dock("dock_landscape", "Error landscape", self.landscape)
         self.comparison_dock = self._dock("dock_comparison", "Side-by-side runs", self.comparison)
-        self.lesson_dock = self._dock("dock_lesson", "Lesson", self.lesson_bar)
+        self.lesson_dock = self._dock("dock_lesson", "Lesson", self.lesson_bar, scroll=False)
         derivation_dock = getattr(w, "derivation_dock", None)
         parameters_dock = getattr(w, "parameters_dock", None)
         if derivation_dock is not None:
@@ -390,6 +393,7 @@ class TeachingTools(QObject):
         self.presentation_scale = scale
         if self._presenting:
             self.window.set_font_scale(scale)  # type: ignore[attr-defined]
+            self.lesson_bar.set_font_scale(scale)
 
     @Slot(bool)
     def set_presentation(self, on: bool) -> None:
@@ -404,16 +408,17 @@ class TeachingTools(QObject):
             for dock in w.findChildren(QDockWidget):
                 if dock not in (
                     getattr(w, "derivation_dock", None),
-                    getattr(w, "error_dock", None),
                     self.explain_dock,
                     self.lesson_dock,
                 ):
                     dock.hide()
             w.set_font_scale(self.presentation_scale)  # type: ignore[attr-defined]
+            self.lesson_bar.set_font_scale(self.presentation_scale)
             w.showFullScreen()
         else:
             w.showNormal()
             w.set_font_scale(self._saved_scale)  # type: ignore[attr-defined]
+            self.lesson_bar.set_font_scale(1.0)
             w.restoreState(self._saved_state)
         if self.action_presentation.isChecked() != on:
             self.action_presentation.setChecked(on)
