@@ -22,6 +22,7 @@ from bpdesk.core.landscape import error_grid, output_grid
 from bpdesk.core.lesson import Lesson, load_lesson
 from bpdesk.core.network import Network
 from bpdesk.core.snapshot import Snapshot
+from bpdesk.gui import settings
 from bpdesk.gui.boundary import BoundaryView
 from bpdesk.gui.comparison import ComparisonView
 from bpdesk.gui.explain import ExplainPanel
@@ -393,6 +394,7 @@ class TeachingTools(QObject):
         self.presentation_scale = scale
         if self._presenting:
             self.window.set_font_scale(scale)  # type: ignore[attr-defined]
+            settings.set_font_scale(self._saved_scale)
             self.lesson_bar.set_font_scale(scale)
 
     @Slot(bool)
@@ -413,6 +415,7 @@ class TeachingTools(QObject):
                 ):
                     dock.hide()
             w.set_font_scale(self.presentation_scale)  # type: ignore[attr-defined]
+            settings.set_font_scale(self._saved_scale)  # presenting is not a preference
             self.lesson_bar.set_font_scale(self.presentation_scale)
             w.showFullScreen()
         else:
