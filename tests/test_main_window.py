@@ -80,11 +80,14 @@ def _start_run(qtbot, window: MainWindow, until_running_shown: bool = True) -> N
 
 
 def _pause(qtbot, window: MainWindow) -> float:
-    """Press Pause; seconds until the worker said the run ended."""
-    started = time.perf_counter()
+    """Press Pause; seconds until training stopped on the worker thread (the window learns of
+    it with the next queued signal, after whatever it is drawing)."""
     with qtbot.waitSignal(window.run_state_shown, timeout=2000) as blocker:
+        started = time.perf_counter()
         window.actions.pause.trigger()
-    elapsed = time.perf_counter() - started
+        while window.worker.running and time.perf_counter() - started < 2.0:
+            time.sleep(0.001)  # the worker's own flag, read from here: no event loop needed
+        elapsed = time.perf_counter() - started
     assert blocker.args == [False]
     qtbot.waitUntil(lambda: not window.snapshot.running, timeout=STEP_TIMEOUT)
     return elapsed

@@ -163,6 +163,10 @@ class TeachingTools(QObject):
             dock.hide()
         w.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, self.lesson_dock)
         self.lesson_dock.hide()
+        for dock in (self.explain_dock, self.practice_dock, self.landscape_dock,
+                     self.comparison_dock):  # fmt: skip
+            dock.visibilityChanged.connect(self._on_dock_shown)
+        self.boundary_dock.visibilityChanged.connect(self._on_boundary_shown)
 
     def _action(self, name: str, text: str, keys: list[str] | None = None) -> QAction:
         action = QAction(text, self.window)
@@ -238,23 +242,37 @@ class TeachingTools(QObject):
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         previous = self._snapshot
         self._snapshot = snapshot
-        for name, view in (
-            ("explanation", self.explain),
-            ("practice panel", self.practice),
-            ("error landscape", self.landscape),
-            ("side-by-side runs", self.comparison),
-        ):
+        for name, view, dock in self._views():
+            # During a run, a panel nobody can see waits: it catches up when it is shown.
+            if snapshot.running and not dock.isVisible():
+                continue
             try:
                 view.show_snapshot(snapshot)
             except Exception as error:
                 self._message(f"Something went wrong while drawing the {name}: {error}")
         if previous is None or previous.spec != snapshot.spec:
             self._map = None
-        self._show_boundary()
+        if self.boundary_dock.isVisible():
+            self._show_boundary()
         two_inputs = snapshot.inputs is not None and snapshot.inputs.shape[1] == 2
         if two_inputs and self.boundary_dock.isVisible() and not self._map_pending:
             self._map_pending = True
             self._map_wanted.emit(snapshot)
+
+    def _views(self) -> list[tuple[str, QWidget, QDockWidget]]:
+        return [
+            ("explanation", self.explain, self.explain_dock),
+            ("practice panel", self.practice, self.practice_dock),
+            ("error landscape", self.landscape, self.landscape_dock),
+            ("side-by-side runs", self.comparison, self.comparison_dock),
+        ]
+
+    @Slot(bool)
+    def _on_dock_shown(self, visible: bool) -> None:
+        if visible and self._snapshot is not None:
+            for _, view, dock in self._views():
+                if dock.isVisible():
+                    view.show_snapshot(self._snapshot)  # type: ignore[attr-defined]
 
     def _show_boundary(self) -> None:
         snapshot = self._snapshot
@@ -269,6 +287,11 @@ class TeachingTools(QObject):
     @Slot(object)
     def _on_landscape(self, grid: object) -> None:
         self.landscape.show_landscape(grid)  # type: ignore[arg-type]
+
+    @Slot(bool)
+    def _on_boundary_shown(self, visible: bool) -> None:
+        if visible:
+            self._show_boundary()
 
     @Slot(object, object)
     def _on_map(self, seq: object, grid: object) -> None:
