@@ -7,9 +7,10 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -21,6 +22,10 @@ from PySide6.QtWidgets import (
     QTextEdit,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from bpdesk.core.snapshot import Snapshot
+    from bpdesk.gui.main_window import MainWindow
 
 __all__ = ["REFERENCE", "WATCHDOG_SECONDS", "numbers_in", "run_self_test", "shows", "visible_text"]
 
@@ -59,12 +64,12 @@ def shows(text: str, value: float, tolerance: float = TOLERANCE) -> bool:
     return any(math.isclose(n, value, rel_tol=0.0, abs_tol=tolerance) for n in numbers_in(text))
 
 
-def _model_text(view: QAbstractItemView) -> Iterable[str]:
+def _model_text(view: QAbstractItemView) -> Iterator[str]:
     model = view.model()
     if model is None:
         return
 
-    def walk(parent):  # type: ignore[no-untyped-def]
+    def walk(parent: QModelIndex) -> Iterator[str]:
         for row in range(model.rowCount(parent)):
             for column in range(model.columnCount(parent)):
                 index = model.index(row, column, parent)
@@ -73,8 +78,6 @@ def _model_text(view: QAbstractItemView) -> Iterable[str]:
                     yield str(value)
                 if model.hasChildren(index):
                     yield from walk(index)
-
-    from PySide6.QtCore import QModelIndex
 
     yield from walk(QModelIndex())
 
@@ -127,24 +130,31 @@ class _Checks:
         self.expect(shows(text, value), f"{where} does not show {name} = {value}")
 
 
-def _step(window, name: str, checks: _Checks) -> None:  # type: ignore[no-untyped-def]
+def _shown(window: MainWindow) -> Snapshot:
+    snapshot = window.snapshot
+    if snapshot is None:
+        raise TimeoutError("the first picture of the network never arrived")
+    return snapshot
+
+
+def _step(window: MainWindow, name: str, checks: _Checks) -> None:
     from bpdesk.app import wait_until
 
-    action = getattr(window.actions, name)
+    action = getattr(window.commands, name)
     checks.expect(action.isEnabled(), f"the {name} button is not enabled when it should be")
-    seen = window.snapshot.seq
+    seen = _shown(window).seq
     action.trigger()
-    arrived = wait_until(lambda: window.snapshot.seq > seen and not window.step_in_flight, 10.0)
+    arrived = wait_until(lambda: _shown(window).seq > seen and not window.step_in_flight, 10.0)
     if not arrived:
         raise TimeoutError(f"no answer from the worker after {name}")
 
 
-def _check_window(window, checks: _Checks) -> None:  # type: ignore[no-untyped-def]
+def _check_window(window: MainWindow, checks: _Checks) -> None:
     from bpdesk.app import wait_until
 
     if not wait_until(lambda: window.snapshot is not None, 10.0):
         raise TimeoutError("the first picture of the network never arrived")
-    a = window.actions
+    a = window.commands
     checks.expect(
         a.forward.isEnabled() and not a.backward.isEnabled() and not a.update.isEnabled(),
         "at the start only Forward should be enabled",
@@ -155,7 +165,7 @@ def _check_window(window, checks: _Checks) -> None:  # type: ignore[no-untyped-d
     _step(window, "forward", checks)
     labels = window.canvas.label_texts()
     checks.expect(
-        window.snapshot.phase == "backward", "after Forward the next phase is not backward"
+        _shown(window).phase == "backward", "after Forward the next phase is not backward"
     )
     checks.shown("the network drawing (h1)", labels.get("neuron:h1", ""), "out_h1")
     checks.shown("the network drawing (o1)", labels.get("neuron:o1", ""), "out_o1")
@@ -177,7 +187,7 @@ def _check_window(window, checks: _Checks) -> None:  # type: ignore[no-untyped-d
     panel = visible_text(window.parameters)
     checks.shown("the parameter panel", panel, "w5+")
     checks.shown("the parameter panel", panel, "w1+")
-    checks.expect(window.snapshot.iteration == 1, "one full step did not count one iteration")
+    checks.expect(_shown(window).iteration == 1, "one full step did not count one iteration")
     checks.expect(not window.message(), f"unexpected message: {window.message()}")
 
 

@@ -93,14 +93,25 @@ def test_screenshot_after_a_run_of_a_preset(qtbot, tmp_path):
 
 
 def test_selftest_helpers_read_numbers_as_shown():
-    assert numbers_in("w5: 0.4 → 0.35891648, Δ = −0.04108352") == [
-        5.0,
-        0.4,
-        0.35891648,
-        -0.04108352,
-    ]
-    assert shows("∂E/∂w5 = 0.082167041", REFERENCE["dE_total/dw5"])
-    assert not shows("∂E/∂w5 = 0.0822", REFERENCE["dE_total/dw5"])
+    assert numbers_in("a1: 1.5 → 2.25, Δ = −0.75, tiny 3e−5") == [1.0, 1.5, 2.25, -0.75, 3e-5]
+    assert shows("x = 0.123456789", 0.1234567885)
+    assert not shows("x = 0.1235", 0.123456789)
+
+
+def test_selftest_figures_are_the_lecture_reference(lecture_reference):
+    forward = lecture_reference["forward"]
+    updated = lecture_reference["updated_weights_after_one_step"]
+    expected = {
+        "w5": lecture_reference["network"]["weights"]["w5"],
+        "out_h1": forward["out_h1"],
+        "out_o1": forward["out_o1"],
+        "E_total": forward["E_total"],
+        "dE_total/dw5": lecture_reference["backward_output_layer"]["dE_total/dw5"],
+        "dE_total/dw1": lecture_reference["backward_hidden_layer"]["dE_total/dw1"],
+        "w5+": updated["w5"],
+        "w1+": updated["w1"],
+    }
+    assert expected == REFERENCE
 
 
 def _self_test(env: dict[str, str], stdout=subprocess.PIPE) -> subprocess.CompletedProcess:

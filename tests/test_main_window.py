@@ -56,7 +56,7 @@ def window(ready) -> MainWindow:
 
 def _step(qtbot, window: MainWindow, name: str):
     """Trigger one stepping action and wait until its snapshot is on screen."""
-    action = getattr(window.actions, name)
+    action = getattr(window.commands, name)
     assert action.isEnabled(), f"{name} is disabled"
     with qtbot.waitSignal(window.snapshot_shown, timeout=STEP_TIMEOUT):
         action.trigger()
@@ -65,7 +65,7 @@ def _step(qtbot, window: MainWindow, name: str):
 
 
 def _enabled(window: MainWindow) -> set[str]:
-    a = window.actions
+    a = window.commands
     names = ["forward", "backward", "update", "next_neuron", "full_step", "step_back"]
     names += ["run", "pause", "run_epochs"]
     return {n for n in names if getattr(a, n).isEnabled()}
@@ -73,7 +73,7 @@ def _enabled(window: MainWindow) -> set[str]:
 
 def _start_run(qtbot, window: MainWindow, until_running_shown: bool = True) -> None:
     with qtbot.waitSignal(window.run_state_shown, timeout=STEP_TIMEOUT) as blocker:
-        window.actions.run.trigger()
+        window.commands.run.trigger()
     assert blocker.args == [True]
     if until_running_shown:
         qtbot.waitUntil(lambda: window.snapshot.running, timeout=STEP_TIMEOUT)
@@ -84,7 +84,7 @@ def _pause(qtbot, window: MainWindow) -> float:
     it with the next queued signal, after whatever it is drawing)."""
     with qtbot.waitSignal(window.run_state_shown, timeout=2000) as blocker:
         started = time.perf_counter()
-        window.actions.pause.trigger()
+        window.commands.pause.trigger()
         while window.worker.running and time.perf_counter() - started < 2.0:
             time.sleep(0.001)  # the worker's own flag, read from here: no event loop needed
         elapsed = time.perf_counter() - started
@@ -94,7 +94,7 @@ def _pause(qtbot, window: MainWindow) -> float:
 
 
 def test_action_names_and_keys(window):
-    a = window.actions
+    a = window.commands
     expected = {
         "forward": "F",
         "backward": "B",
@@ -137,10 +137,10 @@ def test_only_the_valid_next_phase_is_enabled(qtbot, window):
 
 
 def test_step_actions_wait_for_the_snapshot(qtbot, window):
-    window.actions.forward.trigger()
+    window.commands.forward.trigger()
     # Until the worker answers, no second step can be sent.
     assert not _enabled(window) & {"forward", "backward", "next_neuron", "full_step", "step_back"}
-    qtbot.waitUntil(lambda: window.actions.backward.isEnabled(), timeout=STEP_TIMEOUT)
+    qtbot.waitUntil(lambda: window.commands.backward.isEnabled(), timeout=STEP_TIMEOUT)
     assert window.snapshot.phase == "backward"
 
 
@@ -196,7 +196,7 @@ def test_key_presses_step_and_step_back(qtbot, window, lecture_reference):
         QTest.keyClick(handle, Qt.Key.Key_F)
     assert window.snapshot.phase == "backward"
     assert shows(window.canvas.label_texts()["neuron:h1"], lecture_reference["forward"]["out_h1"])
-    qtbot.waitUntil(lambda: window.actions.step_back.isEnabled(), timeout=STEP_TIMEOUT)
+    qtbot.waitUntil(lambda: window.commands.step_back.isEnabled(), timeout=STEP_TIMEOUT)
     with qtbot.waitSignal(window.snapshot_shown, timeout=STEP_TIMEOUT):
         QTest.keyClick(handle, Qt.Key.Key_Left)
     assert window.snapshot.phase == "forward" and not window.snapshot.can_step_back
@@ -241,7 +241,7 @@ def test_run_pause_resume_step_back_and_reset(qtbot, window, lecture_reference):
     _step(qtbot, window, "step_back")
     assert window.snapshot.iteration == first
     with qtbot.waitSignal(window.snapshot_shown, timeout=STEP_TIMEOUT):
-        window.actions.reset.trigger()
+        window.commands.reset.trigger()
     assert window.snapshot.iteration == 0 and not window.snapshot.can_step_back
     w5 = lecture_reference["network"]["weights"]["w5"]
     assert shows(window.canvas.label_texts()["weight:w5"], w5)
@@ -252,7 +252,7 @@ def test_space_toggles_run_and_pause(qtbot, window):
     with qtbot.waitSignal(window.run_state_shown, timeout=STEP_TIMEOUT) as blocker:
         QTest.keyClick(handle, Qt.Key.Key_Space)
     assert blocker.args == [True]
-    qtbot.waitUntil(lambda: window.actions.pause.isEnabled(), timeout=STEP_TIMEOUT)
+    qtbot.waitUntil(lambda: window.commands.pause.isEnabled(), timeout=STEP_TIMEOUT)
     with qtbot.waitSignal(window.run_state_shown, timeout=STEP_TIMEOUT) as blocker:
         QTest.keyClick(handle, Qt.Key.Key_Space)
     assert blocker.args == [False]
@@ -264,7 +264,7 @@ def test_run_n_epochs_uses_the_panel_number(qtbot, window):
     epochs = int(window.parameters.epochs())
     assert epochs >= 1
     with qtbot.waitSignal(window.run_state_shown, timeout=STEP_TIMEOUT):
-        window.actions.run_epochs.trigger()
+        window.commands.run_epochs.trigger()
     qtbot.waitUntil(lambda: window.runs_finished == 1, timeout=20000)
     qtbot.waitUntil(lambda: not window.snapshot.running, timeout=STEP_TIMEOUT)
     assert window.snapshot.epoch == epochs
@@ -304,12 +304,12 @@ def test_an_exception_in_a_worker_command_is_reported(qtbot, window, monkeypatch
 
     with monkeypatch.context() as patch:
         patch.setattr(window.worker._stepper, "step_phase", broken)
-        window.actions.forward.trigger()
+        window.commands.forward.trigger()
         qtbot.waitUntil(lambda: "cosmic ray" in window.message(), timeout=STEP_TIMEOUT)
         message = window.message()
         assert message.startswith("Something went wrong while stepping through the forward pass")
         assert "RuntimeError" in message
-        qtbot.waitUntil(lambda: window.actions.forward.isEnabled(), timeout=STEP_TIMEOUT)
+        qtbot.waitUntil(lambda: window.commands.forward.isEnabled(), timeout=STEP_TIMEOUT)
     assert _step(qtbot, window, "forward").phase == "backward"
     assert _step(qtbot, window, "next_neuron").trace.done > 0
 
@@ -319,7 +319,7 @@ def test_a_refused_step_is_explained(qtbot, window):
     qtbot.waitUntil(lambda: bool(window.message()), timeout=STEP_TIMEOUT)
     assert "forward" in window.message()
     assert "Something went wrong" not in window.message()
-    qtbot.waitUntil(lambda: window.actions.forward.isEnabled(), timeout=STEP_TIMEOUT)
+    qtbot.waitUntil(lambda: window.commands.forward.isEnabled(), timeout=STEP_TIMEOUT)
 
 
 def test_closing_during_a_run_stops_the_thread(qtbot, window):
@@ -354,7 +354,7 @@ def test_unsaved_changes_prompt_can_cancel_or_discard(qtbot, window, monkeypatch
 def test_geometry_and_text_size_are_remembered(ready):
     first = ready(create_window("lecture"))
     first.resize(700, 500)  # fits the off-screen 800×600 screen
-    first.actions.larger_text.trigger()
+    first.commands.larger_text.trigger()
     scale = settings.font_scale()
     assert scale > 1.0
     assert first.close()
@@ -362,19 +362,19 @@ def test_geometry_and_text_size_are_remembered(ready):
     # (The off-screen test screen is 800×600; the window keeps at least its minimum width.)
     assert second.height() == 500 and second.width() < 1600
     assert settings.font_scale() == scale
-    second.actions.smaller_text.trigger()
+    second.commands.smaller_text.trigger()
     assert settings.font_scale() == pytest.approx(1.0)
 
 
 def test_dark_theme_switches_the_palette_and_back(window):
     app = QApplication.instance()
     light = app.palette().window().color().lightness()
-    window.actions.dark_theme.setChecked(True)
+    window.commands.dark_theme.setChecked(True)
     try:
         assert app.palette().window().color().lightness() < light
         assert settings.theme() == "dark"
     finally:
-        window.actions.dark_theme.setChecked(False)
+        window.commands.dark_theme.setChecked(False)
     assert app.palette().window().color().lightness() == light
     assert settings.theme() == "light"
 
@@ -395,7 +395,7 @@ def test_save_as_and_open_recent(qtbot, window, tmp_path, lecture_reference):
     window.file_chooser = lambda mode, suggested: str(path)
     _step(qtbot, window, "forward")
     assert window.modified
-    window.actions.save_as.trigger()
+    window.commands.save_as.trigger()
     qtbot.waitUntil(
         lambda: window.document_path == str(path) and not window.modified, timeout=STEP_TIMEOUT
     )
@@ -403,10 +403,10 @@ def test_save_as_and_open_recent(qtbot, window, tmp_path, lecture_reference):
     assert "lesson.bpdesk" in window.windowTitle()
     assert settings.recent_files()[0] == str(path)
     with qtbot.waitSignal(window.snapshot_shown, timeout=STEP_TIMEOUT):
-        window.actions.new.trigger()
+        window.commands.new.trigger()
     assert window.snapshot.phase == "forward" and window.document_path == ""
     with qtbot.waitSignal(window.snapshot_shown, timeout=STEP_TIMEOUT):
-        window.actions.open.trigger()
+        window.commands.open.trigger()
     assert window.snapshot.phase == "backward"
     label = window.canvas.label_texts()["neuron:h1"]
     assert shows(label, lecture_reference["forward"]["out_h1"])

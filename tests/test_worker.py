@@ -78,8 +78,8 @@ class Harness(QObject):
         return self.snapshots[-1]
 
 
-def _start(stepper: Stepper) -> Harness:
-    worker = TrainerWorker(stepper)
+def _start(stepper: Stepper, paced: bool = False) -> Harness:
+    worker = TrainerWorker(stepper, paced=paced)
     thread = QThread()
     worker.moveToThread(thread)
     commands = Commands()
@@ -106,8 +106,8 @@ def _start(stepper: Stepper) -> Harness:
 def make_harness():
     started: list[Harness] = []
 
-    def make(stepper: Stepper | None = None) -> Harness:
-        harness = _start(stepper or Stepper(get_preset("lecture").trainer()))
+    def make(stepper: Stepper | None = None, paced: bool = False) -> Harness:
+        harness = _start(stepper or Stepper(get_preset("lecture").trainer()), paced)
         started.append(harness)
         return harness
 
@@ -341,3 +341,19 @@ def test_a_broken_session_file_keeps_the_open_lesson(qtbot, lecture, tmp_path):
     assert "Something went wrong" not in blocker.args[0]
     qtbot.waitUntil(lambda: lecture.last.seq > 1)
     assert lecture.last.phase == "backward"
+
+
+def test_a_paced_worker_waits_for_the_screen(qtbot, make_harness):
+    harness = make_harness(paced=True)
+    with qtbot.waitSignal(harness.run_state, timeout=5000):
+        harness.commands.run.emit(0)
+    qtbot.wait(300)
+    running = [s for s in harness.snapshots if s.running]
+    assert len(running) == 1  # the start of the run; nothing drawn yet, so nothing more
+    harness.worker.acknowledge(running[0].seq, 0.0)
+    qtbot.waitUntil(lambda: len([s for s in harness.snapshots if s.running]) > 1, timeout=5000)
+    with qtbot.waitSignal(harness.run_state, timeout=2000):
+        harness.commands.pause.emit()
+    # The history still arrives whole: the pieces add up to every iteration.
+    qtbot.waitUntil(lambda: not harness.last.running)
+    assert len(_history_from(harness.snapshots)) == harness.last.iteration

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 import os
+import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QSize, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -124,15 +125,16 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         self.file_chooser: FileChooser = self._choose_file
         self._snapshot: Snapshot | None = None
+        self._draw_started = 0.0
         self._running = False
         self._runs_finished = 0
         self._pending = False  # a step command is on its way to the worker
         self._path = path
         self._modified = False
-        self._after_save: Callable[[], None] | None = None
+        self._after_save: Callable[[], object] | None = None
         self._shut_down = False
         self._font_scale = settings.font_scale()
-        self.actions = create_actions(self)
+        self.commands = create_actions(self)
         self._build_views()
         self._build_menus_and_toolbar()
         self._build_status_bar()
@@ -180,7 +182,7 @@ class MainWindow(QMainWindow):
         return dock
 
     def _build_menus_and_toolbar(self) -> None:
-        a = self.actions
+        a = self.commands
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addActions([a.new, a.open])
@@ -244,7 +246,7 @@ class MainWindow(QMainWindow):
         ):
             label = QLabel()
             label.setObjectName(f"status_{key}")
-            label.setContentsMargins(8, 0, 8, 0)
+            label.setStyleSheet("QLabel { padding: 0px 10px; }")  # survives theme changes
             bar.addPermanentWidget(label, stretch)
             self.status_labels[key] = label
 
@@ -257,7 +259,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         w = self.worker
-        a = self.actions
+        a = self.commands
         # window → worker (queued: the worker lives on its own thread)
         self.step_requested.connect(w.step)
         self.step_back_requested.connect(w.step_back)
@@ -314,7 +316,7 @@ class MainWindow(QMainWindow):
         state = settings.restore_bytes("window/state") if remembered else None
         if state is not None:
             self.restoreState(state)
-        self.actions.dark_theme.setChecked(settings.theme() == "dark")
+        self.commands.dark_theme.setChecked(settings.theme() == "dark")
 
     def _size_docks(self) -> None:
         """Default proportions: the drawing gets most of the window."""
@@ -382,6 +384,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Hand a snapshot to every view and bring actions and status bar up to date."""
+        self._draw_started = time.perf_counter()
         self._snapshot = snapshot
         self._pending = False
         for name, view in (
@@ -401,8 +404,15 @@ class MainWindow(QMainWindow):
             self.show_message(snapshot.message)
         self._update_actions()
         self._update_status(snapshot)
-        self.worker.acknowledge(snapshot.seq)
         self.snapshot_shown.emit(snapshot)
+        # Acknowledged once the repaint this caused is done (it is queued before this call).
+        QTimer.singleShot(0, self, self._acknowledge_drawn)
+
+    @Slot()
+    def _acknowledge_drawn(self) -> None:
+        snapshot = self._snapshot
+        if snapshot is not None:
+            self.worker.acknowledge(snapshot.seq, time.perf_counter() - self._draw_started)
 
     @Slot(str)
     def _on_error(self, message: str) -> None:
@@ -490,7 +500,7 @@ class MainWindow(QMainWindow):
         return self._modified
 
     def _update_actions(self) -> None:
-        a = self.actions
+        a = self.commands
         snap = self._snapshot
         idle = snap is not None and not self._running and not self._pending
         can_go = idle and snap is not None and not snap.diverged
@@ -555,7 +565,7 @@ class MainWindow(QMainWindow):
         recent = settings.recent_files()
         return os.path.dirname(recent[0]) if recent else os.path.expanduser("~")
 
-    def confirm_discard(self, then: Callable[[], None]) -> bool:
+    def confirm_discard(self, then: Callable[[], object]) -> bool:
         """Ask before unsaved work is dropped. True: go ahead now. False: cancelled, or
         ``then`` runs once the session has been saved."""
         if not self._modified or os.environ.get(NO_PROMPTS_VARIABLE) == "1":
@@ -591,7 +601,7 @@ class MainWindow(QMainWindow):
         if path:
             self.open_source(path)
 
-    def save(self, then: Callable[[], None] | None = None) -> None:
+    def save(self, then: Callable[[], object] | None = None) -> None:
         """Save to the session's file (asks for one the first time)."""
         if not self._path:
             self.save_as(then)
@@ -599,7 +609,7 @@ class MainWindow(QMainWindow):
         self._after_save = then if callable(then) else None
         self.save_requested.emit(self._path)
 
-    def save_as(self, then: Callable[[], None] | None = None) -> None:
+    def save_as(self, then: Callable[[], object] | None = None) -> None:
         suggested = self._path or os.path.join(self._suggested_folder(), "lesson.bpdesk")
         path = self.file_chooser("save", suggested)
         if path:

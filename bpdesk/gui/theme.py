@@ -97,4 +97,4 @@ def _apply_plot_colours(name: str) -> None:
     except ImportError:  # plots fall back to their own defaults
         return
     background, foreground = _PLOT[name]
-    pyqtgraph.setConfigOptions(background=background, foreground=foreground, antialias=True)
+    pyqtgraph.setConfigOptions(background=background, foreground=foreground)

@@ -25,6 +25,7 @@ STEP_KINDS = ("forward", "backward", "update", "neuron", "full")
 CHUNK_SECONDS = 0.007  # aim for chunks of training this long, so commands get in between
 MAX_CHUNK = 200_000
 SNAPSHOT_INTERVAL = 1.0 / 60.0  # at most about sixty snapshots a second during a run
+IDLE_SHARE = 0.5  # paced: the screen rests this share of its drawing time between snapshots
 
 _DOING = {
     "forward": "stepping through the forward pass",
@@ -102,9 +103,10 @@ class TrainerWorker(QObject):
     ):
         super().__init__(parent)
         # Paced: during a run, the next snapshot waits until the last one was drawn
-        # (``acknowledge``), so a busy screen never falls behind the training.
+        # (``acknowledge``) and the screen has rested for a while after drawing it, so a
+        # busy screen never falls behind and always has time for the user's clicks.
         self._paced = paced
-        self._drawn_seq = 0
+        self._drawn: tuple[int, float, float] = (0, 0.0, 0.0)  # seq, when, seconds it took
         self._stepper = stepper
         self._path = path
         self._modified = False
@@ -130,12 +132,17 @@ class TrainerWorker(QObject):
     def path(self) -> str:
         return self._path
 
-    def acknowledge(self, seq: int) -> None:
-        """The snapshot ``seq`` is on screen; safe to call from any thread."""
-        self._drawn_seq = max(self._drawn_seq, int(seq))
+    def acknowledge(self, seq: int, seconds: float = 0.0) -> None:
+        """The snapshot ``seq`` is on screen, drawing it took ``seconds``; safe to call
+        from any thread."""
+        if seq >= self._drawn[0]:
+            self._drawn = (int(seq), time.perf_counter(), max(0.0, float(seconds)))
 
-    def _screen_ready(self) -> bool:
-        return not self._paced or self._drawn_seq >= self._seq
+    def _screen_ready(self, now: float) -> bool:
+        if not self._paced:
+            return True
+        seq, when, seconds = self._drawn
+        return seq >= self._seq and now - when >= IDLE_SHARE * seconds
 
     def stop(self) -> None:
         """Stop for good (the window is closing); safe to call from any thread."""
@@ -398,7 +405,7 @@ class TrainerWorker(QObject):
         if self._run_done() or (result.iterations == 0 and not result.diverged):
             self._finish_run(None)
             return
-        if now - self._last_snapshot >= SNAPSHOT_INTERVAL and self._screen_ready():
+        if now - self._last_snapshot >= SNAPSHOT_INTERVAL and self._screen_ready(now):
             self._safe_snapshot()
         QTimer.singleShot(0, self, self._run_chunk)
 
