@@ -105,6 +105,9 @@ def create_window(preset_or_session: str = "lecture", *, restore_layout: bool = 
     from bpdesk.gui.teaching import TeachingTools
 
     window.teaching = TeachingTools(window)  # type: ignore[attr-defined]
+    from bpdesk.gui.exports import Exports
+
+    window.exports = Exports(window)  # type: ignore[attr-defined]
     app.aboutToQuit.connect(window.shutdown)
     if problem:
         window.show_message(problem + " The lecture's example is open instead.")
