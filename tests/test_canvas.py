@@ -443,3 +443,30 @@ def test_large_networks_read_the_same_numbers_as_named_values(canvas):
     assert number_after(canvas.label_texts()["error:E_total"], "E_total = ") == pytest.approx(
         named["E_total"], abs=1e-9
     )
+
+
+def test_quiz_mode_hides_what_the_last_press_computed_until_revealed(qtbot):
+    from bpdesk.core.presets import get_preset
+    from bpdesk.core.snapshot import make_snapshot
+    from bpdesk.core.stepper import Stepper
+    from bpdesk.gui.canvas import NetworkCanvas
+
+    canvas = NetworkCanvas()
+    qtbot.addWidget(canvas)
+    stepper = Stepper(get_preset("lecture").trainer())
+    canvas.set_quiz_mode(True)
+    stepper.step_phase("forward")
+    canvas.show_snapshot(make_snapshot(stepper, seq=1))
+    texts = canvas.label_texts()
+    assert "out = ?" in texts["neuron:h1"] and "0.593269992" not in texts["neuron:h1"]
+    canvas.reveal("out_h1")
+    assert "out = 0.593269992" in canvas.label_texts()["neuron:h1"]
+    assert "out = ?" in canvas.label_texts()["neuron:o1"]
+    stepper.step_phase("backward")
+    stepper.step_phase("update")
+    canvas.show_snapshot(make_snapshot(stepper, seq=2))
+    assert "w8: 0.55 → ?" in canvas.label_texts()["weight:w8"]
+    canvas.reveal("w8+")
+    assert "w8: 0.55 → 0.561370121" in canvas.label_texts()["weight:w8"]
+    canvas.set_quiz_mode(False)
+    assert "→ 0.35891648" in canvas.label_texts()["weight:w5"]

@@ -100,3 +100,13 @@ def test_decision_map_reaches_the_boundary_view(qtbot, monkeypatch):
         assert train == 150 and test == 50
     finally:
         win.shutdown()
+
+
+def test_quiz_mode_in_practice_hides_values_on_the_canvas(qtbot, window):
+    tools = window.teaching
+    tools.practice.set_quiz_mode(True)
+    window.request_step("forward")
+    _wait_snapshot(qtbot, window, lambda s: s.phase == "backward")
+    qtbot.waitUntil(lambda: "out = ?" in window.canvas.label_texts()["neuron:o1"], timeout=5000)
+    tools.practice.set_quiz_mode(False)
+    assert "out = 0.75136507" in window.canvas.label_texts()["neuron:o1"]

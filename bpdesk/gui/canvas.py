@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -153,6 +154,20 @@ class _Editor(QLineEdit):
         super().keyPressEvent(event)
 
 
+_QUIZ_HIDDEN = {
+    "forward": re.compile(r"^((?:net|out|E|E_total) = ).*$"),
+    "backward": re.compile(r"^((?:δ|∂E/∂\S+) = ).*$"),
+    "update": re.compile(r"^(\S+: \S+ → ).*$"),
+}
+
+
+def _quiz_line(line: str, op: Op | None) -> str:
+    """A label line with the value the last press computed replaced by "?" (quiz mode)."""
+    if op is None:
+        return line
+    return _QUIZ_HIDDEN[op.phase].sub(r"\1?", line)
+
+
 def _known(value: float) -> bool:
     """Computed already (NaN means not yet; an infinite value is shown as ∞)."""
     return not math.isnan(value)
@@ -175,6 +190,9 @@ class NetworkCanvas(QGraphicsView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._quiz = False
+        self._revealed: set[str] = set()
+        self._quiz_step: tuple[int, int] | None = None
         self.setScene(QGraphicsScene(self))
         self.setRenderHints(
             QPainter.RenderHint.Antialiasing
@@ -240,6 +258,24 @@ class NetworkCanvas(QGraphicsView):
 
     def zoom_out(self) -> None:
         self._zoom(0.8, QGraphicsView.ViewportAnchor.AnchorViewCenter)
+
+    def set_quiz_mode(self, on: bool) -> None:
+        """Hide the values the last press computed ("?") until they are revealed."""
+        self._quiz = on
+        if self._snapshot is not None:
+            self._update()
+
+    def reveal(self, quantity: str) -> None:
+        """Show a hidden value again: ``w8+``, ``dE_total/dw5``, ``net_h1``, ``E_total``…"""
+        name = quantity.rstrip("+")
+        if name.startswith("dE_total/d"):
+            name = name[len("dE_total/d") :]
+        name = name.split("_", 1)[1] if "_" in name and not name.startswith("b_") else name
+        for key in self._labels:
+            if key.split(":", 1)[1] == name or (quantity == "E_total" and key.startswith("error")):
+                self._revealed.add(key)
+        if self._snapshot is not None:
+            self._update()
 
     def label_texts(self) -> dict[str, str]:
         """Every label on screen: ``neuron:h1``, ``weight:w5``, ``bias:b1``… → its text."""
@@ -712,12 +748,17 @@ class NetworkCanvas(QGraphicsView):
             grid.set_values(np.array([values(name) for name in column.names]))
         self._ensure_selected_label()
         tinted = self._tinted_keys(snap)
+        if self._quiz_step != (snap.trace.iteration, snap.trace.done):
+            self._quiz_step = (snap.trace.iteration, snap.trace.done)
+            self._revealed = set()
         for key, label in self._labels.items():
             kind, name = key.split(":", 1)
             lines = self._lines(kind, name, values, snap)
             label.setVisible(bool(lines))
             if not lines:
                 continue
+            if self._quiz and key in tinted and key not in self._revealed:
+                lines = [_quiz_line(line, snap.trace.last_op) for line in lines]
             label.setText("\n".join(lines))
             label.set_tinted(key in tinted)
             if kind == "neuron":
