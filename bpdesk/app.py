@@ -108,6 +108,9 @@ def create_window(preset_or_session: str = "lecture", *, restore_layout: bool = 
     from bpdesk.gui.exports import Exports
 
     window.exports = Exports(window)  # type: ignore[attr-defined]
+    from bpdesk.gui.csv_dialog import DataImport
+
+    window.data_import = DataImport(window)  # type: ignore[attr-defined]
     app.aboutToQuit.connect(window.shutdown)
     if problem:
         window.show_message(problem + " The lecture's example is open instead.")

@@ -287,6 +287,15 @@ class TrainerWorker(QObject):
             None,
         )
 
+    @Slot(object)
+    def load_data(self, dataset: object) -> None:
+        """Imported data (a core Dataset): the current hidden layers on it, freshly initialised."""
+        self._replace(
+            "loading the imported data",
+            lambda: workspace.with_data(self._stepper, dataset),  # type: ignore[arg-type]
+            None,
+        )
+
     @Slot(str)
     def open_session(self, source: str) -> None:
         """Open a session file, or a preset by name (a new, unsaved lesson)."""
