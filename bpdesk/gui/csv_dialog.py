@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from bpdesk.core.csv_import import csv_columns, read_csv
 from bpdesk.core.datasets import Dataset
 from bpdesk.core.errors import BpdeskError
+from bpdesk.gui.menus import menu_named
 
 __all__ = ["CsvImportDialog", "DataImport"]
 
@@ -114,10 +115,7 @@ class DataImport(QObject):
         self.action = QAction("Import data (CSV)…", window)
         self.action.setObjectName("action_import_data")
         self.action.triggered.connect(self.choose)
-        file_menu = next(
-            (a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "File"),
-            None,
-        )
+        file_menu = menu_named(window, "File")
         if file_menu is not None:
             file_menu.insertAction(file_menu.actions()[2], self.action)
         worker = getattr(window, "worker", None)

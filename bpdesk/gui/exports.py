@@ -17,6 +17,7 @@ from bpdesk.core.snapshot import Snapshot
 from bpdesk.core.stepper import Stepper
 from bpdesk.core.trainer import Trainer
 from bpdesk.core.worked_example import worked_example
+from bpdesk.gui.menus import menu_named
 
 __all__ = ["Exports", "complete_step", "save_scene"]
 
@@ -73,10 +74,7 @@ class Exports(QObject):
         super().__init__(window)
         self.window = window
         self.chooser: PathChooser = chooser or self._ask
-        file_menu = next(
-            (a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "File"),
-            None,
-        )
+        file_menu = menu_named(window, "File")
         menu = file_menu.addMenu("Export") if file_menu else window.menuBar().addMenu("Export")
         self.actions: dict[str, QAction] = {}
         for fmt, (label, _, _) in HANDOUTS.items():
