@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -154,6 +155,8 @@ class _Editor(QLineEdit):
         super().keyPressEvent(event)
 
 
+RUN_REDRAW_INTERVAL = 0.1  # seconds between redraws of the drawing while a run goes on
+
 _QUIZ_HIDDEN = {
     "forward": re.compile(r"^((?:net|out|E|E_total) = ).*$"),
     "backward": re.compile(r"^((?:δ|∂E/∂\S+) = ).*$"),
@@ -190,6 +193,10 @@ class NetworkCanvas(QGraphicsView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._drawn_at = 0.0
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.timeout.connect(self._redraw_latest)
         self._quiz = False
         self._revealed: set[str] = set()
         self._quiz_step: tuple[int, int] | None = None
@@ -231,9 +238,23 @@ class NetworkCanvas(QGraphicsView):
             self._rebuild(snapshot)
             self._key = key
         self._snapshot = snapshot
+        now = time.monotonic()
+        if snapshot.running and not rebuilt and now - self._drawn_at < RUN_REDRAW_INTERVAL:
+            # During a run the drawing changes little per snapshot: redraw about ten times a
+            # second (the last snapshot is drawn by the timer), leaving the time to training.
+            if not self._redraw_timer.isActive():
+                self._redraw_timer.start(int(RUN_REDRAW_INTERVAL * 1000))
+            return
+        self._redraw_timer.stop()
+        self._drawn_at = now
         self._update()
         if rebuilt:
             self.fit_to_window()
+
+    def _redraw_latest(self) -> None:
+        if self._snapshot is not None:
+            self._drawn_at = time.monotonic()
+            self._update()
 
     def select(self, kind: str, name: str) -> None:
         """Select an element by kind (neuron, weight, bias) and name; emits ``selection_changed``

@@ -43,7 +43,7 @@ CROSSHAIR_COLOUR = "#444444"
 TEXT_COLOUR = "#000000"
 FEW_POINTS = 60  # up to this many points, every point is also drawn as a dot
 HINT = "Point at the curve to read a value."
-REDRAW_INTERVAL = 0.04  # seconds: during a run the curve is redrawn at most 25 times a second
+REDRAW_INTERVAL = 0.1  # seconds between redraws while a run goes on (about ten a second)
 
 
 class ErrorPlot(QWidget):
