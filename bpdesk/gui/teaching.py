@@ -95,9 +95,10 @@ class TeachingTools(QObject):
         self.window = window
         self.explain = ExplainPanel()
         self.practice = PracticePanel()
-        self.boundary = BoundaryView()
-        self.landscape = LandscapeView()
-        self.comparison = ComparisonView()
+        # The three plot-heavy views are built when first shown (start-up stays quick).
+        self._boundary: BoundaryView | None = None
+        self._landscape: LandscapeView | None = None
+        self._comparison: ComparisonView | None = None
         self.lesson_bar = LessonBar()
         self.lesson: Lesson | None = None
         self.slide = 0
@@ -114,10 +115,8 @@ class TeachingTools(QObject):
         self.lesson_bar.next_requested.connect(self.next_slide)
         self.lesson_bar.previous_requested.connect(self.previous_slide)
         self.lesson_bar.closed.connect(self.close_lesson)
-        self.landscape.landscape_requested.connect(self._request_landscape)
         self.practice.quiz_mode_changed.connect(self._on_quiz_mode)
         self.practice.revealed.connect(self._on_revealed)
-        self.boundary.rollback_requested.connect(self._on_rollback)
         snapshot = getattr(window, "snapshot", None)
         if snapshot is not None:
             self._on_snapshot(snapshot)
@@ -141,9 +140,9 @@ class TeachingTools(QObject):
         w = self.window
         self.explain_dock = self._dock("dock_explain", "Explain", self.explain)
         self.practice_dock = self._dock("dock_practice", "Practice", self.practice)
-        self.boundary_dock = self._dock("dock_boundary", "Decision boundary", self.boundary)
-        self.landscape_dock = self._dock("dock_landscape", "Error landscape", self.landscape)
-        self.comparison_dock = self._dock("dock_comparison", "Side-by-side runs", self.comparison)
+        self.boundary_dock = self._dock("dock_boundary", "Decision boundary", QWidget())
+        self.landscape_dock = self._dock("dock_landscape", "Error landscape", QWidget())
+        self.comparison_dock = self._dock("dock_comparison", "Side-by-side runs", QWidget())
         self.lesson_dock = self._dock("dock_lesson", "Lesson", self.lesson_bar, scroll=False)
         derivation_dock = getattr(w, "derivation_dock", None)
         parameters_dock = getattr(w, "parameters_dock", None)
@@ -158,9 +157,16 @@ class TeachingTools(QObject):
         else:
             w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.practice_dock)
         for dock in (self.boundary_dock, self.landscape_dock, self.comparison_dock):
-            w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-            dock.setFloating(False)
+            # Tabs beside the parameters: a view opened from the Teach menu gets the whole
+            # right-hand column (and comes to the front).
+            if parameters_dock is not None:
+                w.tabifyDockWidget(parameters_dock, dock)
+            else:
+                w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             dock.hide()
+            dock.toggleViewAction().triggered.connect(
+                lambda checked=False, d=dock: d.raise_() if checked else None
+            )
         w.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, self.lesson_dock)
         self.lesson_dock.hide()
         for dock in (self.explain_dock, self.practice_dock, self.landscape_dock,
@@ -232,7 +238,8 @@ class TeachingTools(QObject):
 
     def shutdown(self) -> None:
         """Stop the analysis thread and the side-by-side runs (safe to call twice)."""
-        self.comparison.shutdown()
+        if self._comparison is not None:
+            self._comparison.shutdown()
         if self.analysis_thread.isRunning():
             self.analysis_thread.quit()
             self.analysis_thread.wait()
@@ -244,7 +251,7 @@ class TeachingTools(QObject):
         self._snapshot = snapshot
         for name, view, dock in self._views():
             # During a run, a panel nobody can see waits: it catches up when it is shown.
-            if snapshot.running and not dock.isVisible():
+            if view is None or (snapshot.running and not dock.isVisible()):
                 continue
             try:
                 view.show_snapshot(snapshot)
@@ -259,24 +266,61 @@ class TeachingTools(QObject):
             self._map_pending = True
             self._map_wanted.emit(snapshot)
 
-    def _views(self) -> list[tuple[str, QWidget, QDockWidget]]:
+    def _views(self) -> list[tuple[str, QWidget | None, QDockWidget]]:
         return [
             ("explanation", self.explain, self.explain_dock),
             ("practice panel", self.practice, self.practice_dock),
-            ("error landscape", self.landscape, self.landscape_dock),
-            ("side-by-side runs", self.comparison, self.comparison_dock),
+            ("error landscape", self._landscape, self.landscape_dock),
+            ("side-by-side runs", self._comparison, self.comparison_dock),
         ]
+
+    @staticmethod
+    def _place(dock: QDockWidget, view: QWidget) -> None:
+        scroller = dock.widget()
+        assert isinstance(scroller, QScrollArea)
+        scroller.setWidget(view)
+
+    @property
+    def boundary(self) -> BoundaryView:
+        if self._boundary is None:
+            self._boundary = BoundaryView()
+            self._boundary.rollback_requested.connect(self._on_rollback)
+            self._place(self.boundary_dock, self._boundary)
+        return self._boundary
+
+    @property
+    def landscape(self) -> LandscapeView:
+        if self._landscape is None:
+            self._landscape = LandscapeView()
+            self._landscape.landscape_requested.connect(self._request_landscape)
+            self._place(self.landscape_dock, self._landscape)
+            if self._snapshot is not None:
+                self._landscape.show_snapshot(self._snapshot)
+        return self._landscape
+
+    @property
+    def comparison(self) -> ComparisonView:
+        if self._comparison is None:
+            self._comparison = ComparisonView()
+            self._place(self.comparison_dock, self._comparison)
+            if self._snapshot is not None:
+                self._comparison.show_snapshot(self._snapshot)
+        return self._comparison
 
     @Slot(bool)
     def _on_dock_shown(self, visible: bool) -> None:
+        if self.landscape_dock.isVisible():
+            _ = self.landscape  # built on first show
+        if self.comparison_dock.isVisible():
+            _ = self.comparison
         if visible and self._snapshot is not None:
             for _, view, dock in self._views():
-                if dock.isVisible():
+                if view is not None and dock.isVisible():
                     view.show_snapshot(self._snapshot)  # type: ignore[attr-defined]
 
     def _show_boundary(self) -> None:
         snapshot = self._snapshot
-        if snapshot is None:
+        if snapshot is None or self._boundary is None:
             return
         shown = replace(snapshot, decision_map=self._map) if self._map else snapshot
         try:
@@ -291,6 +335,7 @@ class TeachingTools(QObject):
     @Slot(bool)
     def _on_boundary_shown(self, visible: bool) -> None:
         if visible:
+            _ = self.boundary  # built on first show
             self._show_boundary()
 
     @Slot(object, object)
