@@ -73,7 +73,7 @@ def test_presentation_mode_scales_text_and_hides_side_panels(qtbot, window):
 def test_landscape_is_computed_off_the_gui_thread(qtbot, window):
     tools = window.teaching
     _wait_snapshot(qtbot, window, lambda s: True)
-    tools.landscape_dock.show()
+    tools.landscape_dock.toggleViewAction().trigger()
     received = []
     original = tools.landscape.show_landscape
     tools.landscape.show_landscape = lambda grid: (received.append(grid), original(grid))
@@ -92,7 +92,8 @@ def test_decision_map_reaches_the_boundary_view(qtbot, monkeypatch):
     qtbot.addWidget(win)
     win.show()
     try:
-        tools.boundary_dock.show()
+        tools.boundary_dock.toggleViewAction().trigger()  # as the Teach menu does
+        assert tools.boundary_dock.isVisible()
         win.request_step("full")
         qtbot.waitUntil(lambda: tools._map is not None, timeout=10000)
         qtbot.waitUntil(lambda: tools.boundary.point_counts()[0] > 0, timeout=5000)
