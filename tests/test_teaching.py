@@ -18,7 +18,7 @@ def window(qtbot, monkeypatch):
     win.show()
     yield win
     win.shutdown()
-    assert not tools.analysis_thread.isRunning()
+    assert tools.analysis._shutdown
 
 
 def _wait_snapshot(qtbot, win, condition, timeout=5000):

@@ -3,9 +3,11 @@ landscape, side-by-side runs, lessons and presentation mode, each a dock or an a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,64 +33,43 @@ from bpdesk.gui.lesson_bar import LessonBar
 from bpdesk.gui.practice import PracticePanel
 from bpdesk.resources import resource_path
 
-__all__ = ["PRESENTATION_SCALES", "AnalysisWorker", "TeachingTools"]
+__all__ = ["PRESENTATION_SCALES", "TeachingTools", "compute_landscape", "compute_map"]
 
 PRESENTATION_SCALES = (1.0, 1.25, 1.5, 1.75, 2.0, 2.5)
 MAP_SIZE = 60
 
 
-class AnalysisWorker(QObject):
-    """Computes error landscapes and decision maps from snapshots, on its own thread."""
+def compute_landscape(
+    snapshot: Snapshot, first: str, second: str, span: float, size: int
+) -> object:
+    """The error over a grid of two parameters around the snapshot's weights."""
+    network = Network.from_values(snapshot.spec, snapshot.values)
+    assert snapshot.inputs is not None and snapshot.targets is not None
+    return error_grid(
+        network, snapshot.inputs, snapshot.targets, first, second, span=span, size=size
+    )
 
-    landscape_ready = Signal(object)
-    map_ready = Signal(object, object)  # the snapshot's seq, (xs, ys, maps)
-    errored = Signal(str)
 
-    @Slot(object, str, str, float, int)
-    def compute_landscape(
-        self, snapshot: Snapshot, first: str, second: str, span: float, size: int
-    ) -> None:
-        try:
-            network = Network.from_values(snapshot.spec, snapshot.values)
-            assert snapshot.inputs is not None and snapshot.targets is not None
-            grid = error_grid(
-                network, snapshot.inputs, snapshot.targets, first, second, span=span, size=size
-            )
-        except BpdeskError as error:
-            self.errored.emit(str(error))
-            return
-        except Exception as error:
-            self.errored.emit(f"The error landscape could not be computed: {error}")
-            return
-        self.landscape_ready.emit(grid)
-
-    @Slot(object)
-    def compute_map(self, snapshot: Snapshot) -> None:
-        try:
-            inputs = snapshot.inputs
-            assert inputs is not None
-            network = Network.from_values(snapshot.spec, snapshot.values)
-            low, high = inputs.min(axis=0), inputs.max(axis=0)
-            pad = [
-                max(0.1 * (h - lo), 0.5 - 0.5 * (h - lo)) for lo, h in zip(low, high, strict=True)
-            ]
-            grid = output_grid(
-                network,
-                (float(low[0] - pad[0]), float(high[0] + pad[0])),
-                (float(low[1] - pad[1]), float(high[1] + pad[1])),
-                MAP_SIZE,
-            )
-        except Exception as error:
-            self.errored.emit(f"The decision map could not be computed: {error}")
-            return
-        self.map_ready.emit(snapshot.seq, grid)
+def compute_map(snapshot: Snapshot) -> object:
+    """Every layer's outputs over a grid of the two inputs, around the data."""
+    inputs = snapshot.inputs
+    assert inputs is not None
+    network = Network.from_values(snapshot.spec, snapshot.values)
+    low, high = inputs.min(axis=0), inputs.max(axis=0)
+    pad = [max(0.1 * (h - lo), 0.5 - 0.5 * (h - lo)) for lo, h in zip(low, high, strict=True)]
+    return output_grid(
+        network,
+        (float(low[0] - pad[0]), float(high[0] + pad[0])),
+        (float(low[1] - pad[1]), float(high[1] + pad[1])),
+        MAP_SIZE,
+    )
 
 
 class TeachingTools(QObject):
     """Adds the teaching docks, the Teach menu and presentation mode to a main window."""
 
-    _landscape_wanted = Signal(object, str, str, float, int)
-    _map_wanted = Signal(object)
+    # Results of the analysis thread, delivered (queued) to this object in the GUI thread.
+    _computed = Signal(str, object)
 
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
@@ -225,24 +206,40 @@ class TeachingTools(QObject):
         menu.addAction(self.action_contrast)
 
     def _start_analysis(self) -> None:
-        self.analysis_thread = QThread(self)
-        self.analysis_thread.setObjectName("bpdesk-analysis")
-        self.analysis = AnalysisWorker()
-        self.analysis.moveToThread(self.analysis_thread)
-        self._landscape_wanted.connect(self.analysis.compute_landscape)
-        self._map_wanted.connect(self.analysis.compute_map)
-        self.analysis.landscape_ready.connect(self._on_landscape)
-        self.analysis.map_ready.connect(self._on_map)
-        self.analysis.errored.connect(self._on_analysis_error)
-        self.analysis_thread.start()
+        # A plain Python thread pool: the maths is NumPy and needs no Qt object of its own.
+        self.analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bpdesk-analysis")
+        self._computed.connect(self._on_computed)
+        self._closed = False
+
+    def _submit(self, kind: str, work: Callable[[], object]) -> None:
+        def done(future: Future[object]) -> None:
+            if self._closed:
+                return
+            error = future.exception()
+            self._computed.emit(kind, error if error is not None else future.result())
+
+        self.analysis.submit(work).add_done_callback(done)
+
+    @Slot(str, object)
+    def _on_computed(self, kind: str, result: object) -> None:
+        if isinstance(result, BaseException):
+            self._map_pending = False
+            what = "error landscape" if kind == "landscape" else "decision map"
+            detail = str(result) if isinstance(result, BpdeskError) else repr(result)
+            self._message(f"The {what} could not be computed: {detail}")
+        elif kind == "landscape":
+            self.landscape.show_landscape(result)  # type: ignore[arg-type]
+        else:
+            self._map_pending = False
+            self._map = result  # type: ignore[assignment]
+            self._show_boundary()
 
     def shutdown(self) -> None:
-        """Stop the analysis thread and the side-by-side runs (safe to call twice)."""
+        """Finish the analysis and stop the side-by-side runs (safe to call twice)."""
         if self._comparison is not None:
             self._comparison.shutdown()
-        if self.analysis_thread.isRunning():
-            self.analysis_thread.quit()
-            self.analysis_thread.wait()
+        self._closed = True
+        self.analysis.shutdown(wait=True, cancel_futures=True)
 
     # ------------------------------------------------------------ snapshots
     @Slot(object)
@@ -264,7 +261,7 @@ class TeachingTools(QObject):
         two_inputs = snapshot.inputs is not None and snapshot.inputs.shape[1] == 2
         if two_inputs and self.boundary_dock.isVisible() and not self._map_pending:
             self._map_pending = True
-            self._map_wanted.emit(snapshot)
+            self._submit("map", lambda: compute_map(snapshot))
 
     def _views(self) -> list[tuple[str, QWidget | None, QDockWidget]]:
         return [
@@ -328,26 +325,11 @@ class TeachingTools(QObject):
         except Exception as error:
             self._message(f"Something went wrong while drawing the decision boundary: {error}")
 
-    @Slot(object)
-    def _on_landscape(self, grid: object) -> None:
-        self.landscape.show_landscape(grid)  # type: ignore[arg-type]
-
     @Slot(bool)
     def _on_boundary_shown(self, visible: bool) -> None:
         if visible:
             _ = self.boundary  # built on first show
             self._show_boundary()
-
-    @Slot(object, object)
-    def _on_map(self, seq: object, grid: object) -> None:
-        self._map_pending = False
-        self._map = grid  # type: ignore[assignment]
-        self._show_boundary()
-
-    @Slot(str)
-    def _on_analysis_error(self, message: str) -> None:
-        self._map_pending = False
-        self._message(message)
 
     def _message(self, text: str) -> None:
         show = getattr(self.window, "show_message", None)
@@ -357,7 +339,10 @@ class TeachingTools(QObject):
     @Slot(str, str, float, int)
     def _request_landscape(self, first: str, second: str, span: float, size: int) -> None:
         if self._snapshot is not None:
-            self._landscape_wanted.emit(self._snapshot, first, second, span, size)
+            snapshot = self._snapshot
+            self._submit(
+                "landscape", lambda: compute_landscape(snapshot, first, second, span, size)
+            )
 
     # ------------------------------------------------------------ practice
     @Slot(bool)
