@@ -11,7 +11,7 @@ from bpdesk.core.backprop import batch_error
 from bpdesk.core.errors import ConfigError
 from bpdesk.core.network import Network
 
-__all__ = ["Landscape", "error_grid", "output_grid"]
+__all__ = ["Landscape", "data_map", "error_grid", "output_grid"]
 
 Array = NDArray[np.float64]
 
@@ -106,3 +106,16 @@ def output_grid(
     gx, gy = np.meshgrid(xs, ys)
     _, outs = network.forward(np.column_stack([gx.ravel(), gy.ravel()]))
     return xs, ys, [out.reshape(size, size, -1) for out in outs[1:]]
+
+
+def data_map(network: Network, inputs: Array, size: int = 60) -> tuple[Array, Array, list[Array]]:
+    """``output_grid`` over the data's own area: 10 % beyond its extent on each side, and at
+    least ±0.5 around it, so a single sample still gets a real map."""
+    low, high = inputs.min(axis=0), inputs.max(axis=0)
+    pad = np.maximum(0.1 * (high - low), 0.5 - 0.5 * (high - low))
+    return output_grid(
+        network,
+        (float(low[0] - pad[0]), float(high[0] + pad[0])),
+        (float(low[1] - pad[1]), float(high[1] + pad[1])),
+        size,
+    )

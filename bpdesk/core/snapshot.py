@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from bpdesk.core.landscape import output_grid
+from bpdesk.core.landscape import data_map
 from bpdesk.core.network import NetworkSpec
 from bpdesk.core.stepper import Stepper
 from bpdesk.core.trace import Op, StepTrace
@@ -97,15 +97,7 @@ def make_snapshot(
     error = trainer.iteration_errors.last()
     grid = None
     if decision_map and trainer.inputs.shape[1] == 2:
-        low, high = trainer.inputs.min(axis=0), trainer.inputs.max(axis=0)
-        # 10 % around the data, and at least ±0.5 so a single sample gets a real map.
-        pad = np.maximum(0.1 * (high - low), 0.5 - 0.5 * (high - low))
-        grid = output_grid(
-            stepper.network,
-            (float(low[0] - pad[0]), float(high[0] + pad[0])),
-            (float(low[1] - pad[1]), float(high[1] + pad[1])),
-            map_size,
-        )
+        grid = data_map(stepper.network, trainer.inputs, map_size)
     shape = stepper.meta.get("input_shape")
     input_shape = (int(shape[0]), int(shape[1])) if isinstance(shape, (tuple, list)) else None
     return Snapshot(

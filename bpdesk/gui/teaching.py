@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from bpdesk.core.commands import COMMANDS
 from bpdesk.core.errors import BpdeskError
-from bpdesk.core.landscape import error_grid, output_grid
+from bpdesk.core.landscape import data_map, error_grid
 from bpdesk.core.lesson import Lesson, load_lesson
 from bpdesk.core.network import Network
 from bpdesk.core.snapshot import Snapshot
@@ -54,15 +54,7 @@ def compute_map(snapshot: Snapshot) -> object:
     """Every layer's outputs over a grid of the two inputs, around the data."""
     inputs = snapshot.inputs
     assert inputs is not None
-    network = Network.from_values(snapshot.spec, snapshot.values)
-    low, high = inputs.min(axis=0), inputs.max(axis=0)
-    pad = [max(0.1 * (h - lo), 0.5 - 0.5 * (h - lo)) for lo, h in zip(low, high, strict=True)]
-    return output_grid(
-        network,
-        (float(low[0] - pad[0]), float(high[0] + pad[0])),
-        (float(low[1] - pad[1]), float(high[1] + pad[1])),
-        MAP_SIZE,
-    )
+    return data_map(Network.from_values(snapshot.spec, snapshot.values), inputs, MAP_SIZE)
 
 
 class TeachingTools(QObject):
