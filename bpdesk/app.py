@@ -15,12 +15,12 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from bpdesk._version import __version__
-from bpdesk.gui import settings
-from bpdesk.gui.theme import apply_theme
+from bpdesk.gui.shell import settings
+from bpdesk.gui.shell.theme import apply_theme
 from bpdesk.resources import resource_path
 
 if TYPE_CHECKING:
-    from bpdesk.gui.main_window import MainWindow
+    from bpdesk.gui.shell.main_window import MainWindow
 
 __all__ = [
     "STEP_NAMES",
@@ -92,8 +92,8 @@ def create_window(preset_or_session: str = "lecture", *, restore_layout: bool = 
     """
     app = ensure_application()
     apply_theme(app, settings.theme())
-    from bpdesk.gui.main_window import MainWindow
-    from bpdesk.gui.worker import describe_failure, open_lesson
+    from bpdesk.gui.shell.main_window import MainWindow
+    from bpdesk.gui.workers.trainer_worker import describe_failure, open_lesson
 
     problem = ""
     try:
@@ -102,13 +102,13 @@ def create_window(preset_or_session: str = "lecture", *, restore_layout: bool = 
         problem = describe_failure(error, f"opening {preset_or_session}")
         stepper, path = open_lesson("lecture")
     window = MainWindow(stepper, path, restore_layout=restore_layout)
-    from bpdesk.gui.teaching import TeachingTools
+    from bpdesk.gui.tools.teach_menu import TeachingTools
 
     window.teaching = TeachingTools(window)  # type: ignore[attr-defined]
-    from bpdesk.gui.exports import Exports
+    from bpdesk.gui.tools.exports import Exports
 
     window.exports = Exports(window)  # type: ignore[attr-defined]
-    from bpdesk.gui.csv_dialog import DataImport
+    from bpdesk.gui.tools.csv_dialog import DataImport
 
     window.data_import = DataImport(window)  # type: ignore[attr-defined]
     app.aboutToQuit.connect(window.shutdown)

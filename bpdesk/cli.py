@@ -16,16 +16,16 @@ import numpy as np
 
 from bpdesk._version import __version__
 from bpdesk.allocator import keep_freed_memory
-from bpdesk.core.csv_import import read_csv
+from bpdesk.core.engine.gradcheck import gradient_check
+from bpdesk.core.engine.optimizers import OPTIMIZERS
+from bpdesk.core.engine.trainer import UPDATE_ORDERS
 from bpdesk.core.errors import BpdeskError
-from bpdesk.core.export import FORMATS, render
+from bpdesk.core.files.csv_import import read_csv
+from bpdesk.core.files.documents import open_source, save_session, with_data
 from bpdesk.core.formatting import format_value
-from bpdesk.core.gradcheck import gradient_check
-from bpdesk.core.optimizers import OPTIMIZERS
-from bpdesk.core.stepper import Stepper
-from bpdesk.core.trainer import UPDATE_ORDERS
-from bpdesk.core.worked_example import worked_example
-from bpdesk.core.workspace import open_source, save_session, with_data
+from bpdesk.core.stepping.stepper import Stepper
+from bpdesk.core.teaching.export import FORMATS, render
+from bpdesk.core.teaching.worked_example import worked_example
 
 __all__ = ["main"]
 

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:
-    from bpdesk.core.snapshot import Snapshot
-    from bpdesk.gui.main_window import MainWindow
+    from bpdesk.core.stepping.snapshot import Snapshot
+    from bpdesk.gui.shell.main_window import MainWindow
 
 __all__ = ["REFERENCE", "WATCHDOG_SECONDS", "numbers_in", "run_self_test", "shows", "visible_text"]
 

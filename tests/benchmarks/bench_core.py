@@ -32,11 +32,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bpdesk.allocator import keep_freed_memory  # noqa: E402
-from bpdesk.core.init import initialize  # noqa: E402
-from bpdesk.core.network import Network, NetworkSpec  # noqa: E402
-from bpdesk.core.presets import get_preset  # noqa: E402
-from bpdesk.core.sweep import Sweep  # noqa: E402
-from bpdesk.core.trainer import TrainConfig, Trainer  # noqa: E402
+from bpdesk.core.engine.init import initialize  # noqa: E402
+from bpdesk.core.engine.network import Network, NetworkSpec  # noqa: E402
+from bpdesk.core.files.presets import get_preset  # noqa: E402
+from bpdesk.core.engine.sweep import Sweep  # noqa: E402
+from bpdesk.core.engine.trainer import TrainConfig, Trainer  # noqa: E402
 
 CORE_GOAL = 1.2  # bpdesk's Trainer at most this many times the minimal NumPy loop's time
 SWEEP_GOAL = 3.0  # a 32-way sweep at most this many times one single run's time

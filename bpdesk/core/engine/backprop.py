@@ -1,0 +1,98 @@
+"""The backward pass, one layer at a time: δ from the layer above, gradients from δ.
+
+Every function works on one network (arrays of samples × neurons) and on a stack
+of K networks trained together (K × samples × neurons), so the step machine,
+the fast trainer and sweeps share one implementation of the chain rule.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from bpdesk.core.engine.activations import Activation
+from bpdesk.core.engine.losses import Loss
+
+__all__ = [
+    "batch_error",
+    "bias_gradient",
+    "hidden_delta",
+    "layer_gradients",
+    "output_delta",
+    "output_error_and_delta",
+    "sample_errors",
+    "weight_gradient",
+]
+
+Array = NDArray[np.float64]
+
+
+def sample_errors(loss: Loss, out: Array, target: Array) -> tuple[Array, Array]:
+    """Each output's error term E_o and each sample's error Σ_o E_o."""
+    per_output = loss.per_output(out, target)
+    return per_output, per_output.sum(axis=-1)
+
+
+def batch_error(per_output: Array) -> Array:
+    """E of a batch: the mean over its samples of Σ over outputs (one value per network of a
+    stack). Summed in one pass over samples × outputs, the same way everywhere."""
+    n_samples = per_output.shape[-2]
+    total: Array = per_output.sum(axis=(-2, -1))
+    return total / n_samples if n_samples != 1 else total
+
+
+def output_delta(
+    loss: Loss, activation: Activation, net: Array, out: Array, target: Array
+) -> tuple[Array, Array]:
+    """∂E/∂out and δ = ∂E/∂net for the output layer, per sample.
+
+    Where the loss's slope and the activation's slope cancel (sigmoid with binary
+    cross-entropy, softmax with categorical cross-entropy) δ is taken as out − target
+    directly, which is the same number without the division by out(1 − out).
+    """
+    dE_dout = loss.grad(out, target)
+    if loss.canonical_activation == activation.name:
+        delta: Array = out - target
+    else:
+        delta = activation.backprop(net, out, dE_dout)
+    return dE_dout, delta
+
+
+def output_error_and_delta(
+    loss: Loss, activation: Activation, net: Array, out: Array, target: Array
+) -> tuple[Array, Array]:
+    """Each output's error term and δ of the output layer: the numbers of ``sample_errors``
+    and ``output_delta``, with nothing computed twice or thrown away."""
+    if loss.canonical_activation == activation.name:
+        return loss.per_output(out, target), out - target
+    per_output, dE_dout = loss.value_and_grad(out, target)
+    return per_output, activation.backprop(net, out, dE_dout)
+
+
+def hidden_delta(
+    delta_above: Array, weights_above: Array, activation: Activation, net: Array, out: Array
+) -> tuple[Array, Array]:
+    """∂E/∂out = Σ_k δ_k w(h→k) and δ = ∂E/∂out · ∂out/∂net for a hidden layer."""
+    dE_dout: Array = delta_above @ weights_above.swapaxes(-1, -2)
+    return dE_dout, activation.backprop(net, out, dE_dout)
+
+
+def weight_gradient(out_below: Array, delta: Array) -> Array:
+    """∂E/∂w = mean over the batch's samples of out_below · δ."""
+    n_samples = delta.shape[-2]
+    grad_w: Array = out_below.swapaxes(-1, -2) @ delta
+    return grad_w / n_samples if n_samples != 1 else grad_w
+
+
+def bias_gradient(delta: Array, shared_bias: bool) -> Array:
+    """∂E/∂b = mean over the batch of δ (summed over the layer when the bias is shared)."""
+    n_samples = delta.shape[-2]
+    grad_b: Array = delta.sum(axis=-2, keepdims=True)
+    if shared_bias:
+        grad_b = grad_b.sum(axis=-1, keepdims=True)
+    return grad_b / n_samples if n_samples != 1 else grad_b
+
+
+def layer_gradients(out_below: Array, delta: Array, shared_bias: bool) -> tuple[Array, Array]:
+    """∂E/∂w and ∂E/∂b of one layer."""
+    return weight_gradient(out_below, delta), bias_gradient(delta, shared_bias)

@@ -1,0 +1,294 @@
+"""The network: its shape, its parameters by name, and a forward pass that keeps net and out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+from numpy.typing import NDArray
+
+from bpdesk.core.engine.activations import Activation, get_activation
+from bpdesk.core.engine.backprop import batch_error
+from bpdesk.core.engine.losses import Loss, get_loss
+from bpdesk.core.errors import ConfigError
+
+__all__ = ["MAX_HIDDEN_LAYERS", "LayerSpec", "Network", "NetworkSpec", "ParamRef"]
+
+Array = NDArray[np.float64]
+
+MAX_HIDDEN_LAYERS = 6
+MAX_LAYER_SIZE = 4096
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One layer of neurons after the inputs: how many, and their activation."""
+
+    size: int
+    activation: str = "sigmoid"
+
+
+@dataclass(frozen=True)
+class ParamRef:
+    """Where a named parameter lives: layer index, kind, and position in that layer's array."""
+
+    name: str
+    layer: int
+    kind: str  # "w" or "b"
+    row: int  # weight: source neuron index; bias: 0
+    col: int  # weight: target neuron; shared bias: 0; per-neuron bias: neuron
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """A stack of dense layers, and the names every neuron and parameter goes by.
+
+    Neurons are named i1…, h1… (h1.1…, h2.1… with several hidden layers) and o1….
+    Weights are numbered w1, w2, … layer by layer, target neuron by target neuron,
+    source by source: with the lecture's 2-2-2 network this gives exactly its
+    w1…w8. Biases are ``b1``, ``b2``… (one shared by a layer, as the lecture draws
+    them) or ``b_h1``, ``b_o1``… (one per neuron).
+    """
+
+    n_inputs: int
+    layers: tuple[LayerSpec, ...]
+    loss: str = "half_sse"
+    shared_bias: bool = False
+    input_names: tuple[str, ...] | None = None
+    _refs: dict[str, ParamRef] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.n_inputs < 1 or self.n_inputs > MAX_LAYER_SIZE:
+            raise ConfigError(f"A network needs 1 to {MAX_LAYER_SIZE} inputs, not {self.n_inputs}.")
+        if not self.layers:
+            raise ConfigError("A network needs at least an output layer.")
+        if len(self.layers) - 1 > MAX_HIDDEN_LAYERS:
+            raise ConfigError(
+                f"bpdesk draws at most {MAX_HIDDEN_LAYERS} hidden layers; "
+                f"this network has {len(self.layers) - 1}."
+            )
+        for index, layer in enumerate(self.layers):
+            if not 1 <= layer.size <= MAX_LAYER_SIZE:
+                raise ConfigError(
+                    f"Layer {index + 1} needs 1 to {MAX_LAYER_SIZE} neurons, not {layer.size}."
+                )
+            activation = get_activation(layer.activation)
+            if not activation.elementwise and index != len(self.layers) - 1:
+                raise ConfigError("Softmax can only be the output layer's activation.")
+        get_loss(self.loss)
+        if self.input_names is not None and len(self.input_names) != self.n_inputs:
+            raise ConfigError(
+                f"{len(self.input_names)} input names given for {self.n_inputs} inputs."
+            )
+        object.__setattr__(self, "_refs", {ref.name: ref for ref in self._build_refs()})
+
+    @classmethod
+    def build(
+        cls,
+        sizes: Sequence[int],
+        activations: str | Sequence[str] = "sigmoid",
+        *,
+        loss: str = "half_sse",
+        shared_bias: bool = False,
+    ) -> NetworkSpec:
+        """A spec from layer sizes, inputs first: ``NetworkSpec.build([2, 2, 2])``."""
+        if len(sizes) < 2:
+            raise ConfigError("Give at least the number of inputs and of outputs.")
+        n_layers = len(sizes) - 1
+        names = [activations] * n_layers if isinstance(activations, str) else list(activations)
+        if len(names) != n_layers:
+            raise ConfigError(f"{len(names)} activations given for {n_layers} layers.")
+        layers = tuple(LayerSpec(int(s), a) for s, a in zip(sizes[1:], names, strict=True))
+        return cls(int(sizes[0]), layers, loss=loss, shared_bias=shared_bias)
+
+    # ----------------------------------------------------------------- shape
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        return (self.n_inputs, *(layer.size for layer in self.layers))
+
+    @property
+    def n_layers(self) -> int:
+        """Layers of neurons after the inputs (hidden layers plus the output layer)."""
+        return len(self.layers)
+
+    @cached_property
+    def activations(self) -> tuple[Activation, ...]:
+        return tuple(get_activation(layer.activation) for layer in self.layers)
+
+    @cached_property
+    def loss_fn(self) -> Loss:
+        return get_loss(self.loss)
+
+    def weight_shape(self, layer: int) -> tuple[int, int]:
+        sizes = self.sizes
+        return (sizes[layer], sizes[layer + 1])
+
+    def bias_shape(self, layer: int) -> tuple[int, int]:
+        return (1, 1) if self.shared_bias else (1, self.sizes[layer + 1])
+
+    @property
+    def n_parameters(self) -> int:
+        return sum(
+            int(np.prod(self.weight_shape(i))) + int(np.prod(self.bias_shape(i)))
+            for i in range(self.n_layers)
+        )
+
+    # ----------------------------------------------------------------- names
+    def neuron_names(self, layer: int) -> tuple[str, ...]:
+        """Names of layer ``layer``'s neurons; layer 0 is the inputs."""
+        size = self.sizes[layer]
+        if layer == 0:
+            if self.input_names is not None:
+                return self.input_names
+            return tuple(f"i{j + 1}" for j in range(size))
+        if layer == self.n_layers:
+            return tuple(f"o{j + 1}" for j in range(size))
+        if self.n_layers == 2:
+            return tuple(f"h{j + 1}" for j in range(size))
+        return tuple(f"h{layer}.{j + 1}" for j in range(size))
+
+    def weight_name(self, layer: int, source: int, target: int) -> str:
+        offset = sum(self.sizes[i] * self.sizes[i + 1] for i in range(layer))
+        return f"w{offset + target * self.sizes[layer] + source + 1}"
+
+    def bias_name(self, layer: int, neuron: int) -> str:
+        if self.shared_bias:
+            return f"b{layer + 1}"
+        return f"b_{self.neuron_names(layer + 1)[neuron]}"
+
+    def _build_refs(self) -> list[ParamRef]:
+        refs = []
+        for layer in range(self.n_layers):
+            n_in, n_out = self.weight_shape(layer)
+            for target in range(n_out):
+                for source in range(n_in):
+                    name = self.weight_name(layer, source, target)
+                    refs.append(ParamRef(name, layer, "w", source, target))
+        for layer in range(self.n_layers):
+            for col in range(self.bias_shape(layer)[1]):
+                refs.append(ParamRef(self.bias_name(layer, col), layer, "b", 0, col))
+        return refs
+
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        """Every parameter's name: the weights w1… in order, then the biases layer by layer."""
+        return tuple(self._refs)
+
+    def ref(self, name: str) -> ParamRef:
+        try:
+            return self._refs[name]
+        except KeyError:
+            raise ConfigError(f"This network has no parameter called '{name}'.") from None
+
+    def with_layers(self, layers: Sequence[LayerSpec]) -> NetworkSpec:
+        return NetworkSpec(
+            self.n_inputs, tuple(layers), self.loss, self.shared_bias, self.input_names
+        )
+
+
+class Network:
+    """A spec plus the live parameter values: ``weights[l]`` is (n_in, n_out), ``biases[l]`` (1, n).
+
+    ``net = out_prev @ weights[l] + biases[l]`` row by row, one row per sample.
+    """
+
+    def __init__(self, spec: NetworkSpec, weights: Sequence[Array], biases: Sequence[Array]):
+        self.spec = spec
+        if len(weights) != spec.n_layers or len(biases) != spec.n_layers:
+            raise ConfigError("Weights and biases must be given for every layer.")
+        self.weights = [
+            np.array(w, dtype=np.float64).reshape(spec.weight_shape(i))
+            for i, w in enumerate(weights)
+        ]
+        self.biases = [
+            np.array(b, dtype=np.float64).reshape(spec.bias_shape(i)) for i, b in enumerate(biases)
+        ]
+
+    @classmethod
+    def zeros(cls, spec: NetworkSpec) -> Network:
+        return cls(
+            spec,
+            [np.zeros(spec.weight_shape(i)) for i in range(spec.n_layers)],
+            [np.zeros(spec.bias_shape(i)) for i in range(spec.n_layers)],
+        )
+
+    @classmethod
+    def from_values(cls, spec: NetworkSpec, values: dict[str, float]) -> Network:
+        """A network whose every parameter is given by name (missing or extra names are errors)."""
+        missing = [name for name in spec.parameter_names if name not in values]
+        extra = [name for name in values if name not in spec.parameter_names]
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append("missing " + ", ".join(missing))
+            if extra:
+                parts.append("unknown " + ", ".join(extra))
+            raise ConfigError("Parameter values do not fit the network: " + "; ".join(parts) + ".")
+        net = cls.zeros(spec)
+        for name, value in values.items():
+            net.set(name, value)
+        return net
+
+    def copy(self) -> Network:
+        return Network(self.spec, [w.copy() for w in self.weights], [b.copy() for b in self.biases])
+
+    # ---------------------------------------------------------------- by name
+    def get(self, name: str) -> float:
+        ref = self.spec.ref(name)
+        array = self.weights[ref.layer] if ref.kind == "w" else self.biases[ref.layer]
+        return float(array[ref.row, ref.col])
+
+    def set(self, name: str, value: float) -> None:
+        value = float(value)
+        if not np.isfinite(value):
+            raise ConfigError(f"{name} must be a finite number, not {value}.")
+        ref = self.spec.ref(name)
+        array = self.weights[ref.layer] if ref.kind == "w" else self.biases[ref.layer]
+        array[ref.row, ref.col] = value
+
+    def values(self) -> dict[str, float]:
+        """Every parameter by name, in the order of ``spec.parameter_names``."""
+        return {name: self.get(name) for name in self.spec.parameter_names}
+
+    # ------------------------------------------------------------- as a vector
+    def vector(self) -> Array:
+        """All parameters as one vector, in the order of ``spec.parameter_names``."""
+        parts = [w.T.ravel() for w in self.weights] + [b.ravel() for b in self.biases]
+        return np.concatenate(parts)
+
+    def set_vector(self, vector: Array) -> None:
+        offset = 0
+        for i, w in enumerate(self.weights):
+            n = w.size
+            self.weights[i] = vector[offset : offset + n].reshape(w.shape[::-1]).T.copy()
+            offset += n
+        for i, b in enumerate(self.biases):
+            n = b.size
+            self.biases[i] = vector[offset : offset + n].reshape(b.shape).copy()
+            offset += n
+
+    def is_finite(self) -> bool:
+        return all(np.isfinite(a).all() for a in (*self.weights, *self.biases))
+
+    # ---------------------------------------------------------------- forward
+    def forward(self, x: Array) -> tuple[list[Array], list[Array]]:
+        """net and out of every layer for inputs ``x`` (samples × inputs); ``outs[0]`` is ``x``."""
+        nets: list[Array] = []
+        outs: list[Array] = [np.atleast_2d(np.asarray(x, dtype=np.float64))]
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            for w, b, act in zip(self.weights, self.biases, self.spec.activations, strict=True):
+                net = outs[-1] @ w + b
+                nets.append(net)
+                outs.append(act.f(net))
+        return nets, outs
+
+    def predict(self, x: Array) -> Array:
+        return self.forward(x)[1][-1]
+
+    def error(self, x: Array, target: Array) -> float:
+        """The loss over the samples given: the mean over samples of Σ over outputs."""
+        out = self.predict(x)
+        with np.errstate(all="ignore"):
+            return float(batch_error(self.spec.loss_fn.per_output(out, np.atleast_2d(target))))

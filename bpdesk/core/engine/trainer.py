@@ -1,0 +1,406 @@
+"""The lean training loop: epochs, batches, seeded shuffling, optimisers and stop conditions.
+
+Definitions, as the lecture gives them: an *epoch* is one pass over the whole
+training set; the set is cut into *batches* that go through the network one at a
+time; an *iteration* is one batch. N samples with batch size B make ⌈N / B⌉
+iterations per epoch: the last batch of an epoch holds the N mod B samples left
+over (when B does not divide N) and its gradient is the mean over those samples.
+Batch size 1 is online learning, B ≥ N full-batch learning. Samples are shuffled
+at the start of every epoch from the seed (full batches are not reordered: the
+order of a batch does not change its mean).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from bpdesk.core.engine.backprop import (
+    bias_gradient,
+)
+from bpdesk.core.engine.history import History
+from bpdesk.core.engine.levenberg import LevenbergMarquardt
+from bpdesk.core.engine.network import Network
+from bpdesk.core.engine.optimizers import OPTIMIZERS, Optimizer, make_optimizer
+from bpdesk.core.errors import ConfigError, DataError
+
+__all__ = ["UPDATE_ORDERS", "RunResult", "TrainConfig", "Trainer"]
+
+Array = NDArray[np.float64]
+
+UPDATE_ORDERS = ("simultaneous", "sequential")
+MAX_ETA = 1e6
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Every hyper-parameter of a training run."""
+
+    eta: float = 0.5
+    momentum: float = 0.0
+    batch_size: int = 1
+    optimizer: str = "gd"
+    update_order: str = "simultaneous"
+    train_biases: bool = True
+    shuffle: bool = True
+    seed: int = 0
+
+    def validated(self) -> TrainConfig:
+        """This config, or a ConfigError saying in words which value cannot be used."""
+        if not (math.isfinite(self.eta) and 0.0 < self.eta <= MAX_ETA):
+            raise ConfigError(
+                f"The learning rate η must be a number above 0 and at most {MAX_ETA:g}, "
+                f"not {self.eta}."
+            )
+        if not (math.isfinite(self.momentum) and 0.0 <= self.momentum < 1.0):
+            raise ConfigError(
+                f"The momentum α must be at least 0 and below 1, not {self.momentum}."
+            )
+        if int(self.batch_size) != self.batch_size or self.batch_size < 1:
+            raise ConfigError(f"The batch size must be a whole number ≥ 1, not {self.batch_size}.")
+        if self.optimizer not in OPTIMIZERS:
+            known = ", ".join(OPTIMIZERS)
+            raise ConfigError(f"Unknown optimiser '{self.optimizer}'. Choose one of: {known}.")
+        if self.update_order not in UPDATE_ORDERS:
+            raise ConfigError(
+                f"Unknown update order '{self.update_order}': choose simultaneous or sequential."
+            )
+        if self.update_order == "sequential" and self.optimizer == "lm":
+            raise ConfigError(
+                "Levenberg–Marquardt moves every weight at once, so it has no sequential "
+                "update order: choose the simultaneous order or another optimiser."
+            )
+        return replace(self, batch_size=int(self.batch_size), seed=int(self.seed))
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """How a call to ``Trainer.run`` ended."""
+
+    iterations: int  # iterations done in this call
+    stopped: str  # why it ended, in words
+    diverged: bool = False
+
+
+class Trainer:
+    """Trains ``network`` in place on ``inputs`` → ``targets``, keeping its error history.
+
+    The state that decides what comes next (weights, optimiser memory, position in
+    the epoch, shuffled order and random generator) lives here, so a step machine
+    and a saved session can pick up exactly where training left off.
+    """
+
+    def __init__(
+        self,
+        network: Network,
+        inputs: Array,
+        targets: Array,
+        config: TrainConfig,
+        *,
+        test_inputs: Array | None = None,
+        test_targets: Array | None = None,
+    ):
+        self.network = network
+        self.inputs = np.array(np.atleast_2d(inputs), dtype=np.float64)
+        self.targets = np.array(np.atleast_2d(targets), dtype=np.float64)
+        self.inputs.flags.writeable = self.targets.flags.writeable = False
+        spec = network.spec
+        if self.inputs.shape[0] != self.targets.shape[0] or self.inputs.shape[0] == 0:
+            raise DataError("The data set needs the same number (≥ 1) of inputs and targets.")
+        if self.inputs.shape[1] != spec.n_inputs or self.targets.shape[1] != spec.sizes[-1]:
+            raise DataError(
+                f"The network has {spec.n_inputs} inputs and {spec.sizes[-1]} outputs, but the "
+                f"data has {self.inputs.shape[1]} inputs and {self.targets.shape[1]} targets."
+            )
+        self.test_inputs: Array | None = None
+        self.test_targets: Array | None = None
+        if test_inputs is not None and test_targets is not None:
+            tx = np.array(np.atleast_2d(test_inputs), dtype=np.float64)
+            tt = np.array(np.atleast_2d(test_targets), dtype=np.float64)
+            tx.flags.writeable = tt.flags.writeable = False
+            if tx.shape[1:] != self.inputs.shape[1:] or tt.shape[1:] != self.targets.shape[1:]:
+                raise DataError("The test samples do not have the training samples' columns.")
+            if tx.shape[0] != tt.shape[0] or tx.shape[0] == 0:
+                raise DataError("The test set needs the same number (≥ 1) of inputs and targets.")
+            self.test_inputs, self.test_targets = tx, tt
+        self.test_errors = History()  # per epoch, where a test set exists
+        # The lowest test error so far: (epoch, error, weights, biases).
+        self.best: tuple[int, float, list[Array], list[Array]] | None = None
+        self.config = config.validated()
+        self.rng = np.random.default_rng(self.config.seed)
+        self.epoch = 0  # completed epochs
+        self.iteration = 0  # completed iterations, over all epochs
+        self.position = 0  # iterations completed in the current epoch
+        self.order = np.arange(self.n_samples)
+        self._shuffled = False
+        self.iteration_errors = History()
+        self.epoch_errors = History()
+        self.epoch_sum = 0.0
+        self.diverged: str | None = None
+        # The weights before the last successful iteration: where a diverging run returns to.
+        self._previous = (list(network.weights), list(network.biases))
+        self.optimizer: Optimizer | None = None
+        self.lm: LevenbergMarquardt | None = None
+        self._make_optimizer()
+        self._new_epoch_order()
+
+    # ------------------------------------------------------------- set-up
+    @property
+    def n_samples(self) -> int:
+        return int(self.inputs.shape[0])
+
+    @property
+    def batch_size(self) -> int:
+        """Samples per batch; Levenberg–Marquardt always takes the whole set."""
+        if self.config.optimizer == "lm":
+            return self.n_samples
+        return min(self.config.batch_size, self.n_samples)
+
+    @property
+    def iterations_per_epoch(self) -> int:
+        return self._per_epoch
+
+    def _recount(self) -> None:
+        """Values the loop needs every iteration, worked out once per configuration."""
+        self._per_epoch = -(-self.n_samples // self.batch_size)
+        self._shuffled = self.config.shuffle and self.batch_size < self.n_samples
+        self._sequential = self.config.update_order == "sequential"
+        spec = self.network.spec
+        self._activations = spec.activations
+        self._layers = [(a.f, a.slope, a.elementwise) for a in spec.activations]
+        self._loss = spec.loss_fn
+        self._canonical = spec.loss_fn.canonical_activation == spec.activations[-1].name
+        self._shared = spec.shared_bias
+
+    def _make_optimizer(self) -> None:
+        self._recount()
+        cfg = self.config
+        if cfg.optimizer == "lm":
+            LevenbergMarquardt.check(self.network)
+            self.lm, self.optimizer = LevenbergMarquardt(), None
+        else:
+            shapes = []
+            for w, b in zip(self.network.weights, self.network.biases, strict=True):
+                shapes += [w.shape, b.shape]
+            self.optimizer = make_optimizer(cfg.optimizer, shapes, cfg.eta, cfg.momentum)
+            self.lm = None
+
+    def set_config(self, config: TrainConfig) -> None:
+        """New hyper-parameters from the next iteration on; optimiser memory is kept when
+        the optimiser stays the same (η and α change in place)."""
+        config = config.validated()
+        old = self.config
+        self.config = config
+        if config.optimizer != old.optimizer:
+            self._make_optimizer()
+        elif self.optimizer is not None:
+            self.optimizer.eta = config.eta
+            if hasattr(self.optimizer, "momentum"):
+                self.optimizer.momentum = config.momentum
+        if config.seed != old.seed:
+            self.rng = np.random.default_rng(config.seed)
+        self._recount()
+        if config.batch_size != old.batch_size or config.shuffle != old.shuffle:
+            self.position = 0
+            self.epoch_sum = 0.0
+            self._new_epoch_order()
+
+    def _new_epoch_order(self) -> None:
+        if self._shuffled:
+            self.order = self.rng.permutation(self.inputs.shape[0])
+        elif self.order.size != self.inputs.shape[0] or self.order[-1] != self.order.size - 1:
+            self.order = np.arange(self.inputs.shape[0])
+
+    def batch_indices(self) -> NDArray[np.intp]:
+        """Which samples (indices into the data set) the next iteration uses."""
+        start = self.position * self.batch_size
+        return self.order[start : start + self.batch_size]
+
+    def current_batch(self) -> tuple[Array, Array]:
+        if self.batch_size >= self.n_samples:
+            return self.inputs, self.targets
+        idx = self.batch_indices()
+        return self.inputs[idx], self.targets[idx]
+
+    def finish_iteration(self, batch_error: float, batch_samples: int) -> None:
+        """Record one iteration's error and move to the next batch (and epoch)."""
+        self.iteration_errors.append(batch_error)
+        self.iteration += 1
+        self.position += 1
+        self.epoch_sum += batch_error * batch_samples
+        if self.position >= self._per_epoch:
+            self._end_epoch()
+
+    def _end_epoch(self) -> None:
+        self.epoch_errors.append(self.epoch_sum / self.inputs.shape[0])
+        if self.test_inputs is not None:
+            self._record_test_error()
+        self.epoch += 1
+        self.position = 0
+        self.epoch_sum = 0.0
+        self._new_epoch_order()
+
+    def _record_test_error(self) -> None:
+        assert self.test_inputs is not None and self.test_targets is not None
+        error = self.network.error(self.test_inputs, self.test_targets)
+        self.test_errors.append(error)
+        if math.isfinite(error) and (self.best is None or error < self.best[1]):
+            net = self.network
+            self.best = (
+                self.epoch + 1,
+                error,
+                [w.copy() for w in net.weights],
+                [b.copy() for b in net.biases],
+            )
+
+    # --------------------------------------------------------- the lean loop
+    def _iteration(self, x: Array, t: Array) -> float:
+        """Forward, backward and update on one batch; returns its error before the update.
+
+        The chain rule here is ``backprop``'s, written out with every lookup hoisted,
+        since this runs once per iteration; the numbers are the step machine's, bit for bit.
+        """
+        net = self.network
+        if self.lm is not None:
+            return self.lm.step(net, x, t, self.config.train_biases).error_before
+        weights, biases = net.weights, net.biases
+        layers = self._layers
+        nets: list[Array] = []
+        outs: list[Array] = [x]
+        a = x
+        for w, b, (f, _, _) in zip(weights, biases, layers, strict=True):
+            z = a @ w + b
+            nets.append(z)
+            a = f(z)
+            outs.append(a)
+        loss = self._loss
+        if self._canonical:
+            per_output, delta = loss.per_output(a, t), a - t
+        else:
+            per_output, dE_dout = loss.value_and_grad(a, t)
+            _, last_slope, last_elementwise = layers[-1]
+            if last_elementwise:
+                delta = dE_dout * last_slope(z, a)
+            else:
+                delta = self._activations[-1].backprop(z, a, dE_dout)
+        n = x.shape[0]
+        error = float(per_output.sum() / n if n != 1 else per_output.sum())
+        if not math.isfinite(error):
+            return error
+        opt = self.optimizer
+        assert opt is not None
+        opt.t += 1  # begin_step
+        step = opt.step
+        sequential = self._sequential
+        train_biases = self.config.train_biases
+        shared = self._shared
+        for layer in range(len(weights) - 1, -1, -1):
+            grad_w = outs[layer].T @ delta
+            if n != 1:
+                grad_w = grad_w / n
+            grad_b = bias_gradient(delta, shared) if train_biases else None
+            if sequential:
+                weights[layer] = step(2 * layer, weights[layer], grad_w)
+                if grad_b is not None:
+                    biases[layer] = step(2 * layer + 1, biases[layer], grad_b)
+            if layer > 0:
+                _, slope, elementwise = layers[layer - 1]
+                dE_dout = delta @ weights[layer].T
+                if elementwise:
+                    delta = dE_dout * slope(nets[layer - 1], outs[layer])
+                else:
+                    delta = self._activations[layer - 1].backprop(
+                        nets[layer - 1], outs[layer], dE_dout
+                    )
+            if not sequential:
+                weights[layer] = step(2 * layer, weights[layer], grad_w)
+                if grad_b is not None:
+                    biases[layer] = step(2 * layer + 1, biases[layer], grad_b)
+        return error
+
+    def _apply(self, opt: Optimizer, layer: int, grad_w: Array, grad_b: Array | None) -> None:
+        net = self.network
+        net.weights[layer] = opt.step(2 * layer, net.weights[layer], grad_w)
+        if grad_b is not None:
+            net.biases[layer] = opt.step(2 * layer + 1, net.biases[layer], grad_b)
+
+    def run(
+        self,
+        *,
+        iterations: int | None = None,
+        epochs: int | None = None,
+        target_error: float | None = None,
+    ) -> RunResult:
+        """Train until one limit is met: iterations, epochs (both counted from now), or the
+        error of a finished epoch at or below ``target_error``; or until the run diverges."""
+        if iterations is None and epochs is None and target_error is None:
+            raise ConfigError("Give a number of iterations, of epochs or a target error.")
+        done = 0
+        end_epoch = None if epochs is None else self.epoch + epochs
+        full = self.batch_size >= self.n_samples
+        inputs, targets = self.inputs, self.targets
+        bs = self.batch_size
+        stopped = ""
+        limit = iterations if iterations is not None else -1
+        weights, biases = self.network.weights, self.network.biases
+        iterate, append = self._iteration, self.iteration_errors.append
+        end_epoch_now, per_epoch = self._end_epoch, self._per_epoch
+        x, t = inputs, targets
+        with np.errstate(all="ignore"):
+            while not stopped:
+                if done == limit:
+                    stopped = f"reached {iterations} iterations"
+                    break
+                if end_epoch is not None and self.epoch >= end_epoch:
+                    stopped = f"reached {epochs} epochs"
+                    break
+                if not full:
+                    start = self.position * bs
+                    idx = self.order[start : start + bs]
+                    x, t = inputs[idx], targets[idx]
+                before = (list(weights), list(biases))
+                error = iterate(x, t)
+                if error != error or error in (math.inf, -math.inf):
+                    return RunResult(done, self._diverge(error), diverged=True)
+                self._previous = before
+                epoch_before = self.epoch
+                # finish_iteration, inlined:
+                append(error)
+                self.iteration += 1
+                self.position += 1
+                self.epoch_sum += error * x.shape[0]
+                if self.position >= per_epoch:
+                    end_epoch_now()
+                done += 1
+                if (
+                    target_error is not None
+                    and self.epoch > epoch_before
+                    and self.epoch_errors.last() <= target_error
+                ):
+                    stopped = f"target error {target_error:g} reached after epoch {self.epoch}"
+        if not self.network.is_finite():
+            return RunResult(done, self._diverge(float("inf")), diverged=True)
+        return RunResult(done, stopped)
+
+    def _diverge(self, error: float) -> str:
+        """Put back the last finite weights and say what happened."""
+        if not self.network.is_finite():
+            weights, biases = self._previous
+            self.network.weights[:] = weights
+            self.network.biases[:] = biases
+        kind = "NaN (not a number)" if math.isnan(error) else "infinite"
+        self.diverged = (
+            f"Training diverged at iteration {self.iteration + 1} (epoch {self.epoch + 1}): "
+            f"the error became {kind}. The learning rate η = {self.config.eta:g} is probably "
+            "too large. The weights are kept at their last finite values."
+        )
+        return self.diverged
+
+    def evaluate(self, inputs: Array | None = None, targets: Array | None = None) -> float:
+        """The loss over a whole data set (the training set by default) at the current weights."""
+        x = self.inputs if inputs is None else inputs
+        t = self.targets if targets is None else targets
+        return self.network.error(x, t)

@@ -1,0 +1,235 @@
+"""Opening, saving and reshaping a lesson: presets, session files, data sets and network shapes.
+
+Every function returns a fresh ``Stepper``; the caller swaps it in whole, so a
+failure leaves the lesson that was open untouched.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from bpdesk.core.engine.init import initialize
+from bpdesk.core.engine.network import LayerSpec, NetworkSpec
+from bpdesk.core.engine.trainer import Trainer
+from bpdesk.core.errors import BpdeskError, ConfigError, SessionError
+from bpdesk.core.files import session
+from bpdesk.core.files.datasets import Dataset, load_builtin
+from bpdesk.core.files.presets import PRESETS, get_preset
+from bpdesk.core.stepping.stepper import Stepper
+
+__all__ = [
+    "dataset_meta",
+    "open_source",
+    "resolve_data",
+    "save_session",
+    "with_data",
+    "with_dataset",
+    "with_network",
+]
+
+Array = NDArray[np.float64]
+
+
+def dataset_meta(dataset: Dataset, data: dict[str, Any]) -> dict[str, object]:
+    return {
+        "dataset_name": dataset.name,
+        "input_shape": dataset.image_shape,
+        "source": dataset.source,
+        "data": data,
+    }
+
+
+def resolve_data(data: dict[str, Any]) -> tuple[Array, Array, dict[str, object]]:
+    """The ``data`` section of a session: a built-in set by name and parameters, or the
+    samples themselves."""
+    field = session._Field(data, "data")
+    if "builtin" in data:
+        name = field["builtin"].str()
+        params_field = field.get("params")
+        params = params_field.dict() if params_field else {}
+        fraction_field = field.get("test_fraction")
+        fraction = fraction_field.float() if fraction_field else 0.0
+        split_field = field.get("split_seed")
+        split_seed = split_field.int() if split_field else 0
+        try:
+            dataset = load_builtin(name, **params)
+            test = None
+            if fraction:
+                dataset, test = dataset.split(fraction, split_seed)
+        except BpdeskError as error:
+            raise SessionError(f"In the session file, data: {error}") from None
+        entry: dict[str, Any] = {"builtin": name}
+        if params:
+            entry["params"] = params
+        if fraction:
+            entry["test_fraction"] = fraction
+            entry["split_seed"] = split_seed
+        meta = dataset_meta(dataset, entry)
+        if test is not None:
+            meta["test_inputs"], meta["test_targets"] = test.inputs, test.targets
+        return dataset.inputs, dataset.targets, meta
+    inputs = field["inputs"].matrix(session.MAX_SAMPLES)
+    targets = field["targets"].matrix(session.MAX_SAMPLES)
+    if inputs.shape[0] != targets.shape[0]:
+        raise field.fail(f"has {inputs.shape[0]} inputs but {targets.shape[0]} targets")
+    name_field = field.get("name")
+    embedded: dict[str, object] = {
+        "dataset_name": name_field.str() if name_field else "imported data",
+        "input_shape": None,
+        "data": data,
+    }
+    return inputs, targets, embedded
+
+
+def _is_path(source: str | os.PathLike[str]) -> bool:
+    text = os.fspath(source)
+    return isinstance(source, os.PathLike) or text.endswith(".bpdesk") or os.sep in text
+
+
+def open_source(source: str | os.PathLike[str]) -> Stepper:
+    """A preset by name (``lecture``, ``xor``…) or a ``.bpdesk`` session file."""
+    if _is_path(source):
+        return session.load_session(source, resolve_data)
+    name = os.fspath(source)
+    preset_file = _preset_file(name)
+    if preset_file is not None:
+        return session.load_session(preset_file, resolve_data)
+    if name not in PRESETS:
+        known = ", ".join(sorted(set(PRESETS) | set(preset_names())))
+        raise ConfigError(f"Unknown preset '{name}'. Choose one of: {known}.")
+    preset = get_preset(name)
+    dataset = load_builtin(name)
+    return Stepper(
+        preset.trainer(),
+        meta={**dataset_meta(dataset, {"builtin": name}), "title": preset.title},
+    )
+
+
+def _preset_file(name: str) -> Path | None:
+    try:
+        from bpdesk.resources import resource_path
+
+        path = resource_path("presets", f"{name}.bpdesk")
+    except FileNotFoundError:
+        return None
+    return path if path.is_file() else None
+
+
+def preset_names() -> list[str]:
+    """Every preset: session files in resources/presets and the built-in ones."""
+    names = set(PRESETS)
+    try:
+        from bpdesk.resources import resource_path
+
+        names |= {p.stem for p in resource_path("presets").glob("*.bpdesk")}
+    except FileNotFoundError:
+        pass
+    return sorted(names)
+
+
+def save_session(path: str | os.PathLike[str], stepper: Stepper) -> None:
+    """Save atomically (see ``session.save_session``)."""
+    session.save_session(path, stepper)
+
+
+def _adapted_spec(spec: NetworkSpec, dataset: Dataset) -> NetworkSpec:
+    """The same hidden layers, with inputs, outputs, output activation and loss fitting the data."""
+    loss = spec.loss
+    out_act = spec.layers[-1].activation
+    if dataset.task == "multiclass":
+        out_act, loss = "softmax", "cce"
+    elif dataset.task == "binary":
+        out_act = "sigmoid"
+        if loss == "cce":
+            loss = "bce"
+    else:
+        if out_act == "softmax":
+            out_act = "sigmoid"
+        if loss in ("bce", "cce"):
+            loss = "mse"
+        low, high = float(dataset.targets.min()), float(dataset.targets.max())
+        if out_act == "sigmoid" and (low < 0.0 or high > 1.0):
+            out_act = "linear"
+        if out_act == "tanh" and (low < -1.0 or high > 1.0):
+            out_act = "linear"
+    hidden = spec.layers[:-1]
+    layers = (*hidden, LayerSpec(dataset.n_outputs, out_act))
+    names = dataset.input_names if dataset.n_inputs <= 8 else None
+    return NetworkSpec(dataset.n_inputs, layers, loss, spec.shared_bias, names)
+
+
+def with_dataset(
+    stepper: Stepper, name: str, *, test_fraction: float = 0.0, split_seed: int = 0, **params: Any
+) -> Stepper:
+    """The current network's hidden layers on a built-in data set, freshly initialised;
+    with ``test_fraction`` > 0 a seeded part of it is held out as a test set."""
+    if name in PRESETS and not params and not test_fraction:
+        return open_source(name)
+    dataset = load_builtin(name, **params)
+    entry: dict[str, Any] = {"builtin": name}
+    if params:
+        entry["params"] = params
+    test = None
+    if test_fraction:
+        dataset, test = dataset.split(test_fraction, split_seed)
+        entry["test_fraction"] = test_fraction
+        entry["split_seed"] = split_seed
+    return with_data(stepper, dataset, entry, test=test)
+
+
+def with_data(
+    stepper: Stepper,
+    dataset: Dataset,
+    entry: dict[str, Any] | None = None,
+    hidden: list[int] | None = None,
+    test: Dataset | None = None,
+) -> Stepper:
+    """The current network (or ``hidden`` layer sizes) on ``dataset``, freshly initialised.
+
+    ``entry`` is how a session file names the data (a built-in set); without it the
+    samples themselves are saved in the session.
+    """
+    trainer = stepper.trainer
+    spec = trainer.network.spec
+    if hidden is not None:
+        act = spec.layers[0].activation if spec.n_layers > 1 else "sigmoid"
+        layers = [LayerSpec(size, act) for size in hidden] + [spec.layers[-1]]
+        spec = spec.with_layers(layers)
+    spec = _adapted_spec(spec, dataset)
+    config = trainer.config
+    network = initialize(spec, "xavier", seed=config.seed)
+    if config.optimizer == "lm" and spec.n_parameters > 500:
+        config = replace(config, optimizer="adam", eta=0.01)
+    meta = {**dataset_meta(dataset, entry or {}), "title": dataset.description}
+    if entry is None:
+        meta.pop("data")
+    trainer = Trainer(
+        network,
+        dataset.inputs,
+        dataset.targets,
+        config,
+        test_inputs=None if test is None else test.inputs,
+        test_targets=None if test is None else test.targets,
+    )
+    return Stepper(trainer, meta=meta)
+
+
+def with_network(stepper: Stepper, spec: NetworkSpec, init_method: str, seed: int) -> Stepper:
+    """A new network shape (or fresh initial weights) on the same data and settings."""
+    trainer = stepper.trainer
+    if spec.n_inputs != trainer.inputs.shape[1] or spec.sizes[-1] != trainer.targets.shape[1]:
+        raise ConfigError(
+            f"The data set has {trainer.inputs.shape[1]} inputs and {trainer.targets.shape[1]} "
+            f"targets, so the network needs exactly that many inputs and outputs "
+            f"(not {spec.n_inputs} and {spec.sizes[-1]})."
+        )
+    network = initialize(spec, init_method, seed=seed)
+    return Stepper(
+        Trainer(network, trainer.inputs, trainer.targets, trainer.config), meta=stepper.meta
+    )

@@ -1,0 +1,134 @@
+"""Snapshots: an immutable picture of a training session, the only thing views ever draw.
+
+The worker thread makes one after every command and, during a run, at most about
+sixty a second; the window hands it to every view. Everything in it is a copy.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from bpdesk.core.engine.network import NetworkSpec
+from bpdesk.core.engine.trainer import TrainConfig
+from bpdesk.core.stepping.stepper import Stepper
+from bpdesk.core.stepping.trace import Op, StepTrace
+from bpdesk.core.teaching.landscape import data_map
+
+__all__ = ["Snapshot", "make_snapshot"]
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a view may know about the session at one moment."""
+
+    seq: int  # increases with every snapshot
+    trace: StepTrace  # the step in progress (or the one just completed)
+    values: dict[str, float]  # every parameter's current value, by name
+    config: TrainConfig
+    phase: str  # what the Forward/Backward/Update buttons continue: forward, backward, update
+    step_complete: bool
+    can_step_back: bool
+    running: bool
+    epoch: int  # completed epochs
+    iteration: int  # completed iterations
+    position: int  # iteration within the current epoch
+    iterations_per_epoch: int
+    n_samples: int
+    error: float  # the last completed iteration's error (NaN before the first)
+    # Error history, sent as the points added since the previous snapshot: the values
+    # at indices history_start, history_start + 1, … A start below what a view already
+    # holds means the history was cut back (step back, reset): drop the rest first.
+    history_start: int
+    iteration_errors: Array
+    epoch_history_start: int
+    epoch_errors: Array
+    rate: float = 0.0  # iterations per second during a run
+    message: str | None = None  # a plain-words note for the user (e.g. why a run stopped)
+    diverged: str | None = None
+    dataset_name: str = ""
+    input_shape: tuple[int, int] | None = None  # e.g. (8, 8): draw the inputs as an image
+    test_errors: Array | None = None  # per epoch, where a test split exists (all so far)
+    best_epoch: int | None = None  # the epoch with the lowest test error so far
+    # The data (read-only arrays shared with the trainer: never written to).
+    inputs: Array | None = None
+    targets: Array | None = None
+    test_inputs: Array | None = None
+    test_targets: Array | None = None
+    # For two-input data, when asked for: grid xs, ys and every layer's outputs over it.
+    decision_map: tuple[Array, Array, list[Array]] | None = None
+
+    @property
+    def spec(self) -> NetworkSpec:
+        return self.trace.spec
+
+    @property
+    def next_op(self) -> Op | None:
+        """The sub-step that comes next (what the canvas highlights while stepping)."""
+        return None if self.step_complete else self.trace.next_op
+
+    @property
+    def last_op(self) -> Op | None:
+        return self.trace.last_op
+
+
+def make_snapshot(
+    stepper: Stepper,
+    *,
+    seq: int,
+    running: bool = False,
+    history_from: int = 0,
+    epoch_history_from: int = 0,
+    rate: float = 0.0,
+    message: str | None = None,
+    decision_map: bool = False,
+    map_size: int = 60,
+) -> Snapshot:
+    """A snapshot of ``stepper``, with the error history from the given indices on."""
+    trainer = stepper.trainer
+    history_from = min(history_from, len(trainer.iteration_errors))
+    epoch_history_from = min(epoch_history_from, len(trainer.epoch_errors))
+    trace = stepper.trace()
+    error = trainer.iteration_errors.last()
+    grid = None
+    if decision_map and trainer.inputs.shape[1] == 2:
+        grid = data_map(stepper.network, trainer.inputs, map_size)
+    shape = stepper.meta.get("input_shape")
+    input_shape = (int(shape[0]), int(shape[1])) if isinstance(shape, (tuple, list)) else None
+    return Snapshot(
+        seq=seq,
+        trace=trace,
+        values=stepper.network.values(),
+        config=trainer.config,
+        phase=stepper.next_phase,
+        step_complete=stepper.step_complete,
+        can_step_back=stepper.can_step_back,
+        running=running,
+        epoch=trainer.epoch,
+        iteration=trainer.iteration,
+        position=trainer.position,
+        iterations_per_epoch=trainer.iterations_per_epoch,
+        n_samples=trainer.n_samples,
+        error=error if math.isfinite(error) else math.nan,
+        history_start=history_from,
+        iteration_errors=trainer.iteration_errors.values(history_from),
+        epoch_history_start=epoch_history_from,
+        epoch_errors=trainer.epoch_errors.values(epoch_history_from),
+        rate=rate,
+        message=message,
+        diverged=trainer.diverged,
+        dataset_name=str(stepper.meta.get("dataset_name", "")),
+        input_shape=input_shape,
+        test_errors=trainer.test_errors.values() if trainer.test_inputs is not None else None,
+        best_epoch=trainer.best[0] if trainer.best is not None else None,
+        inputs=trainer.inputs,
+        targets=trainer.targets,
+        test_inputs=trainer.test_inputs,
+        test_targets=trainer.test_targets,
+        decision_map=grid,
+    )

@@ -1,0 +1,218 @@
+"""The derivation panel: the chain rule for the selected element with the step's numbers."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
+from PySide6.QtGui import QFont, QFontMetricsF, QPalette, QTextOption
+from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QVBoxLayout, QWidget
+
+from bpdesk.core.errors import BpdeskError
+from bpdesk.core.stepping.snapshot import Snapshot
+from bpdesk.core.teaching.derivation import (
+    DARK,
+    LIGHT,
+    Colours,
+    Derivation,
+    Seg,
+    default_selection,
+    derive,
+)
+
+__all__ = ["DerivationPanel"]
+
+BASE_POINT_SIZE = 14.0  # the body text at font scale 1; the header is larger
+HEADER_FACTOR = 1.3
+MIN_SCALE, MAX_SCALE = 0.75, 2.5
+RUNNING_INTERVAL = 0.25  # seconds between redraws while training runs
+FRAME_ALLOWANCE = 40  # pixels of margins, padding and the "=" column around a row of fractions
+_SUBSCRIPT = re.compile(r"_([A-Za-z0-9]+(?:\.[0-9]+)*)")
+EMPTY_TEXT = "Select a neuron, weight or bias in the network to see how its numbers come about."
+
+
+class DerivationPanel(QWidget):
+    """Shows ``derive(snapshot.trace, kind, name)`` as rich text under a header naming the element.
+
+    Selecting happens in the network drawing (``set_selection``); with nothing selected
+    the panel shows w5 (or the first weight).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._snapshot: Snapshot | None = None
+        self._selection: tuple[str, str] | None = None
+        self._derivation: Derivation | None = None
+        self._shown: tuple[str, str] | None = None
+        self._scale = 1.0
+        self._stacked = True  # whether the fractions are stacked (they fit the width)
+        self._last_render = 0.0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._render)
+
+        self._header = QLabel(self)
+        self._header.setObjectName("derivation_header")
+        self._header.setTextFormat(Qt.TextFormat.RichText)
+        self._header.setWordWrap(True)
+        self._header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._body = QTextBrowser(self)
+        self._body.setObjectName("derivation_body")
+        self._body.setOpenLinks(False)
+        self._body.setFrameShape(QFrame.Shape.NoFrame)
+        self._body.document().setDocumentMargin(6)
+        # Break lines between words only, never inside a name such as out_o1.
+        option = self._body.document().defaultTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WordWrap)
+        self._body.document().setDefaultTextOption(option)
+        self._body.viewport().installEventFilter(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 6, 4)
+        layout.setSpacing(2)
+        layout.addWidget(self._header)
+        layout.addWidget(self._body, 1)
+        self._apply_fonts()
+        self._render()
+
+    # ------------------------------------------------------------ public API
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Draw the derivation for ``snapshot``; while training runs, a few times a second."""
+        self._snapshot = snapshot
+        waited = time.monotonic() - self._last_render
+        if snapshot.running and self._derivation is not None and waited < RUNNING_INTERVAL:
+            if not self._timer.isActive():
+                self._timer.start(int((RUNNING_INTERVAL - waited) * 1000) + 1)
+            return
+        self._render()
+
+    @Slot(str, str)
+    def set_selection(self, kind: str, name: str) -> None:
+        """Show the neuron, weight or bias called ``name`` (kind: neuron, weight or bias)."""
+        self._selection = (kind, name)
+        self._render()
+
+    def selection(self) -> tuple[str, str] | None:
+        """The element shown: the selection, or the default one (None before a snapshot)."""
+        return self._shown
+
+    def derivation(self) -> Derivation | None:
+        return self._derivation
+
+    def plain_text(self) -> str:
+        """What the panel shows, as plain text (the same numbers)."""
+        if self._derivation is None:
+            return EMPTY_TEXT
+        return self._derivation.to_text()
+
+    def set_font_scale(self, scale: float) -> None:
+        """1.0 for a screen, up to 2.5 for a projector."""
+        scale = min(MAX_SCALE, max(MIN_SCALE, float(scale)))
+        if scale == self._scale:
+            return
+        self._scale = scale
+        self._apply_fonts()
+        self._render()
+
+    def font_scale(self) -> float:
+        return self._scale
+
+    def fractions_stacked(self) -> bool:
+        """Whether fractions are drawn numerator over denominator (they fit the width)."""
+        return self._stacked
+
+    # ------------------------------------------------------------ drawing
+    def _apply_fonts(self) -> None:
+        body = QFont(self.font())
+        body.setPointSizeF(BASE_POINT_SIZE * self._scale)
+        self._body.setFont(body)
+        self._body.document().setDefaultFont(body)
+        header = QFont(body)
+        header.setPointSizeF(BASE_POINT_SIZE * HEADER_FACTOR * self._scale)
+        header.setBold(True)
+        self._header.setFont(header)
+
+    def _colours(self) -> Colours:
+        base = self.palette().color(QPalette.ColorRole.Base)
+        return DARK if base.lightness() < 128 else LIGHT
+
+    def _render(self) -> None:
+        self._timer.stop()
+        self._last_render = time.monotonic()
+        snapshot = self._snapshot
+        if snapshot is None:
+            self._derivation = None
+            self._shown = None
+            self._header.setText("Derivation")
+            self._body.setPlainText(EMPTY_TEXT)
+            return
+        derivation = None
+        candidates = [self._selection, default_selection(snapshot.spec)]
+        for kind, name in (c for c in candidates if c is not None):
+            try:
+                derivation = derive(snapshot.trace, kind, name)
+            except BpdeskError:
+                continue
+            break
+        if derivation is None:  # pragma: no cover - the default selection always exists
+            return
+        same_element = self._shown == (derivation.kind, derivation.name)
+        bar = self._body.verticalScrollBar()
+        position = bar.value()
+        colours = self._colours()
+        self._derivation = derivation
+        self._shown = (derivation.kind, derivation.name)
+        self._header.setText(derivation.header_html(colours))
+        self._fill_body(derivation, colours)
+        if same_element:
+            bar.setValue(position)
+
+    def _fill_body(self, derivation: Derivation, colours: Colours) -> None:
+        """Stacked fractions where they fit the panel's width, else ∂a/∂b on one line."""
+        body = self._body
+        self._stacked = self._stacked_width(derivation) <= body.viewport().width()
+        body.setHtml(derivation.to_html(colours, include_header=False, stacked=self._stacked))
+
+    def _stacked_width(self, derivation: Derivation) -> float:
+        """About how wide the widest row of stacked fractions is, in pixels."""
+        metrics = QFontMetricsF(self._body.document().defaultFont())
+
+        def width(text: str) -> float:
+            # Subscripts are drawn smaller: count them at two thirds.
+            subs = "".join(_SUBSCRIPT.findall(text))
+            base = _SUBSCRIPT.sub("", text)
+            return metrics.horizontalAdvance(base) + metrics.horizontalAdvance(subs) * 0.67
+
+        widest = 0.0
+        for line in derivation.lines:
+            if line.kind != "equation" or not line.rhs:
+                continue
+            first = (*line.segs, Seg("op", " = "), *line.rhs[0])
+            if not any(seg.kind == "frac" for seg in first):
+                continue
+            total = sum(
+                max(width(seg.text), width(seg.den)) + 8
+                if seg.kind == "frac"
+                else width(seg.plain())
+                for seg in first
+            )
+            widest = max(widest, total)
+        return widest + FRAME_ALLOWANCE
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A new theme: draw again in its colours."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._derivation is not None:
+            self._render()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """When the text area changes width, stack the fractions again if they (no longer) fit."""
+        if (
+            watched is self._body.viewport()
+            and event.type() == QEvent.Type.Resize
+            and self._derivation is not None
+        ):
+            fits = self._stacked_width(self._derivation) <= self._body.viewport().width()
+            if fits != self._stacked:
+                self._render()
+        return super().eventFilter(watched, event)

@@ -1,0 +1,499 @@
+"""The live plot of the error E over iterations or epochs, with a read-out and exports."""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Callable
+from time import monotonic
+
+import numpy as np
+from numpy.typing import NDArray
+from PySide6.QtCore import QPointF, Qt, QTimer, Slot
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+# isort: split
+import pyqtgraph as pg  # after PySide6, so that it draws with the same Qt binding
+
+from bpdesk.core.formatting import format_value
+from bpdesk.core.stepping.plot_buffer import PlotBuffer
+from bpdesk.core.stepping.snapshot import Snapshot
+
+__all__ = ["ErrorPlot"]
+
+Array = NDArray[np.float64]
+
+BASE_POINT_SIZE = 12.0
+MODES = ("iteration", "epoch")
+TRAIN_COLOUR = "#0b4f9c"  # dark blue, solid line
+TEST_COLOUR = "#c25400"  # dark orange, dashed line
+CROSSHAIR_COLOUR = "#444444"
+TEXT_COLOUR = "#000000"
+FEW_POINTS = 60  # up to this many points, every point is also drawn as a dot
+HINT = "Point at the curve to read a value."
+REDRAW_INTERVAL = 0.1  # seconds between redraws while a run goes on (about ten a second)
+
+
+class ErrorPlot(QWidget):
+    """Draws the error history carried by snapshots; holds a bounded copy of it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._iterations = PlotBuffer()
+        self._epochs = PlotBuffer()
+        self._tests = PlotBuffer()
+        self._mode = "iteration"
+        self._log = False
+        self._scale = 1.0
+        self._shown_x: Array = np.empty(0)  # what the training curve currently draws
+        self._shown_y: Array = np.empty(0)
+        self._hover_x: float | None = None  # where the crosshair points (view x)
+        self._dots = False
+        self._diverged = False
+        self._last_redraw = -math.inf
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.setInterval(round(REDRAW_INTERVAL * 1000))
+        self._redraw_timer.timeout.connect(self._refresh)
+        self._build()
+        self._apply_fonts()
+        self._update_titles()
+        self._refresh()
+
+    # ------------------------------------------------------------------ building
+    def _build(self) -> None:
+        self._iteration_button = QRadioButton("iteration")
+        self._epoch_button = QRadioButton("epoch")
+        self._iteration_button.setChecked(True)
+        self._mode_group = QButtonGroup(self)
+        self._mode_group.addButton(self._iteration_button)
+        self._mode_group.addButton(self._epoch_button)
+        self._iteration_button.toggled.connect(self._on_mode_toggled)
+        self._log_box = QCheckBox("log scale")
+        self._log_box.setToolTip("Show the error on a logarithmic axis")
+        self._log_box.toggled.connect(self.set_log_scale)
+        self._png_button = QPushButton("Export PNG…")
+        self._png_button.setToolTip("Save the plot as a picture")
+        self._png_button.clicked.connect(self._on_export_png_clicked)
+        self._csv_button = QPushButton("Export CSV…")
+        self._csv_button.setToolTip("Save the error values as a table")
+        self._csv_button.clicked.connect(self._on_export_csv_clicked)
+
+        toolbar = QHBoxLayout()
+        toolbar.setContentsMargins(0, 0, 0, 0)
+        toolbar.addWidget(QLabel("x axis:"))
+        toolbar.addWidget(self._iteration_button)
+        toolbar.addWidget(self._epoch_button)
+        toolbar.addSpacing(16)
+        toolbar.addWidget(self._log_box)
+        toolbar.addStretch(1)
+        toolbar.addWidget(self._png_button)
+        toolbar.addWidget(self._csv_button)
+
+        self._plot = pg.PlotWidget(
+            background="w", axisItems={"bottom": CountAxis(orientation="bottom")}
+        )
+        self._plot.setAccessibleName("Error plot")
+        item = self._plot.getPlotItem()
+        item.setMenuEnabled(False, enableViewBoxMenu=True)
+        item.setClipToView(True)
+        item.setDownsampling(auto=True, mode="peak")
+        item.showGrid(x=True, y=True, alpha=0.25)
+        for name in ("left", "bottom"):
+            axis = item.getAxis(name)
+            axis.setPen(pg.mkPen(TEXT_COLOUR, width=1))
+            axis.setTextPen(pg.mkPen(TEXT_COLOUR))
+            axis.enableAutoSIPrefix(False)
+            axis.setStyle(maxTickLevel=1)  # major and minor grid lines, no finer ones
+        self._train_curve = item.plot(pen=pg.mkPen(TRAIN_COLOUR, width=2))
+        self._test_curve = item.plot(pen=pg.mkPen(TEST_COLOUR, width=2, style=Qt.PenStyle.DashLine))
+        self._crosshair = pg.InfiniteLine(
+            angle=90,
+            movable=False,
+            pen=pg.mkPen(CROSSHAIR_COLOUR, width=1, style=Qt.PenStyle.DashLine),
+        )
+        self._crosshair.setVisible(False)
+        item.addItem(self._crosshair, ignoreBounds=True)
+        self._marker = item.plot(
+            pen=None,
+            symbol="o",
+            symbolSize=11,
+            symbolPen=pg.mkPen(TEXT_COLOUR, width=2),
+            symbolBrush=None,
+        )
+        self._marker.setVisible(False)
+        self._legend = item.addLegend(offset=(-10, 10))
+        self._legend.setBrush(pg.mkBrush(255, 255, 255, 220))
+        self._legend.setPen(pg.mkPen(CROSSHAIR_COLOUR, width=1))
+        self._legend.setLabelTextColor(TEXT_COLOUR)
+        self._legend.setVisible(False)
+        self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+        self._last_label = QLabel()
+        self._last_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._readout_label = QLabel(HINT)
+        self._readout_label.setAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        )
+        self._readout_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        readouts = QHBoxLayout()
+        readouts.setContentsMargins(0, 0, 0, 0)
+        readouts.addWidget(self._last_label, 1)
+        readouts.addWidget(self._readout_label, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addLayout(toolbar)
+        layout.addWidget(self._plot, 1)
+        layout.addLayout(readouts)
+
+    # ------------------------------------------------------------------ public
+    @Slot(object)
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Take in the error history the snapshot carries (new points, or a cut back)."""
+        diverged = snapshot.diverged is not None
+        changed = diverged != self._diverged
+        self._diverged = diverged
+        changed |= _merge(self._iterations, snapshot.history_start, snapshot.iteration_errors)
+        changed |= _merge(self._epochs, snapshot.epoch_history_start, snapshot.epoch_errors)
+        tests = snapshot.test_errors
+        if tests is None:
+            if len(self._tests) or self._tests.end:
+                self._tests.clear()
+                changed = True
+        else:
+            tests = np.asarray(tests, dtype=np.float64).ravel()
+            if tests.size < self._tests.end:
+                self._tests.truncate(tests.size)
+                changed = True
+            if tests.size > self._tests.end:
+                self._tests.append(self._tests.end, tests[self._tests.end :])
+                changed = True
+        if changed:
+            self._request_refresh(urgent=not snapshot.running)
+
+    def set_x_axis(self, mode: str) -> None:
+        """Plot against the iteration ("iteration") or the epoch ("epoch")."""
+        if mode not in MODES:
+            raise ValueError(f"The x axis is 'iteration' or 'epoch', not {mode!r}.")
+        button = self._iteration_button if mode == "iteration" else self._epoch_button
+        if not button.isChecked():
+            button.blockSignals(True)
+            button.setChecked(True)
+            button.blockSignals(False)
+        if mode == self._mode:
+            return
+        self._mode = mode
+        self._hide_crosshair()
+        self._update_titles()
+        self._refresh()
+        self._plot.getPlotItem().enableAutoRange()
+
+    def x_axis(self) -> str:
+        return self._mode
+
+    def set_log_scale(self, on: bool) -> None:
+        """A logarithmic error axis (values ≤ 0 are left out there) or a linear one."""
+        on = bool(on)
+        if self._log_box.isChecked() != on:
+            self._log_box.blockSignals(True)
+            self._log_box.setChecked(on)
+            self._log_box.blockSignals(False)
+        if on == self._log:
+            return
+        self._log = on
+        item = self._plot.getPlotItem()
+        if on:
+            self._refresh()  # only positive values reach the log axis
+            item.setLogMode(y=True)
+        else:
+            item.setLogMode(y=False)
+            self._refresh()
+        item.enableAutoRange()
+
+    def log_scale(self) -> bool:
+        return self._log
+
+    def export_png(self, path: str) -> None:
+        """Save the plot as it is shown (without the crosshair) as a PNG picture."""
+        shown = self._crosshair.isVisible()
+        self._crosshair.setVisible(False)
+        self._marker.setVisible(False)
+        try:
+            self._plot.grab()  # a first drawing lets the axes fit their tick labels
+            self._plot.getPlotItem().layout.activate()
+            image = self._plot.grab()
+        finally:
+            self._crosshair.setVisible(shown)
+            self._marker.setVisible(shown)
+        if image.isNull() or not image.save(str(path), "PNG"):
+            raise OSError(f"The picture could not be written to {path}.")
+
+    def export_csv(self, path: str) -> None:
+        """Save the exact error values still held: a block ``iteration,error``, an empty row,
+        then a block ``epoch,train_error,test_error`` (test_error empty without a test set).
+        Iterations and epochs are counted from 1, as on the plot."""
+        ix, iy = self._iterations.exact()
+        ex, ey = self._epochs.exact()
+        tx, ty = self._tests.exact()
+        tests = dict(zip((tx + 1).astype(np.int64).tolist(), ty.tolist(), strict=True))
+        epochs = (ex + 1).astype(np.int64).tolist()
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["iteration", "error"])
+            writer.writerows(zip((ix + 1).astype(np.int64).tolist(), iy.tolist(), strict=True))
+            writer.writerow([])
+            writer.writerow(["epoch", "train_error", "test_error"])
+            writer.writerows(
+                [epoch, value, tests.get(epoch, "")]
+                for epoch, value in zip(epochs, ey.tolist(), strict=True)
+            )
+
+    def clear(self) -> None:
+        """Forget every point (a new session or data set starts)."""
+        for buffer in (self._iterations, self._epochs, self._tests):
+            buffer.clear()
+        self._diverged = False
+        self._hide_crosshair()
+        self._refresh()
+        self._plot.getPlotItem().enableAutoRange()
+
+    def point_count(self) -> int:
+        """Points held for the curve on show (iterations or epochs)."""
+        return len(self._visible_buffer())
+
+    def readout_text(self) -> str:
+        """The crosshair read-out as shown, e.g. ``iteration 1234: E = 0.000123``."""
+        return self._readout_label.text()
+
+    def last_value_text(self) -> str:
+        """The always-visible read-out of the newest value."""
+        return self._last_label.text()
+
+    @property
+    def plot_widget(self) -> pg.PlotWidget:
+        return self._plot
+
+    @property
+    def train_curve(self) -> pg.PlotDataItem:
+        """The curve of the training error (iterations or epochs, as on show)."""
+        return self._train_curve
+
+    @property
+    def test_curve(self) -> pg.PlotDataItem:
+        """The dashed curve of the test-set error (epochs only)."""
+        return self._test_curve
+
+    def set_font_scale(self, scale: float) -> None:
+        """Scale every font of the plot (1.0 = 12 pt)."""
+        if not math.isfinite(scale) or scale <= 0:
+            raise ValueError(f"The font scale must be a positive number, not {scale}.")
+        self._scale = float(scale)
+        self._apply_fonts()
+        self._update_titles()
+        self._update_legend(force=True)
+
+    # ------------------------------------------------------------------ drawing
+    def _visible_buffer(self) -> PlotBuffer:
+        return self._iterations if self._mode == "iteration" else self._epochs
+
+    def _drawable(self, buffer: PlotBuffer) -> tuple[Array, Array]:
+        """The held points the plot can draw: finite ones (positive ones on a log axis), with
+        x counted from 1."""
+        x, y = buffer.x(), buffer.y()
+        keep = np.isfinite(y)
+        if self._log:
+            keep &= y > 0
+        return x[keep] + 1.0, y[keep]
+
+    def _request_refresh(self, urgent: bool) -> None:
+        """Redraw now, or (during a run, when the last redraw was very recent) a moment later."""
+        if urgent or monotonic() - self._last_redraw >= REDRAW_INTERVAL:
+            self._refresh()
+        elif not self._redraw_timer.isActive():
+            self._redraw_timer.start()
+
+    @Slot()
+    def _refresh(self) -> None:
+        self._redraw_timer.stop()
+        self._last_redraw = monotonic()
+        x, y = self._drawable(self._visible_buffer())
+        self._shown_x, self._shown_y = x, y
+        dots = 0 < x.size <= FEW_POINTS
+        if dots != self._dots:
+            self._dots = dots
+            if dots:
+                self._train_curve.setSymbol("o")
+                self._train_curve.setSymbolSize(8)
+                self._train_curve.setSymbolPen(pg.mkPen(TRAIN_COLOUR))
+                self._train_curve.setSymbolBrush(pg.mkBrush(TRAIN_COLOUR))
+            else:
+                self._train_curve.setSymbol(None)
+        self._train_curve.setData(x, y)
+        if self._mode == "epoch" and len(self._tests):
+            tx, ty = self._drawable(self._tests)
+            self._test_curve.setData(tx, ty)
+        else:
+            self._test_curve.setData(np.empty(0), np.empty(0))
+        self._update_legend()
+        self._update_last_value()
+        if self._hover_x is not None:
+            self._point_at(self._hover_x)
+
+    def _update_legend(self, force: bool = False) -> None:
+        both = self._mode == "epoch" and len(self._tests) > 0
+        if both == self._legend.isVisible() and not force:
+            return
+        self._legend.clear()
+        if both:
+            self._legend.addItem(self._train_curve, "training set")
+            self._legend.addItem(self._test_curve, "test set (dashed)")
+        self._legend.setVisible(both)
+
+    def _update_last_value(self) -> None:
+        last = self._visible_buffer().last()
+        if last is None:
+            text = f"No {self._mode} finished yet."
+        else:
+            index, value = last
+            text = f"E after {self._mode} {index + 1}: {_error_text(value)}"
+            test = self._tests.last()
+            if self._mode == "epoch" and test is not None:
+                text += f"   (test set: {_error_text(test[1])})"
+        if self._diverged:
+            text += "   The run diverged."
+        self._last_label.setText(text)
+        self._plot.setAccessibleDescription(text)
+
+    def _update_titles(self) -> None:
+        item = self._plot.getPlotItem()
+        points = BASE_POINT_SIZE * self._scale
+        style = {"color": TEXT_COLOUR, "font-size": f"{points:.1f}pt"}
+        item.setTitle(f"Error E by {self._mode}", color=TEXT_COLOUR, size=f"{points * 1.2:.1f}pt")
+        item.setLabel("left", "error E", **style)
+        item.setLabel("bottom", self._mode, **style)
+
+    def _apply_fonts(self) -> None:
+        points = BASE_POINT_SIZE * self._scale
+        font = QFont(self.font())
+        font.setPointSizeF(points)
+        self.setFont(font)
+        item = self._plot.getPlotItem()
+        for name in ("left", "bottom"):
+            axis = item.getAxis(name)
+            axis.setStyle(tickFont=QFont(font), tickTextOffset=max(4, round(6 * self._scale)))
+        self._legend.setLabelTextSize(f"{points:.1f}pt")
+        bold = QFont(font)
+        bold.setBold(True)
+        self._last_label.setFont(bold)
+
+    # ------------------------------------------------------------------ crosshair
+    @Slot(object)
+    def _on_mouse_moved(self, position: QPointF) -> None:
+        box = self._plot.getPlotItem().vb
+        if not box.sceneBoundingRect().contains(position):
+            self._hide_crosshair()
+            return
+        self._hover_x = float(box.mapSceneToView(position).x())
+        self._point_at(self._hover_x)
+
+    def _point_at(self, view_x: float) -> None:
+        """Put the crosshair on the drawn point nearest to ``view_x`` and read it out."""
+        x, y = self._shown_x, self._shown_y
+        if x.size == 0:
+            self._crosshair.setVisible(False)
+            self._marker.setVisible(False)
+            self._readout_label.setText(HINT)
+            return
+        i = int(np.searchsorted(x, view_x))
+        if i >= x.size:
+            i = x.size - 1
+        elif i > 0 and view_x - x[i - 1] <= x[i] - view_x:
+            i -= 1
+        px, py = float(x[i]), float(y[i])
+        self._crosshair.setPos(px)
+        self._crosshair.setVisible(True)
+        self._marker.setData([px], [py])
+        self._marker.setVisible(True)
+        self._readout_label.setText(f"{self._mode} {int(px)}: E = {format_value(py)}")
+
+    def _hide_crosshair(self) -> None:
+        self._hover_x = None
+        self._crosshair.setVisible(False)
+        self._marker.setVisible(False)
+        self._readout_label.setText(HINT)
+
+    # ------------------------------------------------------------------ buttons
+    @Slot(bool)
+    def _on_mode_toggled(self, iteration_checked: bool) -> None:
+        self.set_x_axis("iteration" if iteration_checked else "epoch")
+
+    @Slot()
+    def _on_export_png_clicked(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export the error plot", "error-plot.png", "PNG pictures (*.png)"
+        )
+        if path:
+            if not path.lower().endswith(".png"):
+                path += ".png"
+            self._export(self.export_png, path)
+
+    @Slot()
+    def _on_export_csv_clicked(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export the error values", "error-values.csv", "CSV tables (*.csv)"
+        )
+        if path:
+            if not path.lower().endswith(".csv"):
+                path += ".csv"
+            self._export(self.export_csv, path)
+
+    def _export(self, export: Callable[[str], None], path: str) -> None:
+        try:
+            export(path)
+        except OSError as error:
+            QMessageBox.warning(self, "Export failed", f"Could not write {path}:\n{error}")
+
+
+class CountAxis(pg.AxisItem):  # type: ignore[misc]
+    """An axis of counts (iterations, epochs): ticks at whole numbers only."""
+
+    def tickValues(
+        self, minVal: float, maxVal: float, size: float
+    ) -> list[tuple[float, list[float]]]:
+        levels = [
+            (step, ticks) for step, ticks in super().tickValues(minVal, maxVal, size) if step >= 1
+        ]
+        if levels or not (math.isfinite(minVal) and math.isfinite(maxVal)):
+            return levels
+        whole = np.arange(math.ceil(minVal), math.floor(maxVal) + 1, dtype=np.float64)
+        return [(1.0, whole.tolist())] if whole.size else []
+
+
+def _error_text(value: float) -> str:
+    """An error value as the lecture prints it; NaN here means the computation broke down."""
+    return "not a number" if math.isnan(value) else format_value(value)
+
+
+def _merge(buffer: PlotBuffer, start: int, values: Array) -> bool:
+    """Bring ``buffer`` up to date with a snapshot's new points; True if anything changed."""
+    changed = start < buffer.end
+    if changed:
+        buffer.truncate(start)
+    if len(values):
+        buffer.append(start, values)
+        changed = True
+    return changed

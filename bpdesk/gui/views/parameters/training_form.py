@@ -1,0 +1,321 @@
+"""The training settings form: η, α, batch size, epochs to run, optimiser, update order, seed."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QSignalBlocker, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bpdesk.core.engine.optimizers import OPTIMIZERS
+from bpdesk.core.engine.trainer import MAX_ETA, TrainConfig
+from bpdesk.core.errors import ConfigError
+from bpdesk.core.formatting import format_value
+from bpdesk.core.stepping.snapshot import Snapshot
+from bpdesk.gui.views.parameters.number_field import NumberField, RefusalLabel, refusal
+
+__all__ = ["DEFAULT_EPOCHS", "MAX_EPOCHS", "MAX_SEED", "TrainingForm"]
+
+DEFAULT_EPOCHS = 100
+MAX_EPOCHS = 1_000_000
+MAX_SEED = 2**31 - 1
+
+UPDATE_ORDER_LABELS = {
+    "simultaneous": "Simultaneous (correct)",
+    "sequential": "Sequential (lecture's incorrect variant)",
+}
+
+TIPS = {
+    "eta": "Learning rate η: how big a step each update takes (w⁺ = w − η · ∂E/∂w).",
+    "momentum": "Momentum α: how much of the previous weight change is added to this one "
+    "(0 = none).",
+    "batch": "Batch size B: how many samples are averaged for one update "
+    "(1 = online learning, N = full batch).",
+    "epochs": "How many passes over the whole data set “Run N epochs” makes.",
+    "optimizer": "How a gradient becomes a weight change.",
+    "order": "Simultaneous: every gradient is taken at the weights from before the step. "
+    "Sequential: each layer is changed as soon as its gradient is known.",
+    "biases": "Off: biases keep their values, as in the lecture. On: biases learn like weights.",
+    "shuffle": "Mix the order of the samples at the start of every epoch (from the seed).",
+    "seed": "Seed of the random shuffling: the same seed gives the same order again.",
+}
+
+_NO_MOMENTUM = {"adam", "lm"}  # optimisers that do not use α
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _check_eta(value: float) -> str | None:
+    if 0.0 < value <= MAX_ETA:
+        return None
+    return (
+        f"the learning rate η must be above 0 and at most {format_value(MAX_ETA)}, "
+        f"not {format_value(value)}."
+    )
+
+
+def _check_momentum(value: float) -> str | None:
+    if 0.0 <= value < 1.0:
+        return None
+    return f"the momentum α must be at least 0 and below 1, not {format_value(value)}."
+
+
+def _check_epochs(value: float) -> str | None:
+    if 1 <= value <= MAX_EPOCHS:
+        return None
+    return f"the number of epochs must be between 1 and {MAX_EPOCHS}, not {int(value)}."
+
+
+def _check_seed(value: float) -> str | None:
+    if 0 <= value <= MAX_SEED:
+        return None
+    return f"the seed must be a whole number from 0 to {MAX_SEED}, not {int(value)}."
+
+
+class TrainingForm(QWidget):
+    """Every hyper-parameter, each checked before it becomes a new ``TrainConfig``."""
+
+    config_changed = Signal(object)
+    epochs_changed = Signal(int)
+    refused = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._config = TrainConfig()
+        self._n_samples = 1
+        self._build()
+        self._load(self._config)
+
+    # ---------------------------------------------------------------- building
+    def _build(self) -> None:
+        self.eta = NumberField(0.5, _check_eta, what="the learning rate η")
+        self.momentum = NumberField(0.0, _check_momentum, what="the momentum α")
+        self.batch = NumberField(1, self._check_batch, integer=True, what="the batch size")
+        self.batch_hint = QLabel()
+        self.batch_hint.setWordWrap(True)
+        self.epochs = NumberField(
+            DEFAULT_EPOCHS, _check_epochs, integer=True, what="the number of epochs"
+        )
+        self.optimizer = QComboBox()
+        for name, label in OPTIMIZERS.items():
+            self.optimizer.addItem(_capitalised(label), name)
+        self.order = QComboBox()
+        for name, label in UPDATE_ORDER_LABELS.items():
+            self.order.addItem(label, name)
+        self.order_hint = QLabel(
+            "Sequential changes each layer before the layer below has its gradient, "
+            "so those gradients use already-changed weights: the lecture's incorrect variant."
+        )
+        self.order_hint.setWordWrap(True)
+        self.choice_note = RefusalLabel()
+        self.train_biases = QCheckBox("Train biases")
+        self.biases_hint = QLabel("Off: the biases stay fixed, as in the lecture.")
+        self.biases_hint.setWordWrap(True)
+        self.shuffle = QCheckBox("Shuffle every epoch")
+        for combo in (self.optimizer, self.order):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(8)
+        self.seed = NumberField(0, _check_seed, integer=True, what="the seed")
+
+        fields: dict[str, NumberField] = {
+            "eta": self.eta,
+            "momentum": self.momentum,
+            "batch": self.batch,
+            "epochs": self.epochs,
+            "seed": self.seed,
+        }
+        for key, field in fields.items():
+            field.set_help(TIPS[key])
+            field.edit.setObjectName(f"field_{key}")
+        choices: dict[str, QWidget] = {
+            "optimizer": self.optimizer,
+            "order": self.order,
+            "biases": self.train_biases,
+            "shuffle": self.shuffle,
+        }
+        for key, widget in choices.items():
+            widget.setToolTip(TIPS[key])
+            widget.setObjectName(f"field_{key}")
+        self.optimizer.setAccessibleName("Optimiser")
+        self.order.setAccessibleName("Update order")
+        self.train_biases.setAccessibleName("Train biases")
+        self.shuffle.setAccessibleName("Shuffle samples")
+
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._row(form, "Learning rate &η:", self.eta, self.eta.edit, TIPS["eta"])
+        self._row(form, "Momentum &α:", self.momentum, self.momentum.edit, TIPS["momentum"])
+        self._row(form, "&Batch size B:", self.batch, self.batch.edit, TIPS["batch"])
+        form.addRow(self.batch_hint)
+        self._row(form, "E&pochs to run:", self.epochs, self.epochs.edit, TIPS["epochs"])
+        self._stacked(form, "&Optimiser:", self.optimizer, TIPS["optimizer"])
+        self._stacked(form, "&Update order:", self.order, TIPS["order"])
+        form.addRow(self.order_hint)
+        form.addRow(self.train_biases)
+        form.addRow(self.biases_hint)
+        form.addRow(self.shuffle)
+        self._row(form, "Shuffle &seed:", self.seed, self.seed.edit, TIPS["seed"])
+        form.addRow(self.choice_note)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addStretch(1)
+
+        self.eta.committed.connect(self._on_eta)
+        self.momentum.committed.connect(self._on_momentum)
+        self.batch.committed.connect(self._on_batch)
+        self.seed.committed.connect(self._on_seed)
+        self.epochs.committed.connect(self._on_epochs)
+        for field in (self.eta, self.momentum, self.batch, self.seed, self.epochs):
+            field.refused.connect(self.refused)
+        self.optimizer.currentIndexChanged.connect(self._on_optimizer)
+        self.order.currentIndexChanged.connect(self._on_order)
+        self.train_biases.toggled.connect(self._on_train_biases)
+        self.shuffle.toggled.connect(self._on_shuffle)
+
+    @staticmethod
+    def _row(form: QFormLayout, text: str, field: QWidget, buddy: QWidget, tip: str) -> None:
+        label = QLabel(text)
+        label.setBuddy(buddy)
+        label.setToolTip(tip)
+        form.addRow(label, field)
+
+    @staticmethod
+    def _stacked(form: QFormLayout, text: str, field: QWidget, tip: str) -> None:
+        """A label above a field that gets the whole width (for long choices)."""
+        label = QLabel(text)
+        label.setBuddy(field)
+        label.setToolTip(tip)
+        form.addRow(label)
+        form.addRow(field)
+
+    # ---------------------------------------------------------------- reading
+    def config(self) -> TrainConfig:
+        """The settings as last sent (or as the last snapshot had them)."""
+        return self._config
+
+    def epoch_count(self) -> int:
+        return self.epochs.int_value()
+
+    def message(self) -> str:
+        for note in (self.eta, self.momentum, self.batch, self.epochs, self.seed):
+            if note.message():
+                return note.message()
+        return self.choice_note.message()
+
+    # ---------------------------------------------------------------- snapshots
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Show the snapshot's settings without sending anything back."""
+        self._n_samples = max(1, snapshot.n_samples)
+        self._config = snapshot.config
+        self._load(snapshot.config)
+        n, b = self._n_samples, snapshot.config.batch_size
+        per_epoch = snapshot.iterations_per_epoch
+        plural = "" if per_epoch == 1 else "s"
+        self.batch_hint.setText(
+            f"1 = online, {n} = full batch (N = {n} sample{'' if n == 1 else 's'})\n"
+            f"⌈N/B⌉ = ⌈{n}/{min(b, n)}⌉ = {per_epoch} iteration{plural} per epoch"
+        )
+
+    def _load(self, config: TrainConfig) -> None:
+        self.eta.set_value(config.eta)
+        self.momentum.set_value(config.momentum)
+        self.batch.set_value(config.batch_size)
+        self.seed.set_value(config.seed)
+        for combo, name in ((self.optimizer, config.optimizer), (self.order, config.update_order)):
+            index = combo.findData(name)
+            if index >= 0 and index != combo.currentIndex():
+                with QSignalBlocker(combo):
+                    combo.setCurrentIndex(index)
+        for box, on in ((self.train_biases, config.train_biases), (self.shuffle, config.shuffle)):
+            if box.isChecked() != on:
+                with QSignalBlocker(box):
+                    box.setChecked(on)
+        self._enable_for(config.optimizer)
+
+    def _enable_for(self, optimizer: str) -> None:
+        uses_momentum = optimizer not in _NO_MOMENTUM
+        self.momentum.setEnabled(uses_momentum)
+        self.momentum.set_help(
+            TIPS["momentum"] if uses_momentum else "Adam and Levenberg–Marquardt do not use α."
+        )
+        full_batch = optimizer == "lm"
+        self.batch.setEnabled(not full_batch)
+        self.batch.set_help(
+            "Levenberg–Marquardt always uses the whole data set." if full_batch else TIPS["batch"]
+        )
+
+    # ---------------------------------------------------------------- changes
+    def _check_batch(self, value: float) -> str | None:
+        if 1 <= value <= self._n_samples:
+            return None
+        return (
+            f"the batch size must be a whole number from 1 to {self._n_samples} "
+            f"(the number of samples), not {int(value)}."
+        )
+
+    def _send(self, field: NumberField | None, **changes: Any) -> None:
+        """A new config from the current one; refused (and the old one shown) if invalid."""
+        try:
+            config = replace(self._config, **changes).validated()
+        except ConfigError as error:
+            self._load(self._config)
+            if field is not None:
+                field.refuse(str(error))
+            else:
+                text = refusal(str(error))
+                self.choice_note.show_message(text)
+                self.refused.emit(text)
+            return
+        self.choice_note.show_message("")
+        self._config = config
+        self._enable_for(config.optimizer)
+        self.config_changed.emit(config)
+
+    @Slot(float)
+    def _on_eta(self, value: float) -> None:
+        self._send(self.eta, eta=value)
+
+    @Slot(float)
+    def _on_momentum(self, value: float) -> None:
+        self._send(self.momentum, momentum=value)
+
+    @Slot(float)
+    def _on_batch(self, value: float) -> None:
+        self._send(self.batch, batch_size=int(value))
+
+    @Slot(float)
+    def _on_seed(self, value: float) -> None:
+        self._send(self.seed, seed=int(value))
+
+    @Slot(float)
+    def _on_epochs(self, value: float) -> None:
+        self.epochs_changed.emit(int(value))
+
+    @Slot(int)
+    def _on_optimizer(self, index: int) -> None:
+        self._send(None, optimizer=self.optimizer.itemData(index))
+
+    @Slot(int)
+    def _on_order(self, index: int) -> None:
+        self._send(None, update_order=self.order.itemData(index))
+
+    @Slot(bool)
+    def _on_train_biases(self, on: bool) -> None:
+        self._send(None, train_biases=on)
+
+    @Slot(bool)
+    def _on_shuffle(self, on: bool) -> None:
+        self._send(None, shuffle=on)

@@ -1,0 +1,428 @@
+"""The training worker: owns the live step machine on its own thread and sends snapshots back."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from bpdesk.core.engine.network import NetworkSpec
+from bpdesk.core.engine.trainer import RunResult, TrainConfig
+from bpdesk.core.errors import BpdeskError, ConfigError
+from bpdesk.core.files import documents
+from bpdesk.core.stepping.snapshot import make_snapshot
+from bpdesk.core.stepping.stepper import Stepper
+
+__all__ = ["STEP_KINDS", "TrainerWorker", "describe_failure", "open_lesson"]
+
+STEP_KINDS = ("forward", "backward", "update", "neuron", "full")
+
+CHUNK_SECONDS = 0.007  # aim for chunks of training this long, so commands get in between
+MAX_CHUNK = 200_000
+SNAPSHOT_INTERVAL = 1.0 / 60.0  # at most about sixty snapshots a second during a run
+IDLE_SHARE = 0.5  # paced: the screen rests this share of its drawing time between snapshots
+
+_DOING = {
+    "forward": "stepping through the forward pass",
+    "backward": "stepping through the backward pass",
+    "update": "updating the weights",
+    "neuron": "stepping to the next neuron",
+    "full": "doing a full training step",
+}
+
+
+def open_lesson(source: str) -> tuple[Stepper, str]:
+    """A preset or session file, opened; with the file's absolute path ("" for a preset)."""
+    stepper = documents.open_source(source)
+    return stepper, os.path.abspath(source) if is_session_path(source) else ""
+
+
+def describe_failure(error: BaseException, doing: str) -> str:
+    """The message a person sees for an error raised while ``doing`` something."""
+    if isinstance(error, BpdeskError):
+        return str(error)
+    if isinstance(error, OSError) and error.strerror:
+        name = f" ({error.filename})" if error.filename else ""
+        return f"Something went wrong while {doing}: {error.strerror}{name}."
+    return f"Something went wrong while {doing}: {type(error).__name__}: {error}"
+
+
+def is_session_path(source: str) -> bool:
+    """Whether ``source`` names a session file rather than a preset."""
+    return source.endswith(".bpdesk") or os.sep in source or "/" in source
+
+
+class _RateMeter:
+    """Iterations per second over about the last second."""
+
+    def __init__(self) -> None:
+        self._samples: deque[tuple[float, int]] = deque()
+
+    def clear(self) -> None:
+        self._samples.clear()
+
+    def add(self, now: float, iteration: int) -> float:
+        samples = self._samples
+        samples.append((now, iteration))
+        while len(samples) > 2 and now - samples[1][0] >= 1.0:
+            samples.popleft()
+        first_time, first_iteration = samples[0]
+        span = now - first_time
+        if span <= 0.0:
+            return 0.0
+        return max(0.0, (iteration - first_iteration) / span)
+
+
+class TrainerWorker(QObject):
+    """Runs every command on the live ``Stepper``; widgets only ever see its snapshots.
+
+    Lives on a worker thread: the window's signals reach these slots queued. A run is cut
+    into chunks of a few milliseconds, so edits and pause requests queued meanwhile are
+    handled between iterations.
+    """
+
+    snapshot_ready = Signal(object)
+    errored = Signal(str)
+    run_state_changed = Signal(bool)
+    saved = Signal(str)
+    # The open document: its file ("" for a preset) and whether it has unsaved changes.
+    document_changed = Signal(str, bool)
+
+    def __init__(
+        self,
+        stepper: Stepper,
+        path: str = "",
+        parent: QObject | None = None,
+        *,
+        paced: bool = False,
+    ):
+        super().__init__(parent)
+        # Paced: during a run, the next snapshot waits until the last one was drawn
+        # (``acknowledge``) and the screen has rested for a while after drawing it, so a
+        # busy screen never falls behind and always has time for the user's clicks.
+        self._paced = paced
+        self._drawn: tuple[int, float, float] = (0, 0.0, 0.0)  # seq, when, seconds it took
+        self._stepper = stepper
+        self._path = path
+        self._modified = False
+        self._seq = 0
+        self._sent = (0, 0)  # error-history lengths the views already hold
+        self.pause_event = threading.Event()  # set from any thread: pause the run
+        self._stop = threading.Event()
+        self._running = False
+        self._run_first = False
+        self._run_end_epoch: int | None = None
+        self._run_left: int | None = None
+        self._chunk = 1
+        self._last_snapshot = 0.0
+        self._rate = _RateMeter()
+        self._current_rate = 0.0
+
+    # ------------------------------------------------------------ state
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    @property
+    def path(self) -> str:
+        return self._path
+
+    def acknowledge(self, seq: int, seconds: float = 0.0) -> None:
+        """The snapshot ``seq`` is on screen, drawing it took ``seconds``; safe to call
+        from any thread."""
+        if seq >= self._drawn[0]:
+            self._drawn = (int(seq), time.perf_counter(), max(0.0, float(seconds)))
+
+    def _screen_ready(self, now: float) -> bool:
+        if not self._paced:
+            return True
+        seq, when, seconds = self._drawn
+        return seq >= self._seq and now - when >= IDLE_SHARE * seconds
+
+    def stop(self) -> None:
+        """Stop for good (the window is closing); safe to call from any thread."""
+        self._stop.set()
+        self.pause_event.set()
+
+    # ------------------------------------------------------------ snapshots
+    def _emit_snapshot(self, message: str | None = None) -> None:
+        stepper = self._stepper
+        self._seq += 1
+        snapshot = make_snapshot(
+            stepper,
+            seq=self._seq,
+            running=self._running,
+            history_from=self._sent[0],
+            epoch_history_from=self._sent[1],
+            rate=self._current_rate if self._running else 0.0,
+            message=message,
+        )
+        trainer = stepper.trainer
+        self._sent = (len(trainer.iteration_errors), len(trainer.epoch_errors))
+        self._last_snapshot = time.perf_counter()
+        self.snapshot_ready.emit(snapshot)
+
+    def _safe_snapshot(self, message: str | None = None) -> None:
+        try:
+            self._emit_snapshot(message)
+        except Exception as error:  # the views keep their last picture
+            self.errored.emit(describe_failure(error, "preparing the figures for the screen"))
+
+    def _fail(self, error: BaseException, doing: str) -> None:
+        self.errored.emit(describe_failure(error, doing))
+        self._safe_snapshot()
+
+    def _set_document(self, path: str, modified: bool) -> None:
+        if (path, modified) != (self._path, self._modified):
+            self._path, self._modified = path, modified
+            self.document_changed.emit(path, modified)
+
+    def _changed(self) -> None:
+        self._set_document(self._path, True)
+
+    def _command(self, doing: str, action: Callable[[], Any]) -> bool:
+        """Run one command on the step machine: snapshot after it, a plain message if it fails."""
+        if self._stop.is_set():
+            return False
+        try:
+            action()
+        except Exception as error:
+            self._fail(error, doing)
+            return False
+        self._changed()
+        self._safe_snapshot()
+        return True
+
+    def _halt_run(self) -> None:
+        """End a run (if one is going) before a command that needs the machine still."""
+        if self._running:
+            self._finish_run(None)
+
+    # ------------------------------------------------------------ stepping commands
+    @Slot()
+    def refresh(self) -> None:
+        """Send a snapshot of things as they are (the whole error history)."""
+        self._sent = (0, 0)
+        self._safe_snapshot()
+        self.document_changed.emit(self._path, self._modified)
+
+    @Slot(str)
+    def step(self, kind: str) -> None:
+        """One press of Forward, Backward, Update, Next neuron or Full step."""
+        self._halt_run()
+        if kind not in STEP_KINDS:
+            self._fail(ConfigError(f"Unknown kind of step '{kind}'."), "stepping")
+            return
+        stepper = self._stepper
+
+        def action() -> None:
+            if kind == "neuron":
+                stepper.step_op()
+            elif kind == "full":
+                stepper.full_step()
+            else:
+                stepper.step_phase(kind)
+
+        self._command(_DOING[kind], action)
+
+    @Slot()
+    def step_back(self) -> None:
+        self._halt_run()
+        self._command("stepping back", self._stepper.step_back)
+
+    @Slot()
+    def reset(self) -> None:
+        self._halt_run()
+        self._command("resetting the network", self._stepper.reset)
+
+    @Slot(str, float)
+    def set_parameter(self, name: str, value: float) -> None:
+        """Change a weight or bias; during a run it applies before the next chunk."""
+        self._command(f"changing {name}", lambda: self._stepper.set_parameter(name, float(value)))
+
+    @Slot(object)
+    def set_config(self, config: TrainConfig) -> None:
+        self._command("changing the training settings", lambda: self._stepper.set_config(config))
+
+    @Slot()
+    def roll_back_to_best(self) -> None:
+        """Put back the weights of the epoch with the lowest test error."""
+        self._halt_run()
+        self._command("rolling back to the best epoch", self._stepper.roll_back_to_best)
+
+    # ------------------------------------------------------------ new lessons
+    def _replace(self, doing: str, make: Callable[[], Stepper], path: str | None) -> bool:
+        self._halt_run()
+        if self._stop.is_set():
+            return False
+        try:
+            stepper = make()
+        except Exception as error:
+            self._fail(error, doing)
+            return False
+        self._stepper = stepper
+        self._sent = (0, 0)
+        self._set_document(self._path if path is None else path, path is None)
+        self._safe_snapshot()
+        return True
+
+    @Slot(object, str, int)
+    def set_network(self, spec: NetworkSpec, init_method: str, seed: int) -> None:
+        self._replace(
+            "building the new network",
+            lambda: documents.with_network(self._stepper, spec, init_method, int(seed)),
+            None,
+        )
+
+    @Slot(str)
+    def load_dataset(self, name: str) -> None:
+        self._replace(
+            f"loading the data set '{name}'",
+            lambda: documents.with_dataset(self._stepper, name),
+            None,
+        )
+
+    @Slot(object)
+    def load_data(self, dataset: object) -> None:
+        """Imported data (a core Dataset): the current hidden layers on it, freshly initialised."""
+        self._replace(
+            "loading the imported data",
+            lambda: documents.with_data(self._stepper, dataset),  # type: ignore[arg-type]
+            None,
+        )
+
+    @Slot(str)
+    def open_session(self, source: str) -> None:
+        """Open a session file, or a preset by name (a new, unsaved lesson)."""
+        is_file = is_session_path(source)
+        doing = f"opening {source}" if is_file else f"opening the {source} example"
+        self._replace(
+            doing,
+            lambda: documents.open_source(source),
+            os.path.abspath(source) if is_file else "",
+        )
+
+    @Slot(str)
+    def save_session(self, path: str) -> None:
+        self._halt_run()
+        if self._stop.is_set():
+            return
+        try:
+            documents.save_session(path, self._stepper)
+        except Exception as error:
+            self.errored.emit(describe_failure(error, f"saving to {path}"))
+            return
+        self._set_document(os.path.abspath(path), False)
+        self.saved.emit(os.path.abspath(path))
+
+    # ------------------------------------------------------------ runs
+    @Slot(int)
+    def run(self, epochs: int) -> None:
+        """Train fast for ``epochs`` epochs (0: until paused)."""
+        self._start_run(epochs=int(epochs) if epochs > 0 else None, iterations=None)
+
+    @Slot(int)
+    def run_iterations(self, n: int) -> None:
+        """Train fast for ``n`` iterations."""
+        self._start_run(epochs=None, iterations=max(0, int(n)))
+
+    @Slot()
+    def pause(self) -> None:
+        self.pause_event.set()
+        if self._running:
+            self._finish_run(None)
+
+    def _start_run(self, *, epochs: int | None, iterations: int | None) -> None:
+        if self._running or self._stop.is_set():
+            return
+        trainer = self._stepper.trainer
+        if trainer.diverged:
+            self.errored.emit(trainer.diverged + " Step back or reset to go on.")
+            self._safe_snapshot()
+            return
+        self.pause_event.clear()
+        self._running = True
+        self._run_first = True
+        self._run_end_epoch = None if epochs is None else trainer.epoch + epochs
+        self._run_left = iterations
+        self._chunk = max(1, self._chunk)
+        self._rate.clear()
+        self._current_rate = self._rate.add(time.perf_counter(), trainer.iteration)
+        self._changed()
+        self.run_state_changed.emit(True)
+        self._safe_snapshot()
+        QTimer.singleShot(0, self, self._run_chunk)
+
+    def _run_done(self) -> bool:
+        trainer = self._stepper.trainer
+        if self._run_left is not None and self._run_left <= 0:
+            return True
+        return self._run_end_epoch is not None and trainer.epoch >= self._run_end_epoch
+
+    def _train_chunk(self) -> RunResult:
+        trainer = self._stepper.trainer
+        n = self._chunk if self._run_left is None else min(self._chunk, self._run_left)
+        epochs = None if self._run_end_epoch is None else self._run_end_epoch - trainer.epoch
+        if self._run_first:
+            # The first chunk goes through the step machine: it finishes a half-done step
+            # and keeps one undo entry for the whole run.
+            self._run_first = False
+            before = trainer.iteration
+            result = self._stepper.run(iterations=n, epochs=epochs)
+            return RunResult(trainer.iteration - before, result.stopped, result.diverged)
+        return trainer.run(iterations=n, epochs=epochs)
+
+    def _adapt_chunk(self, done: int, seconds: float) -> None:
+        if done <= 0:
+            return
+        if seconds <= 0.0:
+            self._chunk = min(MAX_CHUNK, self._chunk * 2)
+            return
+        wanted = done * CHUNK_SECONDS / seconds
+        self._chunk = int(min(MAX_CHUNK, max(1.0, min(wanted, self._chunk * 4.0))))
+
+    @Slot()
+    def _run_chunk(self) -> None:
+        if not self._running:
+            return
+        if self.pause_event.is_set() or self._stop.is_set():
+            self._finish_run(None)
+            return
+        if self._run_done():
+            self._finish_run(None)
+            return
+        started = time.perf_counter()
+        try:
+            result = self._train_chunk()
+        except Exception as error:
+            self._finish_run(None)
+            self.errored.emit(describe_failure(error, "training"))
+            return
+        now = time.perf_counter()
+        self._adapt_chunk(result.iterations, now - started)
+        if self._run_left is not None:
+            self._run_left -= result.iterations
+        self._current_rate = self._rate.add(now, self._stepper.trainer.iteration)
+        if result.diverged:
+            self._finish_run(self._stepper.trainer.diverged or result.stopped)
+            return
+        if self._run_done() or (result.iterations == 0 and not result.diverged):
+            self._finish_run(None)
+            return
+        if now - self._last_snapshot >= SNAPSHOT_INTERVAL and self._screen_ready(now):
+            self._safe_snapshot()
+        QTimer.singleShot(0, self, self._run_chunk)
+
+    def _finish_run(self, message: str | None) -> None:
+        self._running = False
+        self._current_rate = 0.0
+        self.pause_event.clear()
+        if self._stop.is_set():
+            return
+        self.run_state_changed.emit(False)
+        self._safe_snapshot(message)
