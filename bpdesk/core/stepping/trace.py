@@ -14,13 +14,13 @@ from numpy.typing import NDArray
 
 from bpdesk.core.engine.levenberg import LMResult
 from bpdesk.core.engine.network import NetworkSpec
+from bpdesk.core.stepping.steps import PHASES
 
 __all__ = ["PHASES", "LayerTrace", "Op", "StepTrace"]
 
 Array = NDArray[np.float64]
 
 # The three buttons of the lecture; the error belongs to the forward pass.
-PHASES = ("forward", "backward", "update")
 
 
 @dataclass(frozen=True)

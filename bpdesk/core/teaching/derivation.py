@@ -22,6 +22,7 @@ from bpdesk.core.engine.activations import LEAKY_SLOPE
 from bpdesk.core.engine.network import NetworkSpec
 from bpdesk.core.errors import ConfigError
 from bpdesk.core.formatting import MISSING, format_term, format_value
+from bpdesk.core.stepping.steps import PHASE_BUTTONS, PHASES
 from bpdesk.core.stepping.trace import LayerTrace, StepTrace
 
 __all__ = [
@@ -38,8 +39,6 @@ __all__ = [
 ]
 
 KINDS = ("neuron", "weight", "bias")
-PHASE_BUTTONS = {"forward": "Forward", "backward": "Backward", "update": "Update"}
-_PHASE_ORDER = ("forward", "backward", "update")
 
 MAX_SUM_TERMS = 12  # sums with more terms show the first and last ones around "⋯"
 ELIDED = "⋯"  # terms left out of a long sum (not "…", which means "not computed yet")
@@ -85,7 +84,7 @@ class Line:
     def missing_phases(self) -> list[str]:
         """The passes that compute this line's numbers not yet computed, in order."""
         phases = {s.phase for part in (self.segs, *self.rhs) for s in part if s.missing}
-        return [p for p in _PHASE_ORDER if p in phases]
+        return [p for p in PHASES if p in phases]
 
     def to_text(self) -> str:
         text = _plain(self.segs)
@@ -126,7 +125,7 @@ class Derivation:
 
     def missing_phases(self) -> list[str]:
         phases = {p for line in self.lines for p in line.missing_phases()}
-        return [p for p in _PHASE_ORDER if p in phases]
+        return [p for p in PHASES if p in phases]
 
     def sections(self) -> list[tuple[Line | None, list[Line]]]:
         """The lines grouped under their headings (lines before the first heading: None)."""
@@ -143,7 +142,7 @@ class Derivation:
         if self.diverged:
             return ""
         found = {p for line in lines for p in line.missing_phases()}
-        buttons = [PHASE_BUTTONS[p] for p in _PHASE_ORDER if p in found]
+        buttons = [PHASE_BUTTONS[p] for p in PHASES if p in found]
         if not buttons:
             return ""
         press = buttons[0] if len(buttons) == 1 else ", then ".join(buttons) + ","

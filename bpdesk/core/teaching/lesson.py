@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bpdesk.core.errors import SessionError
-from bpdesk.core.stepping.commands import apply_command, parse_commands
 from bpdesk.core.stepping.stepper import Stepper
+from bpdesk.core.stepping.steps import apply_command, parse_commands
 
 __all__ = ["Lesson", "Slide", "load_lesson"]
 

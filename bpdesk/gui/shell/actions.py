@@ -7,18 +7,16 @@ from dataclasses import dataclass, fields
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
+from bpdesk.core.stepping.steps import STEP_KINDS
+
 __all__ = ["STEP_ACTION_KINDS", "Actions", "create_actions"]
 
 Key = QKeySequence.StandardKey
 
-# The stepping actions and the worker's step kind each one sends.
-STEP_ACTION_KINDS = {
-    "forward": "forward",
-    "backward": "backward",
-    "update": "update",
-    "next_neuron": "neuron",
-    "full_step": "full",
-}
+# The stepping actions and the step kind (bpdesk.core.stepping.steps) each one sends.
+STEP_ACTION_KINDS = dict(
+    zip(("forward", "backward", "update", "next_neuron", "full_step"), STEP_KINDS, strict=True)
+)
 
 
 @dataclass

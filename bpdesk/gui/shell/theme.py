@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
-__all__ = ["BASE_POINT_SIZE", "THEMES", "apply_theme", "palette"]
+__all__ = [
+    "BASE_POINT_SIZE",
+    "FONT_SCALE_MAX",
+    "FONT_SCALE_MIN",
+    "THEMES",
+    "apply_theme",
+    "clamp_font_scale",
+    "palette",
+]
 
 BASE_POINT_SIZE = 12
+# The one text-size rule of the window: every panel, plot and the canvas take the same scale,
+# from 75 % (a small laptop screen) to 300 % (the back row of a lecture hall).
+FONT_SCALE_MIN = 0.75
+FONT_SCALE_MAX = 3.0
 THEMES = ("light", "dark")
+
+
+def clamp_font_scale(scale: float) -> float:
+    """``scale`` brought into the text-size range; a scale that is not a number is refused."""
+    value = float(scale)
+    if not math.isfinite(value):
+        raise ValueError(f"The text size must be a number, not {scale}.")
+    return min(FONT_SCALE_MAX, max(FONT_SCALE_MIN, value))
+
 
 _Role = QPalette.ColorRole
 _Group = QPalette.ColorGroup

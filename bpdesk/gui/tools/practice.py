@@ -26,18 +26,17 @@ from bpdesk.core.engine.network import NetworkSpec
 from bpdesk.core.errors import BpdeskError
 from bpdesk.core.formatting import format_value
 from bpdesk.core.stepping.snapshot import Snapshot
+from bpdesk.core.stepping.steps import PHASE_BUTTONS, PHASES
 from bpdesk.core.teaching.derivation import DARK, LIGHT, Derivation, Line, Seg, derive
 from bpdesk.core.teaching.practice import Judgement, judge
 
 __all__ = ["PracticePanel", "Quantity", "quantities"]
 
-PHASES = ("forward", "backward", "update")
 PHASE_TITLES = {
     "forward": "Forward pass (press Forward)",
     "backward": "Backward pass (press Backward)",
     "update": "Update (press Update)",
 }
-PHASE_BUTTONS = {"forward": "Forward", "backward": "Backward", "update": "Update"}
 PHASE_WORDS = {"forward": "forward pass", "backward": "backward pass", "update": "update"}
 HOME_TASK = "w8+"  # the lecture's exercise: the new value of w8 after one step
 NEXT_TERM = "?"  # stands for the terms of an equation not revealed yet

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from bpdesk.core.engine.network import Network
 from bpdesk.core.errors import BpdeskError
-from bpdesk.core.stepping.commands import COMMANDS
 from bpdesk.core.stepping.snapshot import Snapshot
+from bpdesk.core.stepping.steps import COMMANDS
 from bpdesk.core.teaching.landscape import data_map, error_grid
 from bpdesk.core.teaching.lesson import Lesson, load_lesson
 from bpdesk.gui.shell import settings

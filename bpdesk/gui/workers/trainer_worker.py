@@ -17,23 +17,15 @@ from bpdesk.core.errors import BpdeskError, ConfigError
 from bpdesk.core.files import documents
 from bpdesk.core.stepping.snapshot import make_snapshot
 from bpdesk.core.stepping.stepper import Stepper
+from bpdesk.core.stepping.steps import STEP_DOING, STEP_KINDS, take_step
 
-__all__ = ["STEP_KINDS", "TrainerWorker", "describe_failure", "open_lesson"]
+__all__ = ["TrainerWorker", "describe_failure", "open_lesson"]
 
-STEP_KINDS = ("forward", "backward", "update", "neuron", "full")
 
 CHUNK_SECONDS = 0.007  # aim for chunks of training this long, so commands get in between
 MAX_CHUNK = 200_000
 SNAPSHOT_INTERVAL = 1.0 / 60.0  # at most about sixty snapshots a second during a run
 IDLE_SHARE = 0.5  # paced: the screen rests this share of its drawing time between snapshots
-
-_DOING = {
-    "forward": "stepping through the forward pass",
-    "backward": "stepping through the backward pass",
-    "update": "updating the weights",
-    "neuron": "stepping to the next neuron",
-    "full": "doing a full training step",
-}
 
 
 def open_lesson(source: str) -> tuple[Stepper, str]:
@@ -218,17 +210,7 @@ class TrainerWorker(QObject):
         if kind not in STEP_KINDS:
             self._fail(ConfigError(f"Unknown kind of step '{kind}'."), "stepping")
             return
-        stepper = self._stepper
-
-        def action() -> None:
-            if kind == "neuron":
-                stepper.step_op()
-            elif kind == "full":
-                stepper.full_step()
-            else:
-                stepper.step_phase(kind)
-
-        self._command(_DOING[kind], action)
+        self._command(STEP_DOING[kind], lambda: take_step(self._stepper, kind))
 
     @Slot()
     def step_back(self) -> None:

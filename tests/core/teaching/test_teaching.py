@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bpdesk.core.stepping.commands import apply_command, parse_commands
+from bpdesk.core.stepping.steps import apply_command, parse_commands
 from bpdesk.core.errors import ConfigError, SessionError
 from bpdesk.core.formatting import format_value
 from bpdesk.core.engine.init import initialize
