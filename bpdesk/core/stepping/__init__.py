@@ -1,0 +1,1 @@
+"""Stepping: the step vocabulary, the step machine with its undo history, traces and snapshots."""

@@ -1,0 +1,1 @@
+"""Teaching content: derivations, worked examples and handouts, narration, practice, lessons, maps."""

@@ -1,0 +1,1 @@
+"""The teaching tools: Explain, Practice, decision boundary, landscape, comparisons, lessons, files."""

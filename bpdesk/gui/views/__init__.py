@@ -1,0 +1,1 @@
+"""The views of the desk: the network canvas, the derivation panel, the error plot, parameters."""

@@ -1,0 +1,1 @@
+"""Workers: the live step machine and the comparison runs on their own threads, in chunks."""
