@@ -25,6 +25,7 @@ from bpdesk.core.stepping.stepper import Stepper
 
 __all__ = [
     "dataset_meta",
+    "is_session_path",
     "open_source",
     "resolve_data",
     "save_session",
@@ -87,14 +88,14 @@ def resolve_data(data: dict[str, Any]) -> tuple[Array, Array, dict[str, object]]
     return inputs, targets, embedded
 
 
-def _is_path(source: str | os.PathLike[str]) -> bool:
+def is_session_path(source: str | os.PathLike[str]) -> bool:
     text = os.fspath(source)
     return isinstance(source, os.PathLike) or text.endswith(".bpdesk") or os.sep in text
 
 
 def open_source(source: str | os.PathLike[str]) -> Stepper:
     """A preset by name (``lecture``, ``xor``…) or a ``.bpdesk`` session file."""
-    if _is_path(source):
+    if is_session_path(source):
         return session.load_session(source, resolve_data)
     name = os.fspath(source)
     preset_file = _preset_file(name)
