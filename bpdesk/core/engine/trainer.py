@@ -13,7 +13,7 @@ order of a batch does not change its mean).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,59 +21,16 @@ from numpy.typing import NDArray
 from bpdesk.core.engine.backprop import (
     bias_gradient,
 )
+from bpdesk.core.engine.config import MAX_ETA, UPDATE_ORDERS, TrainConfig
 from bpdesk.core.engine.history import History
 from bpdesk.core.engine.levenberg import LevenbergMarquardt
 from bpdesk.core.engine.network import Network
-from bpdesk.core.engine.optimizers import OPTIMIZERS, Optimizer, make_optimizer
+from bpdesk.core.engine.optimizers import Optimizer, make_optimizer
 from bpdesk.core.errors import ConfigError, DataError
 
-__all__ = ["UPDATE_ORDERS", "RunResult", "TrainConfig", "Trainer"]
+__all__ = ["MAX_ETA", "UPDATE_ORDERS", "RunResult", "TrainConfig", "Trainer"]
 
 Array = NDArray[np.float64]
-
-UPDATE_ORDERS = ("simultaneous", "sequential")
-MAX_ETA = 1e6
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """Every hyper-parameter of a training run."""
-
-    eta: float = 0.5
-    momentum: float = 0.0
-    batch_size: int = 1
-    optimizer: str = "gd"
-    update_order: str = "simultaneous"
-    train_biases: bool = True
-    shuffle: bool = True
-    seed: int = 0
-
-    def validated(self) -> TrainConfig:
-        """This config, or a ConfigError saying in words which value cannot be used."""
-        if not (math.isfinite(self.eta) and 0.0 < self.eta <= MAX_ETA):
-            raise ConfigError(
-                f"The learning rate η must be a number above 0 and at most {MAX_ETA:g}, "
-                f"not {self.eta}."
-            )
-        if not (math.isfinite(self.momentum) and 0.0 <= self.momentum < 1.0):
-            raise ConfigError(
-                f"The momentum α must be at least 0 and below 1, not {self.momentum}."
-            )
-        if int(self.batch_size) != self.batch_size or self.batch_size < 1:
-            raise ConfigError(f"The batch size must be a whole number ≥ 1, not {self.batch_size}.")
-        if self.optimizer not in OPTIMIZERS:
-            known = ", ".join(OPTIMIZERS)
-            raise ConfigError(f"Unknown optimiser '{self.optimizer}'. Choose one of: {known}.")
-        if self.update_order not in UPDATE_ORDERS:
-            raise ConfigError(
-                f"Unknown update order '{self.update_order}': choose simultaneous or sequential."
-            )
-        if self.update_order == "sequential" and self.optimizer == "lm":
-            raise ConfigError(
-                "Levenberg–Marquardt moves every weight at once, so it has no sequential "
-                "update order: choose the simultaneous order or another optimiser."
-            )
-        return replace(self, batch_size=int(self.batch_size), seed=int(self.seed))
 
 
 @dataclass(frozen=True)
