@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import math
+import time
 from collections.abc import Callable
-from time import monotonic
 
 import numpy as np
 from numpy.typing import NDArray
-from PySide6.QtCore import QPointF, Qt, QTimer, Slot
+from PySide6.QtCore import QPointF, Qt, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -30,6 +30,9 @@ import pyqtgraph as pg  # after PySide6, so that it draws with the same Qt bindi
 from bpdesk.core.formatting import format_value
 from bpdesk.core.stepping.plot_buffer import PlotBuffer
 from bpdesk.core.stepping.snapshot import Snapshot
+from bpdesk.gui.shell.theme import clamp_font_scale
+from bpdesk.gui.views.plot_axes import CountAxis
+from bpdesk.gui.views.redraw import RUN_REDRAW_INTERVAL, RedrawThrottle
 
 __all__ = ["ErrorPlot"]
 
@@ -43,13 +46,16 @@ CROSSHAIR_COLOUR = "#444444"
 TEXT_COLOUR = "#000000"
 FEW_POINTS = 60  # up to this many points, every point is also drawn as a dot
 HINT = "Point at the curve to read a value."
-REDRAW_INTERVAL = 0.1  # seconds between redraws while a run goes on (about ten a second)
+REDRAW_INTERVAL = RUN_REDRAW_INTERVAL  # seconds between redraws while a run goes on
 
 
 class ErrorPlot(QWidget):
     """Draws the error history carried by snapshots; holds a bounded copy of it."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        """``clock`` paces the redraws during a run (seconds; tests pass their own)."""
         super().__init__(parent)
         self._iterations = PlotBuffer()
         self._epochs = PlotBuffer()
@@ -62,18 +68,22 @@ class ErrorPlot(QWidget):
         self._hover_x: float | None = None  # where the crosshair points (view x)
         self._dots = False
         self._diverged = False
-        self._last_redraw = -math.inf
-        self._redraw_timer = QTimer(self)
-        self._redraw_timer.setSingleShot(True)
-        self._redraw_timer.setInterval(round(REDRAW_INTERVAL * 1000))
-        self._redraw_timer.timeout.connect(self._refresh)
+        self._throttle = RedrawThrottle(self._refresh, self, interval=REDRAW_INTERVAL, clock=clock)
         self._build()
         self._apply_fonts()
         self._update_titles()
-        self._refresh()
+        self._throttle.draw_now()
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addLayout(self._build_toolbar())
+        layout.addWidget(self._build_plot(), 1)
+        layout.addLayout(self._build_readouts())
+
+    def _build_toolbar(self) -> QHBoxLayout:
         self._iteration_button = QRadioButton("iteration")
         self._epoch_button = QRadioButton("epoch")
         self._iteration_button.setChecked(True)
@@ -101,7 +111,9 @@ class ErrorPlot(QWidget):
         toolbar.addStretch(1)
         toolbar.addWidget(self._png_button)
         toolbar.addWidget(self._csv_button)
+        return toolbar
 
+    def _build_plot(self) -> pg.PlotWidget:
         self._plot = pg.PlotWidget(
             background="w", axisItems={"bottom": CountAxis(orientation="bottom")}
         )
@@ -140,7 +152,9 @@ class ErrorPlot(QWidget):
         self._legend.setLabelTextColor(TEXT_COLOUR)
         self._legend.setVisible(False)
         self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        return self._plot
 
+    def _build_readouts(self) -> QHBoxLayout:
         self._last_label = QLabel()
         self._last_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._readout_label = QLabel(HINT)
@@ -152,13 +166,7 @@ class ErrorPlot(QWidget):
         readouts.setContentsMargins(0, 0, 0, 0)
         readouts.addWidget(self._last_label, 1)
         readouts.addWidget(self._readout_label, 1)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.setSpacing(4)
-        layout.addLayout(toolbar)
-        layout.addWidget(self._plot, 1)
-        layout.addLayout(readouts)
+        return readouts
 
     # ------------------------------------------------------------------ public
     @Slot(object)
@@ -183,7 +191,7 @@ class ErrorPlot(QWidget):
                 self._tests.append(self._tests.end, tests[self._tests.end :])
                 changed = True
         if changed:
-            self._request_refresh(urgent=not snapshot.running)
+            self._throttle.request(urgent=not snapshot.running)
 
     def set_x_axis(self, mode: str) -> None:
         """Plot against the iteration ("iteration") or the epoch ("epoch")."""
@@ -199,7 +207,7 @@ class ErrorPlot(QWidget):
         self._mode = mode
         self._hide_crosshair()
         self._update_titles()
-        self._refresh()
+        self._throttle.draw_now()
         self._plot.getPlotItem().enableAutoRange()
 
     def x_axis(self) -> str:
@@ -217,11 +225,11 @@ class ErrorPlot(QWidget):
         self._log = on
         item = self._plot.getPlotItem()
         if on:
-            self._refresh()  # only positive values reach the log axis
+            self._throttle.draw_now()  # only positive values reach the log axis
             item.setLogMode(y=True)
         else:
             item.setLogMode(y=False)
-            self._refresh()
+            self._throttle.draw_now()
         item.enableAutoRange()
 
     def log_scale(self) -> bool:
@@ -268,7 +276,7 @@ class ErrorPlot(QWidget):
             buffer.clear()
         self._diverged = False
         self._hide_crosshair()
-        self._refresh()
+        self._throttle.draw_now()
         self._plot.getPlotItem().enableAutoRange()
 
     def point_count(self) -> int:
@@ -298,10 +306,8 @@ class ErrorPlot(QWidget):
         return self._test_curve
 
     def set_font_scale(self, scale: float) -> None:
-        """Scale every font of the plot (1.0 = 12 pt)."""
-        if not math.isfinite(scale) or scale <= 0:
-            raise ValueError(f"The font scale must be a positive number, not {scale}.")
-        self._scale = float(scale)
+        """Scale every font of the plot (1.0 = 12 pt; the one rule: 75 % to 300 %)."""
+        self._scale = clamp_font_scale(scale)
         self._apply_fonts()
         self._update_titles()
         self._update_legend(force=True)
@@ -319,17 +325,8 @@ class ErrorPlot(QWidget):
             keep &= y > 0
         return x[keep] + 1.0, y[keep]
 
-    def _request_refresh(self, urgent: bool) -> None:
-        """Redraw now, or (during a run, when the last redraw was very recent) a moment later."""
-        if urgent or monotonic() - self._last_redraw >= REDRAW_INTERVAL:
-            self._refresh()
-        elif not self._redraw_timer.isActive():
-            self._redraw_timer.start()
-
-    @Slot()
     def _refresh(self) -> None:
-        self._redraw_timer.stop()
-        self._last_redraw = monotonic()
+        """Draw the held points (called through the throttle)."""
         x, y = self._drawable(self._visible_buffer())
         self._shown_x, self._shown_y = x, y
         dots = 0 < x.size <= FEW_POINTS
@@ -466,21 +463,6 @@ class ErrorPlot(QWidget):
             export(path)
         except OSError as error:
             QMessageBox.warning(self, "Export failed", f"Could not write {path}:\n{error}")
-
-
-class CountAxis(pg.AxisItem):  # type: ignore[misc]
-    """An axis of counts (iterations, epochs): ticks at whole numbers only."""
-
-    def tickValues(
-        self, minVal: float, maxVal: float, size: float
-    ) -> list[tuple[float, list[float]]]:
-        levels = [
-            (step, ticks) for step, ticks in super().tickValues(minVal, maxVal, size) if step >= 1
-        ]
-        if levels or not (math.isfinite(minVal) and math.isfinite(maxVal)):
-            return levels
-        whole = np.arange(math.ceil(minVal), math.floor(maxVal) + 1, dtype=np.float64)
-        return [(1.0, whole.tolist())] if whole.size else []
 
 
 def _error_text(value: float) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import time
 from dataclasses import replace
 
 import numpy as np
@@ -13,9 +12,9 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog
 
+from bpdesk.core.files.presets import get_preset
 from bpdesk.core.formatting import format_value
 from bpdesk.core.stepping.plot_buffer import DEFAULT_MAX_POINTS
-from bpdesk.core.files.presets import get_preset
 from bpdesk.core.stepping.snapshot import Snapshot, make_snapshot
 from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.gui.views import error_plot
@@ -332,21 +331,48 @@ def test_memory_stays_bounded_on_long_runs(plot, lecture):
 
 
 def test_a_thousand_points_per_snapshot_is_cheap(plot, lecture):
+    """Each snapshot costs at most one bounded redraw: the curve is handed no more than the
+    held points, drawn with peak down-sampling and clipped to the view."""
     rng = np.random.default_rng(1)
     plot.show_snapshot(_synthetic(lecture, 0, rng.random(DEFAULT_MAX_POINTS - 10_000)))
     total = DEFAULT_MAX_POINTS - 10_000
-    began = time.perf_counter()
+    curve = plot.train_curve
+    assert curve.opts["autoDownsample"] and curve.opts["downsampleMethod"] == "peak"
+    assert curve.opts["clipToView"]
     for _ in range(60):  # one second's worth of snapshots during a run
         plot.show_snapshot(_synthetic(lecture, total, rng.random(1_000)))
         total += 1_000
-    elapsed = time.perf_counter() - began
-    assert elapsed < 0.5  # well under the second they stand for
+        assert _curve(curve)[0].size <= DEFAULT_MAX_POINTS
     assert plot.point_count() <= DEFAULT_MAX_POINTS
+    assert _curve(curve)[0][-1] == total
 
 
-def test_running_snapshots_are_redrawn_at_a_steady_pace(plot, lecture, qtbot, monkeypatch):
-    clock = [time.monotonic() + 10.0]
-    monkeypatch.setattr(error_plot, "monotonic", lambda: clock[0])
+def test_a_second_of_running_snapshots_is_drawn_about_ten_times(lecture, qtbot, monkeypatch):
+    clock = [100.0]
+    widget = ErrorPlot(clock=lambda: clock[0])
+    qtbot.addWidget(widget)
+    clock[0] += 10.0  # the run starts well after the plot was last drawn
+    draws = []
+    original = widget.train_curve.setData
+    monkeypatch.setattr(
+        widget.train_curve, "setData", lambda *a, **k: (draws.append(1), original(*a, **k))
+    )
+    rng = np.random.default_rng(2)
+    total = 0
+    for _ in range(60):  # one second's worth of snapshots during a run
+        widget.show_snapshot(_synthetic(lecture, total, rng.random(1_000), running=True))
+        total += 1_000
+        clock[0] += 1 / 60
+    assert 1 <= len(draws) <= 1 + round(1.0 / error_plot.REDRAW_INTERVAL)
+    qtbot.waitUntil(lambda: _curve(widget.train_curve)[0].size == widget.point_count())
+    assert _curve(widget.train_curve)[0][-1] == total  # the last snapshot is never lost
+
+
+def test_running_snapshots_are_redrawn_at_a_steady_pace(lecture, qtbot):
+    clock = [100.0]
+    plot = ErrorPlot(clock=lambda: clock[0])
+    qtbot.addWidget(plot)
+    clock[0] += 10.0  # the run starts well after the plot was last drawn
     feed = Feed(lecture, plot)
     lecture.run(iterations=10)
     feed.push(running=True)  # the first redraw of a run is immediate
@@ -370,5 +396,9 @@ def test_fonts_are_readable_and_scale(plot):
     plot.set_font_scale(1.5)
     assert plot.font().pointSizeF() == pytest.approx(1.5 * 12)
     assert axis.style["tickFont"].pointSizeF() == pytest.approx(1.5 * 12)
+    plot.set_font_scale(0)  # the one text-size rule: 75 % to 300 %
+    assert plot.font().pointSizeF() == pytest.approx(0.75 * 12)
+    plot.set_font_scale(5)
+    assert axis.style["tickFont"].pointSizeF() == pytest.approx(3.0 * 12)
     with pytest.raises(ValueError):
-        plot.set_font_scale(0)
+        plot.set_font_scale(float("nan"))
