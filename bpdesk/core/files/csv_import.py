@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import NDArray
 
 from bpdesk.core.errors import DataError
-from bpdesk.core.files.datasets import SCALINGS, Dataset
+from bpdesk.core.files.dataset import SCALINGS, Dataset
 
 __all__ = ["MAX_CLASSES", "MAX_FILE_BYTES", "csv_columns", "read_csv"]
 
@@ -231,27 +232,13 @@ def _class_order(labels: set[str]) -> list[str]:
     return sorted(labels)
 
 
-def read_csv(
-    path: str | os.PathLike[str],
-    *,
-    inputs: Sequence[str | int],
-    targets: Sequence[str | int] = (),
-    class_column: str | int | None = None,
-    scaling: str = "none",
-    name: str | None = None,
-) -> Dataset:
-    """A data set from a CSV file with a header row.
-
-    Columns are chosen by header name or 0-based number. The targets are either number
-    columns (``targets``) or one column of class labels (``class_column``, text or numbers),
-    which becomes one-hot targets with the classes sorted. Any problem raises ``DataError``
-    naming the line; nothing is returned half-read.
-    """
-    input_list = _as_list(inputs)
-    target_list = _as_list(targets)
-    if not input_list:
+def _check_choices(
+    inputs: list[object], targets: list[object], class_column: object, scaling: str, name: object
+) -> None:
+    """Refuses a choice of columns, scaling or name that cannot make a data set."""
+    if not inputs:
         raise DataError("Choose at least one input column.")
-    if bool(target_list) == (class_column is not None):
+    if bool(targets) == (class_column is not None):
         raise DataError(
             "Choose either target columns (numbers to predict) or one class column "
             "(labels to predict), not both and not neither."
@@ -261,17 +248,25 @@ def read_csv(
     if name is not None and not isinstance(name, str):
         raise DataError(f"The data set's name must be text, not {name!r}.")
 
-    text, shown = _read_text(path)
-    header, rows = _rows(text, shown)
-    columns = _Columns(header, shown)
-    input_idx = [columns.find(c, "an input") for c in input_list]
-    target_idx = [columns.find(c, "a target") for c in target_list]
-    class_idx = None if class_column is None else columns.find(class_column, "the class column")
-    if not rows:
-        raise DataError(
-            f"The file '{shown}' has a header (line {header.line}) but no rows of data."
-        )
 
+@dataclass
+class _Table:
+    """The chosen columns of every data row: input and target numbers, class labels."""
+
+    inputs: NDArray[np.float64]
+    targets: NDArray[np.float64]
+    labels: list[str]
+
+
+def _read_table(
+    rows: list[_Row],
+    columns: _Columns,
+    input_idx: list[int],
+    target_idx: list[int],
+    class_idx: int | None,
+) -> _Table:
+    """The numbers (and labels) in the chosen columns; DataError names the first bad line."""
+    header, shown = columns.header, columns.shown
     width = len(header.fields)
     x = np.empty((len(rows), len(input_idx)))
     y = np.empty((len(rows), len(target_idx)))
@@ -294,40 +289,83 @@ def read_csv(
                     "is empty; every row needs a class."
                 )
             labels.append(label)
+    return _Table(x, y, labels)
 
-    class_names: tuple[str, ...] = ()
+
+def _one_hot(
+    labels: list[str], rows: list[_Row], columns: _Columns, class_idx: int
+) -> tuple[NDArray[np.float64], tuple[str, ...]]:
+    """One-hot targets for the class labels, and the class names in their sorted order."""
+    found = _class_order(set(labels))
+    where = f"The class column {columns.label(class_idx)} of '{columns.shown}'"
+    if len(found) < 2:
+        raise DataError(
+            f"{where} holds only one class ('{found[0]}', on every line from "
+            f"{rows[0].line} to {rows[-1].line}); a network needs at least two classes "
+            "to tell apart."
+        )
+    if len(found) > MAX_CLASSES:
+        raise DataError(
+            f"{where} holds {len(found)} different values; bpdesk tells apart at most "
+            f"{MAX_CLASSES} classes. Choose it as a target column if it holds numbers."
+        )
+    position = {label: k for k, label in enumerate(found)}
+    return np.eye(len(found))[[position[label] for label in labels]], tuple(found)
+
+
+def _number_task(
+    targets: NDArray[np.float64], names: tuple[str, ...]
+) -> tuple[str, tuple[str, ...]]:
+    """The task number targets make (and their class names when they are one-hot)."""
+    zero_one = bool(np.isin(targets, (0.0, 1.0)).all())
+    if zero_one and targets.shape[1] > 1 and bool((targets.sum(axis=1) == 1.0).all()):
+        return "multiclass", names
+    return ("binary" if zero_one else "regression"), ()
+
+
+def read_csv(
+    path: str | os.PathLike[str],
+    *,
+    inputs: Sequence[str | int],
+    targets: Sequence[str | int] = (),
+    class_column: str | int | None = None,
+    scaling: str = "none",
+    name: str | None = None,
+) -> Dataset:
+    """A data set from a CSV file with a header row.
+
+    Columns are chosen by header name or 0-based number. The targets are either number
+    columns (``targets``) or one column of class labels (``class_column``, text or numbers),
+    which becomes one-hot targets with the classes sorted. Any problem raises ``DataError``
+    naming the line; nothing is returned half-read.
+    """
+    input_list = _as_list(inputs)
+    target_list = _as_list(targets)
+    _check_choices(input_list, target_list, class_column, scaling, name)
+
+    text, shown = _read_text(path)
+    header, rows = _rows(text, shown)
+    columns = _Columns(header, shown)
+    input_idx = [columns.find(c, "an input") for c in input_list]
+    target_idx = [columns.find(c, "a target") for c in target_list]
+    class_idx = None if class_column is None else columns.find(class_column, "the class column")
+    if not rows:
+        raise DataError(
+            f"The file '{shown}' has a header (line {header.line}) but no rows of data."
+        )
+    table = _read_table(rows, columns, input_idx, target_idx, class_idx)
     if class_idx is not None:
-        found = _class_order(set(labels))
-        where = f"The class column {columns.label(class_idx)} of '{shown}'"
-        if len(found) < 2:
-            raise DataError(
-                f"{where} holds only one class ('{found[0]}', on every line from "
-                f"{rows[0].line} to {rows[-1].line}); a network needs at least two classes "
-                "to tell apart."
-            )
-        if len(found) > MAX_CLASSES:
-            raise DataError(
-                f"{where} holds {len(found)} different values; bpdesk tells apart at most "
-                f"{MAX_CLASSES} classes. Choose it as a target column if it holds numbers."
-            )
-        position = {label: k for k, label in enumerate(found)}
-        y = np.eye(len(found))[[position[label] for label in labels]]
-        class_names = tuple(found)
-        target_names = class_names
-        task = "multiclass"
+        y, class_names = _one_hot(table.labels, rows, columns, class_idx)
+        target_names, task = class_names, "multiclass"
     else:
+        y = table.targets
         target_names = tuple(columns.name(i) for i in target_idx)
-        zero_one = bool(np.isin(y, (0.0, 1.0)).all())
-        if zero_one and y.shape[1] > 1 and bool((y.sum(axis=1) == 1.0).all()):
-            task, class_names = "multiclass", target_names
-        else:
-            task = "binary" if zero_one else "regression"
+        task, class_names = _number_task(y, target_names)
 
-    title = name or Path(path).stem or shown
     predicted = "the class" if class_idx is not None else ", ".join(target_names)
     dataset = Dataset(
-        name=title,
-        inputs=x,
+        name=name or Path(path).stem or shown,
+        inputs=table.inputs,
         targets=y,
         input_names=tuple(columns.name(i) for i in input_idx),
         target_names=target_names,
