@@ -119,6 +119,12 @@ class Setting:
             words.append(f"below {high}" if self.high_open else f"at most {high}")
         return " and ".join(words)
 
+    def whole_range(self) -> tuple[int, int]:
+        """The lowest and highest whole number allowed (for a spin box or a counter)."""
+        if not self.integer or self.high is None or self.low_open or self.high_open:
+            raise ValueError(f"The setting {self.name} has no closed range of whole numbers.")
+        return int(self.low), int(self.high)
+
     def check(self, value: object) -> str | None:
         """Why ``value`` cannot be used (one sentence), or None when it can."""
         if self.allows(value):

@@ -18,17 +18,15 @@ from PySide6.QtWidgets import (
 )
 
 from bpdesk.core.engine.activations import ACTIVATIONS
+from bpdesk.core.engine.config import HIDDEN_LAYERS, NEURONS, SEED
 from bpdesk.core.engine.init import INIT_METHODS
 from bpdesk.core.engine.losses import LOSSES
-from bpdesk.core.engine.network import MAX_HIDDEN_LAYERS, LayerSpec, NetworkSpec
+from bpdesk.core.engine.network import LayerSpec, NetworkSpec
 from bpdesk.core.errors import ConfigError
 from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.gui.views.parameters.number_field import NumberField, RefusalLabel, refusal
 
-__all__ = ["MAX_EDITOR_NEURONS", "NetworkEditor"]
-
-MAX_EDITOR_NEURONS = 32
-MAX_SEED = 2**31 - 1
+__all__ = ["NetworkEditor"]
 
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
 OUTPUT_ACTIVATIONS = (*HIDDEN_ACTIVATIONS, "softmax")
@@ -69,10 +67,11 @@ class _LayerRow:
     def __init__(self, number: int, size: int, activation: str) -> None:
         self.label = QLabel(f"Hidden {number}")
         self.size = QSpinBox()
-        self.size.setRange(1, max(MAX_EDITOR_NEURONS, size))
+        low, high = NEURONS.whole_range()
+        self.size.setRange(low, max(high, size))  # a loaded network may have more
         self.size.setValue(size)
         self.size.setAccessibleName(f"Neurons in hidden layer {number}")
-        self.size.setToolTip("How many neurons this hidden layer has (1 to 32).")
+        self.size.setToolTip(f"How many neurons this hidden layer has ({low} to {high}).")
         self.size.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.label.setBuddy(self.size)
         self.activation = _activation_combo(
@@ -107,7 +106,14 @@ class NetworkEditor(QWidget):
         self.inputs_label.setToolTip("The data set decides how many inputs the network has.")
         self.outputs_label = QLabel()
         self.outputs_label.setToolTip("The data set decides how many outputs the network has.")
+        shape = self._make_shape()
+        self._make_choices()
+        self._make_apply()
+        self._lay_out(shape)
+        self._connect()
 
+    def _make_shape(self) -> QGroupBox:
+        """The layer grid (name, neurons, activation per layer) and its add/remove buttons."""
         shape = QGroupBox("Layers")
         shape_layout = QVBoxLayout(shape)
         self.grid = QGridLayout()
@@ -132,7 +138,10 @@ class NetworkEditor(QWidget):
         buttons.addStretch(1)
         shape_layout.addLayout(self.grid)
         shape_layout.addLayout(buttons)
+        return shape
 
+    def _make_choices(self) -> None:
+        """Loss, biases, initialisation and the initialisation seed."""
         self.loss = QComboBox()
         for name, label in LOSS_LABELS.items():
             self.loss.addItem(label, name)
@@ -159,10 +168,24 @@ class NetworkEditor(QWidget):
         self.init.setToolTip("How the new random starting weights are drawn.")
         for combo in (self.loss, self.bias, self.init):
             _shrinkable(combo)
-        self.seed = NumberField(0, self._check_seed, integer=True, what="the seed")
+        self.seed = NumberField.for_setting(SEED, 0)
         self.seed.set_help("Seed of the random starting weights: the same seed, the same weights.")
         self.seed.edit.setAccessibleName("Initialisation seed")
 
+    def _make_apply(self) -> None:
+        self.apply_button = QPushButton("Apply / re-initialise")
+        self.apply_button.setObjectName("apply_network")
+        self.apply_button.setAccessibleName("Apply the network and re-initialise its weights")
+        self.apply_button.setToolTip(
+            "Build this network with new random weights from the seed; training starts again."
+        )
+        self.pending = QLabel("Changes not applied yet: press the button above.")
+        self.pending.setWordWrap(True)
+        self.pending.hide()
+        self.note = RefusalLabel()
+        self.note.setObjectName("network_message")
+
+    def _lay_out(self, shape: QGroupBox) -> None:
         settings = QFormLayout()
         settings.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         settings.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -180,19 +203,6 @@ class NetworkEditor(QWidget):
             after.addRow(self._buddy(text, combo))
             after.addRow(combo)
         after.addRow(self._buddy("Initialisation s&eed:", self.seed.edit), self.seed)
-
-        self.apply_button = QPushButton("Apply / re-initialise")
-        self.apply_button.setObjectName("apply_network")
-        self.apply_button.setAccessibleName("Apply the network and re-initialise its weights")
-        self.apply_button.setToolTip(
-            "Build this network with new random weights from the seed; training starts again."
-        )
-        self.pending = QLabel("Changes not applied yet: press the button above.")
-        self.pending.setWordWrap(True)
-        self.pending.hide()
-        self.note = RefusalLabel()
-        self.note.setObjectName("network_message")
-
         layout = QVBoxLayout(self)
         layout.addLayout(settings)
         layout.addWidget(shape)
@@ -202,6 +212,7 @@ class NetworkEditor(QWidget):
         layout.addWidget(self.note)
         layout.addStretch(1)
 
+    def _connect(self) -> None:
         self.add_button.clicked.connect(self.add_layer)
         self.remove_button.clicked.connect(self.remove_layer)
         self.apply_button.clicked.connect(self.apply)
@@ -223,12 +234,6 @@ class NetworkEditor(QWidget):
         label.setBuddy(buddy)
         label.setToolTip(buddy.toolTip())
         return label
-
-    @staticmethod
-    def _check_seed(value: float) -> str | None:
-        if 0 <= value <= MAX_SEED:
-            return None
-        return f"the seed must be a whole number from 0 to {MAX_SEED}, not {int(value)}."
 
     # ---------------------------------------------------------------- the shape
     def load_spec(self, spec: NetworkSpec) -> None:
@@ -284,13 +289,13 @@ class NetworkEditor(QWidget):
             self.grid.addWidget(widget, line, column)
 
     def _update_buttons(self) -> None:
-        self.add_button.setEnabled(len(self._rows) < MAX_HIDDEN_LAYERS)
-        self.remove_button.setEnabled(bool(self._rows))
+        self.add_button.setEnabled(HIDDEN_LAYERS.allows(len(self._rows) + 1))
+        self.remove_button.setEnabled(HIDDEN_LAYERS.allows(len(self._rows) - 1))
 
     @Slot()
     def add_layer(self) -> None:
         """One more hidden layer (a copy of the last one's size and activation)."""
-        if len(self._rows) >= MAX_HIDDEN_LAYERS:
+        if not HIDDEN_LAYERS.allows(len(self._rows) + 1):
             return
         last = self._rows[-1].layer() if self._rows else LayerSpec(2, "sigmoid")
         self._add_row(last.size, last.activation)
@@ -299,7 +304,7 @@ class NetworkEditor(QWidget):
 
     @Slot()
     def remove_layer(self) -> None:
-        if not self._rows:
+        if not self._rows or not HIDDEN_LAYERS.allows(len(self._rows) - 1):
             return
         self._drop_row()
         self._place_output()

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from bpdesk.core.engine.config import Setting
 from bpdesk.core.formatting import format_value, parse_value
 
 __all__ = ["MAX_MAGNITUDE", "NumberField", "RefusalLabel", "check_number", "refusal"]
@@ -69,7 +70,8 @@ class NumberField(QWidget):
     ``committed`` carries a new value that passed every check when the person presses
     Enter or leaves the field; anything else is refused with a message and the old
     value comes back. ``set_value`` changes the shown value without any signal and
-    leaves a field the person is typing in alone.
+    leaves a field the person is typing in alone. With ``any_number`` the check also
+    judges numbers that are not finite or not whole (a core ``Setting`` does).
     """
 
     committed = Signal(float)
@@ -82,12 +84,14 @@ class NumberField(QWidget):
         *,
         integer: bool = False,
         what: str = "the value",
+        any_number: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._check = check
         self._integer = integer
         self._what = what
+        self._any_number = any_number and check is not None
         self._value = float(value)
         self.edit = QLineEdit(self)
         self.edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -101,6 +105,18 @@ class NumberField(QWidget):
         self.setFocusProxy(self.edit)
         self._show(self._value)
         self.edit.editingFinished.connect(self._on_finished)
+
+    @classmethod
+    def for_setting(cls, setting: Setting, value: float, check: Check | None = None) -> NumberField:
+        """A field for one of the core's settings: the core's rule (or ``check``, which
+        must say the same for values the setting refuses) judges every number typed."""
+        return cls(
+            value,
+            check or setting.check,
+            integer=setting.integer,
+            what=setting.what,
+            any_number=True,
+        )
 
     # ------------------------------------------------------------- reading
     def value(self) -> float:
@@ -155,15 +171,29 @@ class NumberField(QWidget):
         if text.strip() == self._text(self._value):
             self.edit.setModified(False)
             return
-        parsed = check_number(text, integer=self._integer, what=self._what)
+        parsed = self._read(text)
         if isinstance(parsed, str):
             self.refuse(parsed)
-            return
-        reason = self._check(parsed) if self._check is not None else None
-        if reason is not None:
-            self.refuse(reason)
             return
         self.clear_message()
         self._value = parsed
         self._show(parsed)
         self.committed.emit(parsed)
+
+    def _read(self, text: str) -> float | str:
+        """The usable number in ``text``, or (as a str) why there is none."""
+        if self._any_number and self._check is not None:
+            try:
+                number = parse_value(text)
+            except ValueError:
+                pass
+            else:
+                reason = self._check(number)
+                if reason is not None:
+                    return reason
+                return float(int(number)) if self._integer else number
+        parsed = check_number(text, integer=self._integer, what=self._what)
+        if isinstance(parsed, str):
+            return parsed
+        reason = self._check(parsed) if self._check is not None else None
+        return parsed if reason is None else reason

@@ -15,18 +15,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bpdesk.core.engine.config import (
+    BATCH_SIZE,
+    EPOCHS,
+    LEARNING_RATE,
+    MOMENTUM,
+    SEED,
+    TrainConfig,
+    check_batch_size,
+)
 from bpdesk.core.engine.optimizers import OPTIMIZERS
-from bpdesk.core.engine.trainer import MAX_ETA, TrainConfig
 from bpdesk.core.errors import ConfigError
-from bpdesk.core.formatting import format_value
 from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.gui.views.parameters.number_field import NumberField, RefusalLabel, refusal
 
-__all__ = ["DEFAULT_EPOCHS", "MAX_EPOCHS", "MAX_SEED", "TrainingForm"]
+__all__ = ["DEFAULT_EPOCHS", "TrainingForm"]
 
 DEFAULT_EPOCHS = 100
-MAX_EPOCHS = 1_000_000
-MAX_SEED = 2**31 - 1
 
 UPDATE_ORDER_LABELS = {
     "simultaneous": "Simultaneous (correct)",
@@ -55,33 +60,6 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _check_eta(value: float) -> str | None:
-    if 0.0 < value <= MAX_ETA:
-        return None
-    return (
-        f"the learning rate η must be above 0 and at most {format_value(MAX_ETA)}, "
-        f"not {format_value(value)}."
-    )
-
-
-def _check_momentum(value: float) -> str | None:
-    if 0.0 <= value < 1.0:
-        return None
-    return f"the momentum α must be at least 0 and below 1, not {format_value(value)}."
-
-
-def _check_epochs(value: float) -> str | None:
-    if 1 <= value <= MAX_EPOCHS:
-        return None
-    return f"the number of epochs must be between 1 and {MAX_EPOCHS}, not {int(value)}."
-
-
-def _check_seed(value: float) -> str | None:
-    if 0 <= value <= MAX_SEED:
-        return None
-    return f"the seed must be a whole number from 0 to {MAX_SEED}, not {int(value)}."
-
-
 class TrainingForm(QWidget):
     """Every hyper-parameter, each checked before it becomes a new ``TrainConfig``."""
 
@@ -98,14 +76,23 @@ class TrainingForm(QWidget):
 
     # ---------------------------------------------------------------- building
     def _build(self) -> None:
-        self.eta = NumberField(0.5, _check_eta, what="the learning rate η")
-        self.momentum = NumberField(0.0, _check_momentum, what="the momentum α")
-        self.batch = NumberField(1, self._check_batch, integer=True, what="the batch size")
+        self._make_fields()
+        self._make_choices()
+        self._name_widgets()
+        self._lay_out()
+        self._connect()
+
+    def _make_fields(self) -> None:
+        """The number fields: each judged by the core's rule for its setting."""
+        self.eta = NumberField.for_setting(LEARNING_RATE, 0.5)
+        self.momentum = NumberField.for_setting(MOMENTUM, 0.0)
+        self.batch = NumberField.for_setting(BATCH_SIZE, 1, self._check_batch)
         self.batch_hint = QLabel()
         self.batch_hint.setWordWrap(True)
-        self.epochs = NumberField(
-            DEFAULT_EPOCHS, _check_epochs, integer=True, what="the number of epochs"
-        )
+        self.epochs = NumberField.for_setting(EPOCHS, DEFAULT_EPOCHS)
+        self.seed = NumberField.for_setting(SEED, 0)
+
+    def _make_choices(self) -> None:
         self.optimizer = QComboBox()
         for name, label in OPTIMIZERS.items():
             self.optimizer.addItem(_capitalised(label), name)
@@ -127,8 +114,9 @@ class TrainingForm(QWidget):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             combo.setMinimumContentsLength(8)
-        self.seed = NumberField(0, _check_seed, integer=True, what="the seed")
 
+    def _name_widgets(self) -> None:
+        """Tooltips, object names and accessible names."""
         fields: dict[str, NumberField] = {
             "eta": self.eta,
             "momentum": self.momentum,
@@ -153,6 +141,7 @@ class TrainingForm(QWidget):
         self.train_biases.setAccessibleName("Train biases")
         self.shuffle.setAccessibleName("Shuffle samples")
 
+    def _lay_out(self) -> None:
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -173,6 +162,7 @@ class TrainingForm(QWidget):
         layout.addLayout(form)
         layout.addStretch(1)
 
+    def _connect(self) -> None:
         self.eta.committed.connect(self._on_eta)
         self.momentum.committed.connect(self._on_momentum)
         self.batch.committed.connect(self._on_batch)
@@ -259,12 +249,7 @@ class TrainingForm(QWidget):
 
     # ---------------------------------------------------------------- changes
     def _check_batch(self, value: float) -> str | None:
-        if 1 <= value <= self._n_samples:
-            return None
-        return (
-            f"the batch size must be a whole number from 1 to {self._n_samples} "
-            f"(the number of samples), not {int(value)}."
-        )
+        return check_batch_size(value, self._n_samples)
 
     def _send(self, field: NumberField | None, **changes: Any) -> None:
         """A new config from the current one; refused (and the old one shown) if invalid."""
