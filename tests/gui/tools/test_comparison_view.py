@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from bpdesk.core.teaching.comparison import Comparison
 from bpdesk.core.engine.init import initialize
 from bpdesk.core.engine.network import NetworkSpec
+from bpdesk.core.engine.trainer import TrainConfig, Trainer
 from bpdesk.core.files.presets import get_preset
 from bpdesk.core.stepping.snapshot import make_snapshot
 from bpdesk.core.stepping.stepper import Stepper
-from bpdesk.core.engine.trainer import TrainConfig, Trainer
-from bpdesk.gui.tools import comparison_view
-from bpdesk.gui.workers import comparison_worker
+from bpdesk.core.teaching.comparison import Comparison
 from bpdesk.gui.tools.comparison_view import COLOURS, ComparisonView
+from bpdesk.gui.tools.comparison_view import view as view_module
+from bpdesk.gui.tools.comparison_view.plots import thin
+from bpdesk.gui.workers import comparison_worker
 from bpdesk.gui.workers.comparison_worker import ComparisonWorker
 
 RATES = "0.01, 0.5, 5, 50"
@@ -78,6 +80,12 @@ class Collector(QObject):
         self.results: list = []
         self.times: list[float] = []
         self.errors: list[str] = []
+        # Stamped on the worker's thread as each report leaves, not when it is received
+        # (a busy test thread would bunch receptions up).
+        worker.progress.connect(
+            lambda _result: self.times.append(time.perf_counter()),
+            Qt.ConnectionType.DirectConnection,
+        )
         worker.progress.connect(self.on_progress)
         worker.errored.connect(self.on_error)
         worker.finished.connect(self.on_finished)
@@ -85,7 +93,6 @@ class Collector(QObject):
     @Slot(object)
     def on_progress(self, result) -> None:
         self.results.append(result)
-        self.times.append(time.perf_counter())
         self.progress.emit(result)
 
     @Slot(str)
@@ -147,17 +154,38 @@ def test_worker_reports_at_most_about_twenty_times_a_second(threaded, qtbot):
     assert len(collector.results) <= span / comparison_worker.PROGRESS_INTERVAL + 3
 
 
-def test_worker_stops_within_a_tenth_of_a_second(threaded, qtbot):
+class Recording(Comparison):
+    """A comparison that notes the size of every chunk it is asked to advance."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.chunks: list[int] = []
+        self.before_chunk = lambda number: None  # called with the chunk's number (1, 2, …)
+
+    def advance(self, iterations: int) -> None:
+        self.chunks.append(iterations)
+        self.before_chunk(len(self.chunks))
+        super().advance(iterations)
+
+
+def test_worker_stops_after_the_chunk_in_progress(threaded, qtbot):
     commands, collector = threaded
-    comparison = _xor_comparison("restarts", 50)
-    with qtbot.waitSignal(collector.progress, timeout=5000):
+    preset = get_preset("xor")
+    comparison = Recording(
+        preset.network, preset.inputs, preset.targets, preset.config, "restarts", 50
+    )
+    stop_in = 6  # a chunk well after the first, once chunks have grown
+
+    def stop_during(number: int) -> None:
+        if number == stop_in:
+            commands.stop.emit()  # Stop pressed while this chunk is being computed
+
+    comparison.before_chunk = stop_during
+    with qtbot.waitSignal(collector.finished, timeout=20_000):
         commands.start.emit(comparison, 10_000_000)
-    qtbot.wait(200)  # let the chunks grow to full size
-    began = time.perf_counter()
-    with qtbot.waitSignal(collector.finished, timeout=2000):
-        commands.stop.emit()
-    assert time.perf_counter() - began < 0.1
+    assert len(comparison.chunks) == stop_in  # no chunk was begun after the stop
     done = collector.results[-1].iterations_done
+    assert done == sum(comparison.chunks)
     assert 0 < done < 10_000_000
 
 
@@ -189,7 +217,7 @@ def test_learning_rates_overlay_four_curves_with_their_legend(view, qtbot):
     assert view.curve_count() == 4
     assert view.legend_texts() == ["η = 0.01", "η = 0.5", "η = 5", "η = 50"]
     assert view.result().iterations_done == 300
-    pens = [curve.opts["pen"] for curve in view._curves]
+    pens = [curve.opts["pen"] for curve in view._plots.curves]
     assert len({(p.color().name(), p.style()) for p in pens}) == 4
     assert len({p.style() for p in pens}) == 4  # told apart without colour too
     assert {p.color().name().lower() for p in pens} <= {c.lower() for c in COLOURS}
@@ -205,7 +233,7 @@ def test_curves_on_the_plot_are_the_runs_exact_errors(view, qtbot):
     _run(view, qtbot)
     exact = _xor_comparison("eta", (0.5, 5.0))
     exact.advance(120)
-    for curve, values in zip(view._curves, exact.curves(), strict=True):
+    for curve, values in zip(view._plots.curves, exact.curves(), strict=True):
         x, y = curve.getOriginalDataset()
         np.testing.assert_array_equal(x, np.arange(1, 121))
         np.testing.assert_allclose(y, values, rtol=1e-12)
@@ -217,9 +245,9 @@ def test_a_diverged_run_is_marked_in_the_legend(view, qtbot):
     view.set_run_length(300)
     _run(view, qtbot)
     assert view.legend_texts() == ["η = 0.1", "η = 1000 (diverged)"]
-    blown = view._curves[1].getOriginalDataset()[0]
+    blown = view._plots.curves[1].getOriginalDataset()[0]
     assert 0 < blown.size < 300
-    ex, _ = view._ends[1].getData()
+    ex, _ = view._plots.ends[1].getData()
     assert ex[0] == blown[-1]  # the cross sits where the curve stops
     assert "Diverged" in view.status_text()
 
@@ -247,19 +275,35 @@ def test_epochs_count_whole_passes_over_the_data(view, qtbot):
     assert view.legend_texts() == ["simultaneous", "sequential"]
 
 
-def test_stop_button_stops_the_runs_quickly(view, qtbot):
+def test_stop_button_stops_the_runs_within_the_chunk_in_progress(view, qtbot, monkeypatch):
+    made: list[Recording] = []
+    pressed = threading.Event()
+    late: list[int] = []  # chunks begun once Stop had been handled
+
+    def recording(*args, **kwargs) -> Recording:
+        comparison = Recording(*args, **kwargs)
+        comparison.before_chunk = lambda number: late.append(number) if pressed.is_set() else 0
+        made.append(comparison)
+        return comparison
+
+    monkeypatch.setattr(view_module, "Comparison", recording)
     view.show_snapshot(_xor_snapshot())
     view.set_kind("restarts", "50")
     view.set_run_length(100_000)
     view.start()
     qtbot.waitUntil(lambda: view.result() is not None, timeout=5000)
-    qtbot.wait(150)
-    began = time.perf_counter()
+    qtbot.waitUntil(lambda: len(made[0].chunks) >= 5, timeout=5000)  # chunks at full size
+    view._stop.clicked.connect(pressed.set)  # runs after the view's own stop
     view._stop.click()
-    qtbot.waitUntil(lambda: not view.is_running(), timeout=2000)
-    assert time.perf_counter() - began < 0.1
-    assert "Stopped after" in view.status_text()
+    qtbot.waitUntil(lambda: not view.is_running(), timeout=5000)
+    assert len(late) <= 1  # at most the chunk that was already under way
+    result = view.result()
+    assert result.iterations_done == sum(made[0].chunks) < 100_000
+    assert f"Stopped after {result.iterations_done:,} iterations" in view.status_text()
     assert view._start.isEnabled() and not view._stop.isEnabled()
+    chunks = len(made[0].chunks)
+    qtbot.wait(50)  # nothing more arrives once the stop is handled
+    assert view.result() is result and len(made[0].chunks) == chunks
 
 
 def test_bad_options_disable_start_and_say_why(view):
@@ -342,6 +386,10 @@ def test_font_scale_reaches_the_controls_and_the_axes(view):
     assert view.font().pointSizeF() == pytest.approx(18.0)
     tick_font = view.plot_widget.getPlotItem().getAxis("bottom").style["tickFont"]
     assert tick_font.pointSizeF() == pytest.approx(18.0)
+    view.set_font_scale(5)  # the one text-size rule: 75 % to 300 %
+    assert view.font().pointSizeF() == pytest.approx(36.0)
+    view.set_font_scale(0.1)
+    assert view.font().pointSizeF() == pytest.approx(9.0)
     with pytest.raises(ValueError):
         view.set_font_scale(float("nan"))
 
@@ -359,7 +407,7 @@ def test_long_curves_are_thinned_but_keep_their_extremes_and_end():
     x = np.arange(1, 100_001, dtype=np.float64)
     y = np.exp(-x / 20_000) + 0.01 * np.sin(x)
     y[54_321] = 5.0  # a spike
-    shown_x, shown_y = comparison_view._thin(x, y, 3000)
+    shown_x, shown_y = thin(x, y, 3000)
     assert shown_x.size <= 3002
     assert np.all(np.diff(shown_x) > 0)
     assert shown_y.max() == 5.0 and shown_y.min() == y.min()

@@ -1,0 +1,435 @@
+"""Side-by-side training runs: choosing what to compare, running it on a thread, its status."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from PySide6.QtCore import Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QColor, QFont, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+# isort: split
+import pyqtgraph as pg  # after PySide6, so that it draws with the same Qt binding
+
+from bpdesk.core.engine.network import Network
+from bpdesk.core.errors import BpdeskError
+from bpdesk.core.stepping.snapshot import Snapshot
+from bpdesk.core.teaching.comparison import (
+    DEFAULT_OPTIONS,
+    KINDS,
+    Comparison,
+    ComparisonResult,
+    parse_options,
+)
+from bpdesk.gui.shell.theme import clamp_font_scale
+from bpdesk.gui.tools.comparison_view.plots import BASE_POINT_SIZE, ComparisonPlots
+from bpdesk.gui.tools.comparison_view.text import HELP, settings_text, summary
+from bpdesk.gui.workers.chunked import describe_failure
+from bpdesk.gui.workers.comparison_worker import ComparisonWorker
+
+__all__ = ["ComparisonView"]
+
+ERROR_COLOUR = "#b00020"  # with a ⚠ and bold type: never colour alone
+MAX_HELD = 5_000_000  # error values a comparison may hold (iterations × runs)
+DEFAULT_ITERATIONS = 2000
+WITH_OPTIONS = ("eta", "momentum", "restarts")  # the kinds that take options
+
+
+class ComparisonView(QWidget):
+    """Chooses what to compare, runs it on a worker thread and overlays the error curves."""
+
+    _start_requested = Signal(object, int)
+    _stop_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._snapshot: Snapshot | None = None
+        self._result: ComparisonResult | None = None
+        self._thread: QThread | None = None
+        self._worker: ComparisonWorker | None = None
+        self._running = False
+        self._total = 0
+        self._scale = 1.0
+        self._log = True
+        self._status_is_error = False
+        self._options_error = ""
+        self._settings = ""
+        # Drawn once the queue of reports is through: only the newest one counts.
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.setInterval(0)
+        self._redraw_timer.timeout.connect(self._redraw)
+        self._plots = ComparisonPlots(self)
+        self._build()
+        self._apply_fonts()
+        self._on_kind_changed()
+        self._update_buttons()
+        self._set_status("Waiting for a network: the comparison starts from the current one.")
+
+    # ------------------------------------------------------------------ building
+    def _build(self) -> None:
+        self._status = QLabel()
+        self._status.setWordWrap(True)
+        self._status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        plots = QHBoxLayout()
+        plots.setContentsMargins(0, 0, 0, 0)
+        plots.addWidget(self._plots.plot, 3)
+        plots.addWidget(self._plots.histogram, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addLayout(self._build_choice_row())
+        layout.addLayout(self._build_run_row())
+        layout.addWidget(self._status)
+        layout.addLayout(plots, 1)
+
+    def _build_choice_row(self) -> QHBoxLayout:
+        self._kind = QComboBox()
+        for key, text in KINDS.items():
+            self._kind.addItem(text, key)
+        self._kind.setAccessibleName("What to compare")
+        self._kind.currentIndexChanged.connect(self._on_kind_changed)
+        self._options = QLineEdit()
+        self._options.setAccessibleName("Comparison options")
+        self._options.textChanged.connect(self._on_options_edited)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("Compare"))
+        row.addWidget(self._kind)
+        row.addSpacing(8)
+        row.addWidget(QLabel("with"))
+        row.addWidget(self._options, 1)
+        return row
+
+    def _build_run_row(self) -> QHBoxLayout:
+        self._count = QSpinBox()
+        self._count.setRange(1, 1_000_000)
+        self._count.setValue(DEFAULT_ITERATIONS)
+        self._count.setGroupSeparatorShown(True)
+        self._count.setAccessibleName("How long to run")
+        self._unit = QComboBox()
+        self._unit.addItems(["iterations", "epochs"])
+        self._unit.setAccessibleName("Count in iterations or epochs")
+        self._start = QPushButton("Start")
+        self._start.setToolTip("Train every run from the current network and compare")
+        self._start.clicked.connect(self.start)
+        self._stop = QPushButton("Stop")
+        self._stop.setToolTip("Stop the runs where they are")
+        self._stop.clicked.connect(self.stop)
+        self._log_box = QCheckBox("log scale")
+        self._log_box.setChecked(True)
+        self._log_box.setToolTip("Show the error on a logarithmic axis")
+        self._log_box.toggled.connect(self.set_log_scale)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("Run for"))
+        for widget in (self._count, self._unit, self._start, self._stop):
+            row.addWidget(widget)
+        row.addSpacing(12)
+        row.addWidget(self._log_box)
+        row.addStretch(1)
+        return row
+
+    # ------------------------------------------------------------------ public
+    @Slot(object)
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Remember the current network, data and settings for the next Start."""
+        self._snapshot = snapshot
+        self._update_buttons()
+        if not self._running and self._result is None:
+            self._set_status("Choose what to compare and press Start.")
+
+    @Slot()
+    def start(self) -> None:
+        """Build the comparison from the last snapshot and run it on the worker thread."""
+        if self._running:
+            return
+        snapshot = self._snapshot
+        if snapshot is None or snapshot.inputs is None or snapshot.targets is None:
+            self._set_status("There is no network with data to compare yet.", error=True)
+            return
+        comparison = self._comparison(snapshot)
+        if comparison is None:
+            return
+        count = int(self._count.value())
+        if self._unit.currentText() == "epochs":
+            count *= comparison.iterations_per_epoch
+        if count * comparison.n_runs > MAX_HELD:
+            most = MAX_HELD // comparison.n_runs
+            self._set_status(
+                f"{comparison.n_runs} runs of {count:,} iterations are too many error values "
+                f"to keep: run at most {most:,} iterations at once.",
+                error=True,
+            )
+            return
+        self._total = count
+        self._settings = settings_text(self.kind(), snapshot)
+        self._clear_drawing()
+        self._running = True
+        self._update_buttons()
+        self._set_status(f"Running {comparison.n_runs} runs for {count:,} iterations…")
+        self._ensure_worker()
+        self._start_requested.emit(comparison, count)
+
+    def _comparison(self, snapshot: Snapshot) -> Comparison | None:
+        """The comparison to run from ``snapshot`` (None, with the reason shown, if none)."""
+        assert snapshot.inputs is not None and snapshot.targets is not None
+        kind = self.kind()
+        try:
+            options = parse_options(kind, self._options.text())
+            network = Network.from_values(snapshot.spec, snapshot.values)
+            return Comparison(
+                network, snapshot.inputs, snapshot.targets, snapshot.config, kind, options
+            )
+        except BpdeskError as error:
+            self._set_status(str(error), error=True)
+        except Exception as error:
+            self._set_status(describe_failure(error, "setting up the comparison"), error=True)
+        return None
+
+    @Slot()
+    def stop(self) -> None:
+        """Ask the worker to stop after the chunk in progress."""
+        if self._worker is not None:
+            self._worker.stop()
+            self._stop_requested.emit()
+
+    def shutdown(self) -> None:
+        """Stop any run and end the worker thread (the window calls this on closing)."""
+        thread, worker = self._thread, self._worker
+        self._thread = self._worker = None
+        if thread is None or worker is None:
+            return
+        worker.stop()
+        thread.quit()
+        thread.wait()
+        self._redraw_timer.stop()
+        if self._running:
+            self._running = False
+            self._update_buttons()
+
+    def is_running(self) -> bool:
+        return self._running
+
+    def kind(self) -> str:
+        """The chosen comparison: eta, momentum, optimizer, order or restarts."""
+        return str(self._kind.currentData())
+
+    def set_kind(self, kind: str, options: str | None = None) -> None:
+        """Choose what to compare (and, optionally, type its options)."""
+        index = self._kind.findData(kind)
+        if index < 0:
+            raise ValueError(f"Unknown comparison {kind!r}; choose one of {', '.join(KINDS)}.")
+        self._kind.setCurrentIndex(index)
+        if options is not None:
+            self._options.setText(options)
+
+    def set_run_length(self, count: int, unit: str = "iterations") -> None:
+        """How long the next Start runs: ``count`` iterations or epochs."""
+        self._count.setValue(int(count))
+        self._unit.setCurrentIndex(max(0, self._unit.findText(unit)))
+
+    def curve_count(self) -> int:
+        """How many runs have a curve on the plot."""
+        return self._plots.curve_count()
+
+    def legend_texts(self) -> list[str]:
+        """The key's entries, in order: "η = 0.5", "η = 50 (diverged)", …"""
+        return self._plots.legend_texts()
+
+    def histogram_counts(self) -> NDArray[np.float64]:
+        """The restarts histogram's bar heights (runs per bin of final error)."""
+        return self._plots.histogram_counts()
+
+    def histogram_visible(self) -> bool:
+        return not self._plots.histogram.isHidden()
+
+    def status_text(self) -> str:
+        return self._status.text()
+
+    def result(self) -> ComparisonResult | None:
+        """The last result received from the worker."""
+        return self._result
+
+    def set_log_scale(self, on: bool) -> None:
+        """A logarithmic error axis (the default) or a linear one."""
+        on = bool(on)
+        if self._log_box.isChecked() != on:
+            self._log_box.blockSignals(True)
+            self._log_box.setChecked(on)
+            self._log_box.blockSignals(False)
+        if on == self._log:
+            return
+        self._log = on
+        self._plots.set_log(on, self._result)
+        self._update_titles()
+
+    def set_font_scale(self, scale: float) -> None:
+        """Scale every font of the view (1.0 = 12 pt; the one rule: 75 % to 300 %)."""
+        self._scale = clamp_font_scale(scale)
+        self._apply_fonts()
+        self._update_titles()
+        self._plots.rebuild_legend()
+        self._plots.draw_histogram(self._result)
+
+    @property
+    def plot_widget(self) -> pg.PlotWidget:
+        return self._plots.plot
+
+    @property
+    def worker_thread(self) -> QThread | None:
+        """The thread the comparisons run on (None before the first Start and after shutdown)."""
+        return self._thread
+
+    @property
+    def histogram_widget(self) -> pg.PlotWidget:
+        return self._plots.histogram
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------------ worker
+    def _ensure_worker(self) -> None:
+        if self._thread is not None:
+            return
+        thread = QThread()
+        thread.setObjectName("bpdesk comparison")
+        worker = ComparisonWorker()
+        worker.moveToThread(thread)
+        self._start_requested.connect(worker.start)
+        self._stop_requested.connect(worker.stop)
+        worker.progress.connect(self._on_progress)
+        worker.finished.connect(self._on_finished)
+        worker.errored.connect(self._on_errored)
+        thread.finished.connect(worker.deleteLater)
+        thread.start()
+        self._thread, self._worker = thread, worker
+
+    @Slot(object)
+    def _on_progress(self, result: ComparisonResult) -> None:
+        if not self._running:  # a report still under way from a run that was shut down
+            return
+        if self._result is None or result.labels != self._result.labels:
+            self._plots.prepare(result)
+            self._update_titles(result.kind)
+        self._result = result
+        if not self._redraw_timer.isActive():
+            self._redraw_timer.start()
+
+    @Slot()
+    def _redraw(self) -> None:
+        self._redraw_timer.stop()
+        result = self._result
+        if result is None:
+            return
+        self._plots.draw_curves(result)
+        if result.kind == "restarts":
+            self._plots.draw_histogram(result)
+        if self._running:
+            self._set_status(
+                f"Running: {result.iterations_done:,} of {self._total:,} iterations done."
+            )
+
+    @Slot()
+    def _on_finished(self) -> None:
+        if not self._running:
+            return
+        self._running = False
+        self._redraw()
+        self._update_buttons()
+        result = self._result
+        if result is not None and not self._status_is_error:
+            self._set_status(summary(result, self._total) + self._settings)
+
+    @Slot(str)
+    def _on_errored(self, message: str) -> None:
+        self._set_status(message, error=True)
+
+    # ------------------------------------------------------------------ drawing
+    def _clear_drawing(self) -> None:
+        self._result = None
+        self._plots.clear(self.kind() == "restarts")
+        self._update_titles()
+
+    def _update_titles(self, kind: str | None = None) -> None:
+        """Titles for ``kind`` (by default the result's on show, else the one chosen)."""
+        if kind is None:
+            kind = self._result.kind if self._result is not None else self.kind()
+        self._plots.update_titles(kind)
+
+    def _apply_fonts(self) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(BASE_POINT_SIZE * self._scale)
+        self.setFont(font)
+        self._plots.set_font_scale(self._scale, font)
+
+    # ------------------------------------------------------------------ controls
+    @Slot()
+    def _on_kind_changed(self) -> None:
+        kind = self.kind()
+        self._options.setText(DEFAULT_OPTIONS[kind])
+        needs = kind in WITH_OPTIONS
+        self._options.setEnabled(needs)
+        self._options.setPlaceholderText(HELP[kind] if needs else "nothing to set")
+        self._options.setToolTip(HELP[kind])
+        if not self._running:
+            self._plots.histogram.setVisible(kind == "restarts" and self._result is not None)
+        self._on_options_edited()
+
+    @Slot()
+    def _on_options_edited(self) -> None:
+        try:
+            parse_options(self.kind(), self._options.text())
+        except BpdeskError as error:
+            self._options_error = str(error)
+            _set_text_colour(self._options, QPalette.ColorRole.Text, ERROR_COLOUR)
+            self._set_status(str(error), error=True)
+        else:
+            self._options_error = ""
+            _set_text_colour(self._options, QPalette.ColorRole.Text, None)
+            if self._status_is_error and not self._running:
+                self._set_status(HELP[self.kind()] + ".")
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        ready = self._snapshot is not None and not self._options_error
+        self._start.setEnabled(ready and not self._running)
+        self._stop.setEnabled(self._running)
+        for widget in (self._kind, self._options, self._count, self._unit):
+            widget.setEnabled(not self._running)
+        if not self._running:
+            self._options.setEnabled(self.kind() in WITH_OPTIONS)
+
+    def _set_status(self, text: str, error: bool = False) -> None:
+        self._status_is_error = error
+        self._status.setText(f"⚠ {text}" if error else text)
+        _set_text_colour(
+            self._status, QPalette.ColorRole.WindowText, ERROR_COLOUR if error else None
+        )
+        bold = QFont(self._status.font())
+        bold.setBold(error)
+        self._status.setFont(bold)
+        self._plots.plot.setAccessibleDescription(text)
+
+
+def _set_text_colour(widget: QWidget, role: QPalette.ColorRole, colour: str | None) -> None:
+    """Text in ``colour`` (None: the theme's own), without a style sheet, which would
+    stop the font scale from reaching the widget."""
+    palette = QPalette(widget.palette())
+    if colour is None:
+        palette.setColor(role, QApplication.palette().color(role))
+    else:
+        palette.setColor(role, QColor(colour))
+    widget.setPalette(palette)
