@@ -16,9 +16,20 @@ import numpy as np
 
 from bpdesk._version import __version__
 from bpdesk.allocator import keep_freed_memory
+from bpdesk.core.engine.config import (
+    BATCH_SIZE,
+    EPOCHS,
+    HIDDEN_LAYERS,
+    ITERATIONS,
+    LEARNING_RATE,
+    MOMENTUM,
+    NEURONS,
+    SEED,
+    UPDATE_ORDERS,
+    Setting,
+)
 from bpdesk.core.engine.gradcheck import gradient_check
 from bpdesk.core.engine.optimizers import OPTIMIZERS
-from bpdesk.core.engine.trainer import UPDATE_ORDERS
 from bpdesk.core.errors import BpdeskError
 from bpdesk.core.files.csv_import import read_csv
 from bpdesk.core.files.documents import open_source, save_session, with_data
@@ -166,6 +177,7 @@ def _with_csv(stepper: Stepper, args: argparse.Namespace) -> Stepper:
         raise UsageError("--data needs --inputs (column names or numbers, comma-separated)")
     if bool(args.targets) == bool(args.class_column):
         raise UsageError("--data needs either --targets or --class-column")
+    hidden = _hidden_sizes(args.hidden) if args.hidden else None
     class_column = None
     if args.class_column:
         class_column = _columns(args.class_column)[0]
@@ -176,8 +188,48 @@ def _with_csv(stepper: Stepper, args: argparse.Namespace) -> Stepper:
         class_column=class_column,
         scaling=args.scaling,
     )
-    hidden = [int(h) for h in args.hidden.split(",")] if args.hidden else None
     return with_data(stepper, dataset, hidden=hidden)
+
+
+def _hidden_sizes(text: str) -> list[int]:
+    """The sizes in ``--hidden 8,8``, each and their number checked by the core's rules."""
+    sizes = []
+    for word in text.split(","):
+        try:
+            size = int(word.strip())
+        except ValueError:
+            raise UsageError(
+                f"--hidden takes whole numbers separated by commas, not {text!r}"
+            ) from None
+        reason = NEURONS.check(size)
+        if reason is not None:
+            raise UsageError(f"--hidden: {reason}")
+        sizes.append(size)
+    reason = HIDDEN_LAYERS.check(len(sizes))
+    if reason is not None:
+        raise UsageError(f"--hidden: {reason}")
+    return sizes
+
+
+# The options that set a training setting, and the core's rule for each.
+OPTION_SETTINGS: dict[str, Setting] = {
+    "eta": LEARNING_RATE,
+    "momentum": MOMENTUM,
+    "batch_size": BATCH_SIZE,
+    "seed": SEED,
+    "epochs": EPOCHS,
+    "steps": ITERATIONS,
+}
+
+
+def check_options(args: argparse.Namespace) -> None:
+    """Refuse (UsageError) an option value the core's rule for its setting refuses."""
+    for option, setting in OPTION_SETTINGS.items():
+        value = getattr(args, option, None)
+        if value is not None:
+            reason = setting.check(value)
+            if reason is not None:
+                raise UsageError(f"--{option.replace('_', '-')}: {reason}")
 
 
 # --------------------------------------------------------------- validate
@@ -283,10 +335,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     keep_freed_memory()
     try:
         args = _parser().parse_args(argv)
-        for name in ("steps", "epochs"):
-            value = getattr(args, name, None)
-            if value is not None and value < 0:
-                raise UsageError(f"--{name} must be 0 or more, not {value}")
+        check_options(args)
         with np.errstate(all="ignore"):
             code = int(args.run(args))
         sys.stdout.flush()

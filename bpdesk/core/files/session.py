@@ -19,6 +19,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from bpdesk.core.engine.config import (
+    BATCH_SIZE,
+    LEARNING_RATE,
+    MOMENTUM,
+    SEED,
+    UPDATE_ORDERS,
+    Setting,
+    check_optimizer,
+)
 from bpdesk.core.engine.network import LayerSpec, Network, NetworkSpec
 from bpdesk.core.engine.trainer import TrainConfig, Trainer
 from bpdesk.core.errors import BpdeskError, SessionError
@@ -206,6 +215,17 @@ class _Field:
             raise self.fail("is not a finite number")
         return value
 
+    def setting(self, setting: Setting) -> builtins.float:
+        """A number the core's rule for ``setting`` allows (a whole one if it must be)."""
+        if isinstance(self.value, bool) or not isinstance(self.value, (int, float)):
+            raise self.fail(f"expected a number, got {_kind(self.value)}")
+        if setting.integer and not isinstance(self.value, int):
+            raise self.fail(f"expected a whole number, got {self.value!r}")
+        reason = setting.check(self.value)
+        if reason is not None:
+            raise self.fail(reason[:1].lower() + reason[1:].rstrip("."))
+        return builtins.float(self.value)
+
     def matrix(self, max_rows: builtins.int) -> Array:
         rows = self.list(max_rows)
         if not rows:
@@ -302,19 +322,25 @@ def _build(root: _Field, resolve_data: DataResolver) -> Stepper:
         raise params.fail(f"names parameters the network does not have: {', '.join(sorted(extra))}")
     network = Network.from_values(spec, values)
     tr = root["training"]
+    optimizer = tr["optimizer"].str()
+    reason = check_optimizer(optimizer)
+    if reason is not None:
+        raise tr["optimizer"].fail(reason.rstrip("."))
     config = TrainConfig(
-        eta=tr["eta"].float(),
-        momentum=tr["momentum"].float(),
-        batch_size=tr["batch_size"].int(1, MAX_SAMPLES),
-        optimizer=tr["optimizer"].str(),
-        update_order=tr["update_order"].str(("simultaneous", "sequential")),
+        eta=tr["eta"].setting(LEARNING_RATE),
+        momentum=tr["momentum"].setting(MOMENTUM),
+        batch_size=int(tr["batch_size"].setting(BATCH_SIZE)),
+        optimizer=optimizer,
+        update_order=tr["update_order"].str(UPDATE_ORDERS),
         train_biases=tr["train_biases"].bool(),
         shuffle=tr["shuffle"].bool(),
-        seed=tr["seed"].int(0, 2**63),
+        seed=int(tr["seed"].setting(SEED)),
     )
     inputs, targets, meta = resolve_data(root["data"].dict())
     test_inputs = meta.pop("test_inputs", None)
     test_targets = meta.pop("test_targets", None)
+    assert test_inputs is None or isinstance(test_inputs, np.ndarray)
+    assert test_targets is None or isinstance(test_targets, np.ndarray)
     title = root.get("title")
     meta = {**meta, "title": title.str() if title else ""}
     trainer = Trainer(
@@ -322,8 +348,8 @@ def _build(root: _Field, resolve_data: DataResolver) -> Stepper:
         inputs,
         targets,
         config,
-        test_inputs=test_inputs,  # type: ignore[arg-type]
-        test_targets=test_targets,  # type: ignore[arg-type]
+        test_inputs=test_inputs,
+        test_targets=test_targets,
     )
     stepper = Stepper(trainer, meta=meta)
     state_field = root.get("state")
