@@ -2,34 +2,37 @@
 
 from __future__ import annotations
 
-import re
-import time
-
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Slot
 from PySide6.QtGui import QFont, QFontMetricsF, QPalette, QTextOption
 from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from bpdesk.core.errors import BpdeskError
 from bpdesk.core.stepping.snapshot import Snapshot
-from bpdesk.core.teaching.derivation import (
-    DARK,
-    LIGHT,
-    Colours,
-    Derivation,
-    Seg,
-    default_selection,
-    derive,
-)
+from bpdesk.core.teaching.derivation import Derivation, HtmlStyle, default_selection, derive
+from bpdesk.core.teaching.equations import Equation, Frac, Op, Sym, Term, split_symbols
+from bpdesk.core.teaching.equations.symbols import symbol_text
+from bpdesk.core.teaching.equations.text_render import term_text
+from bpdesk.gui.shell.theme import clamp_font_scale
+from bpdesk.gui.views.redraw import RedrawThrottle
 
-__all__ = ["DerivationPanel"]
+__all__ = ["DARK", "LIGHT", "DerivationPanel", "html_style"]
 
 BASE_POINT_SIZE = 14.0  # the body text at font scale 1; the header is larger
 HEADER_FACTOR = 1.3
-MIN_SCALE, MAX_SCALE = 0.75, 2.5
 RUNNING_INTERVAL = 0.25  # seconds between redraws while training runs
 FRAME_ALLOWANCE = 40  # pixels of margins, padding and the "=" column around a row of fractions
-_SUBSCRIPT = re.compile(r"_([A-Za-z0-9]+(?:\.[0-9]+)*)")
+SUBSCRIPT_FACTOR = 0.67  # subscripts are drawn smaller
 EMPTY_TEXT = "Select a neuron, weight or bias in the network to see how its numbers come about."
+
+# The derivation's colours: text, numbers, results, values not computed yet, headings, notes.
+LIGHT = HtmlStyle("#111111", "#0b3f8c", "#000000", "#a33a00", "#0b3f8c", "#333333")
+DARK = HtmlStyle("#f0f0f0", "#9cc3ff", "#ffffff", "#ffae6b", "#9cc3ff", "#d0d0d0")
+
+
+def html_style(widget: QWidget) -> HtmlStyle:
+    """The derivation colours for ``widget``'s background (light or dark)."""
+    base = widget.palette().color(QPalette.ColorRole.Base)
+    return DARK if base.lightness() < 128 else LIGHT
 
 
 class DerivationPanel(QWidget):
@@ -47,10 +50,7 @@ class DerivationPanel(QWidget):
         self._shown: tuple[str, str] | None = None
         self._scale = 1.0
         self._stacked = True  # whether the fractions are stacked (they fit the width)
-        self._last_render = 0.0
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._render)
+        self._redraw = RedrawThrottle(self._render, self, interval=RUNNING_INTERVAL)
 
         self._header = QLabel(self)
         self._header.setObjectName("derivation_header")
@@ -73,24 +73,19 @@ class DerivationPanel(QWidget):
         layout.addWidget(self._header)
         layout.addWidget(self._body, 1)
         self._apply_fonts()
-        self._render()
+        self._redraw.draw_now()
 
     # ------------------------------------------------------------ public API
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Draw the derivation for ``snapshot``; while training runs, a few times a second."""
         self._snapshot = snapshot
-        waited = time.monotonic() - self._last_render
-        if snapshot.running and self._derivation is not None and waited < RUNNING_INTERVAL:
-            if not self._timer.isActive():
-                self._timer.start(int((RUNNING_INTERVAL - waited) * 1000) + 1)
-            return
-        self._render()
+        self._redraw.request(urgent=not snapshot.running or self._derivation is None)
 
     @Slot(str, str)
     def set_selection(self, kind: str, name: str) -> None:
         """Show the neuron, weight or bias called ``name`` (kind: neuron, weight or bias)."""
         self._selection = (kind, name)
-        self._render()
+        self._redraw.draw_now()
 
     def selection(self) -> tuple[str, str] | None:
         """The element shown: the selection, or the default one (None before a snapshot)."""
@@ -106,13 +101,13 @@ class DerivationPanel(QWidget):
         return self._derivation.to_text()
 
     def set_font_scale(self, scale: float) -> None:
-        """1.0 for a screen, up to 2.5 for a projector."""
-        scale = min(MAX_SCALE, max(MIN_SCALE, float(scale)))
+        """1.0 for a screen, more for a projector (kept in the one text-size range)."""
+        scale = clamp_font_scale(scale)
         if scale == self._scale:
             return
         self._scale = scale
         self._apply_fonts()
-        self._render()
+        self._redraw.draw_now()
 
     def font_scale(self) -> float:
         return self._scale
@@ -132,13 +127,7 @@ class DerivationPanel(QWidget):
         header.setBold(True)
         self._header.setFont(header)
 
-    def _colours(self) -> Colours:
-        base = self.palette().color(QPalette.ColorRole.Base)
-        return DARK if base.lightness() < 128 else LIGHT
-
     def _render(self) -> None:
-        self._timer.stop()
-        self._last_render = time.monotonic()
         snapshot = self._snapshot
         if snapshot is None:
             self._derivation = None
@@ -159,7 +148,7 @@ class DerivationPanel(QWidget):
         same_element = self._shown == (derivation.kind, derivation.name)
         bar = self._body.verticalScrollBar()
         position = bar.value()
-        colours = self._colours()
+        colours = html_style(self)
         self._derivation = derivation
         self._shown = (derivation.kind, derivation.name)
         self._header.setText(derivation.header_html(colours))
@@ -167,7 +156,7 @@ class DerivationPanel(QWidget):
         if same_element:
             bar.setValue(position)
 
-    def _fill_body(self, derivation: Derivation, colours: Colours) -> None:
+    def _fill_body(self, derivation: Derivation, colours: HtmlStyle) -> None:
         """Stacked fractions where they fit the panel's width, else ∂a/∂b on one line."""
         body = self._body
         self._stacked = self._stacked_width(derivation) <= body.viewport().width()
@@ -178,32 +167,37 @@ class DerivationPanel(QWidget):
         metrics = QFontMetricsF(self._body.document().defaultFont())
 
         def width(text: str) -> float:
-            # Subscripts are drawn smaller: count them at two thirds.
-            subs = "".join(_SUBSCRIPT.findall(text))
-            base = _SUBSCRIPT.sub("", text)
-            return metrics.horizontalAdvance(base) + metrics.horizontalAdvance(subs) * 0.67
+            """How wide ``text`` is drawn, its subscripts smaller."""
+            total = 0.0
+            for piece in split_symbols(text):
+                if isinstance(piece, Sym):
+                    base = piece.base + piece.sup
+                    sub = metrics.horizontalAdvance(piece.sub) * SUBSCRIPT_FACTOR
+                    total += metrics.horizontalAdvance(base) + sub
+                else:
+                    total += metrics.horizontalAdvance(piece)
+            return total
+
+        def term_width(term: Term) -> float:
+            if isinstance(term, Frac):
+                top, bottom = symbol_text(term.top), symbol_text(term.bottom)
+                return max(width(f"∂{top}"), width(f"∂{bottom}")) + 8
+            return width(term_text(term))
 
         widest = 0.0
         for line in derivation.lines:
-            if line.kind != "equation" or not line.rhs:
+            if not isinstance(line, Equation) or not line.rhs:
                 continue
-            first = (*line.segs, Seg("op", " = "), *line.rhs[0])
-            if not any(seg.kind == "frac" for seg in first):
-                continue
-            total = sum(
-                max(width(seg.text), width(seg.den)) + 8
-                if seg.kind == "frac"
-                else width(seg.plain())
-                for seg in first
-            )
-            widest = max(widest, total)
+            first = (*line.lhs, Op(" = "), *line.rhs[0])
+            if any(isinstance(term, Frac) for term in first):
+                widest = max(widest, sum(term_width(term) for term in first))
         return widest + FRAME_ALLOWANCE
 
     def changeEvent(self, event: QEvent) -> None:
         """A new theme: draw again in its colours."""
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and self._derivation is not None:
-            self._render()
+            self._redraw.draw_now()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """When the text area changes width, stack the fractions again if they (no longer) fit."""
@@ -214,5 +208,5 @@ class DerivationPanel(QWidget):
         ):
             fits = self._stacked_width(self._derivation) <= self._body.viewport().width()
             if fits != self._stacked:
-                self._render()
+                self._redraw.draw_now()
         return super().eventFilter(watched, event)

@@ -9,13 +9,14 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from bpdesk.core.teaching.derivation import default_selection, derive, symbol_html
-from bpdesk.core.errors import ConfigError
-from bpdesk.core.formatting import MISSING, format_value
 from bpdesk.core.engine.network import Network, NetworkSpec
-from bpdesk.core.files.presets import get_preset
-from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.core.engine.trainer import TrainConfig, Trainer
+from bpdesk.core.errors import ConfigError
+from bpdesk.core.files.presets import get_preset
+from bpdesk.core.formatting import MISSING, format_value
+from bpdesk.core.stepping.stepper import Stepper
+from bpdesk.core.teaching.derivation import default_selection, derive
+from bpdesk.core.teaching.equations.html_render import HtmlStyle, symbol_html
 
 TOLERANCE = 1e-8  # the lecture prints nine decimals and rounds its last one
 _NUMBER = re.compile(r"(?<![\w.])[−-]?\d+(?:\.\d+)?(?:e[−+-]?\d+)?(?![\w.])")
@@ -313,12 +314,16 @@ def test_input_neuron():
 
 def test_rich_text_has_sub_and_superscripts_not_latex():
     derivation = derive(lecture("forward", "backward", "update").trace(), "weight", "w5")
-    page = derivation.to_html()
+    style = HtmlStyle("#000001", "#000002", "#000003", "#000004", "#000005", "#000006")
+    page = derivation.to_html(style)
     assert "E<sub>total</sub>" in page and "w<sub>5</sub><sup>+</sup>" in page
     assert "\\frac" not in page and "E_total" not in page
     assert format_value(0.082167041) in page
     assert derivation.title.startswith("Weight w5")
-    assert "w<sub>5</sub>" in derivation.header_html()
+    assert "w<sub>5</sub>" in derivation.header_html(style)
+    # The colours are the caller's: text, numbers, the bold result, headings.
+    for colour in ("#000001", "#000002", "#000003", "#000005"):
+        assert colour in page
 
 
 def test_symbols_as_rich_text():

@@ -8,10 +8,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPushButton
 
+from bpdesk.core.files.documents import open_source
 from bpdesk.core.formatting import format_value
 from bpdesk.core.stepping.snapshot import Snapshot, make_snapshot
 from bpdesk.core.stepping.stepper import Stepper
-from bpdesk.core.files.documents import open_source
+from bpdesk.gui.shell.theme import FONT_SCALE_MAX, FONT_SCALE_MIN
 from bpdesk.gui.tools.practice import PracticePanel, quantities
 
 
@@ -195,6 +196,15 @@ def test_font_scale_grows_the_answer(stepped):
     before = field.font().pointSizeF()
     stepped.set_font_scale(2.0)
     assert field.font().pointSizeF() > before
+
+
+def test_font_scale_follows_the_one_text_size_rule(stepped):
+    stepped.set_font_scale(100.0)
+    assert stepped.font_scale() == FONT_SCALE_MAX
+    stepped.set_font_scale(0.1)
+    assert stepped.font_scale() == FONT_SCALE_MIN
+    with pytest.raises(ValueError):
+        stepped.set_font_scale(float("nan"))
 
 
 def test_redraws_are_throttled_while_running(panel, lecture_reference, qtbot):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QTextBrowser
 
-from bpdesk.core.formatting import MISSING, format_value
 from bpdesk.core.files.presets import get_preset
+from bpdesk.core.formatting import MISSING, format_value
 from bpdesk.core.stepping.snapshot import make_snapshot
 from bpdesk.core.stepping.stepper import Stepper
+from bpdesk.gui.shell.theme import FONT_SCALE_MAX, FONT_SCALE_MIN, palette
 from bpdesk.gui.views.derivation_panel import EMPTY_TEXT, DerivationPanel
-from bpdesk.gui.shell.theme import palette
 
 
 class _Selector(QObject):
@@ -90,7 +90,9 @@ def test_font_scale_changes_the_font(qtbot):
     assert body.document().defaultFont().pointSizeF() > before
     assert header.font().pointSizeF() > header_before
     panel.set_font_scale(100.0)
-    assert panel.font_scale() <= 2.5
+    assert panel.font_scale() == FONT_SCALE_MAX  # the one text-size rule
+    panel.set_font_scale(0.1)
+    assert panel.font_scale() == FONT_SCALE_MIN
 
 
 def test_running_snapshots_are_drawn_a_few_times_a_second(qtbot):

@@ -1,17 +1,13 @@
-"""The practice panel: the student computes a number of the step, types it and has it checked."""
+"""The practice panel: choose a quantity, type its value and have it checked, reveal its working."""
 
 from __future__ import annotations
 
 import math
-import time
-from dataclasses import dataclass
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QFont, QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
-    QCompleter,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -22,29 +18,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bpdesk.core.engine.network import NetworkSpec
 from bpdesk.core.errors import BpdeskError
 from bpdesk.core.formatting import format_value
 from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.core.stepping.steps import PHASE_BUTTONS, PHASES
-from bpdesk.core.teaching.derivation import DARK, LIGHT, Derivation, Line, Seg, derive
+from bpdesk.core.teaching.derivation import Derivation, derive
 from bpdesk.core.teaching.practice import Judgement, judge
+from bpdesk.gui.shell.theme import clamp_font_scale
+from bpdesk.gui.tools.practice.chooser import QuantityChooser
+from bpdesk.gui.tools.practice.quantities import HOME_TASK, PHASE_WORDS, Quantity, quantities
+from bpdesk.gui.tools.practice.reveal import partial, reveal_steps
+from bpdesk.gui.views.derivation_panel import html_style
+from bpdesk.gui.views.redraw import RedrawThrottle
 
-__all__ = ["PracticePanel", "Quantity", "quantities"]
+__all__ = ["PracticePanel"]
 
-PHASE_TITLES = {
-    "forward": "Forward pass (press Forward)",
-    "backward": "Backward pass (press Backward)",
-    "update": "Update (press Update)",
-}
-PHASE_WORDS = {"forward": "forward pass", "backward": "backward pass", "update": "update"}
-HOME_TASK = "w8+"  # the lecture's exercise: the new value of w8 after one step
-NEXT_TERM = "?"  # stands for the terms of an equation not revealed yet
 BASE_POINT_SIZE = 13.0
-MIN_SCALE, MAX_SCALE = 0.75, 2.5
 RUNNING_INTERVAL = 0.25  # seconds between redraws while training runs
 EMPTY_TEXT = "Open a lesson to practise its numbers."
-NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 
 # Verdict badges: a word and a symbol as well as a colour (background, text).
 VERDICTS = {
@@ -56,130 +47,9 @@ VERDICTS = {
 }
 
 
-@dataclass(frozen=True)
-class Quantity:
-    """One number of the step a student can compute."""
-
-    name: str  # its name among the trace's named values: "w8+", "dE_total/dw8", "net_h1"
-    symbol: str  # as the lecture writes it: "w8+", "∂E_total/∂w8", "δ_o1"
-    label: str  # what the chooser lists
-    phase: str  # the pass that computes it: forward, backward or update
-    kind: str  # what derive() explains: neuron, weight or bias
-    element: str  # the neuron, weight or bias derive() explains
-    home_task: bool = False  # the lecture's exercise
-
-
-def quantities(spec: NetworkSpec, *, biases: bool, lecture: bool) -> list[Quantity]:
-    """Every quantity of a step of ``spec``, phase by phase in the lecture's order."""
-    out: list[Quantity] = []
-    levels = range(1, spec.n_layers + 1)
-    outputs = spec.neuron_names(spec.n_layers)
-    for level in levels:
-        for n in spec.neuron_names(level):
-            out.append(
-                Quantity(f"net_{n}", f"net_{n}", f"net input of {n}", "forward", "neuron", n)
-            )
-            out.append(Quantity(f"out_{n}", f"out_{n}", f"output of {n}", "forward", "neuron", n))
-    for n in outputs:
-        out.append(Quantity(f"E_{n}", f"E_{n}", f"error at {n}", "forward", "neuron", n))
-    out.append(Quantity("E_total", "E_total", "total error", "forward", "neuron", outputs[0]))
-    refs = [spec.ref(p) for p in spec.parameter_names]
-    params = [r for r in refs if r.kind == "w" or biases]
-    for level in reversed(levels):
-        for n in spec.neuron_names(level):
-            label = f"delta of {n}, ∂E_total/∂net_{n}"
-            out.append(Quantity(f"dE_total/dnet_{n}", f"δ_{n}", label, "backward", "neuron", n))
-        for r in (r for r in params if r.layer == level - 1):
-            kind, word = ("weight", "") if r.kind == "w" else ("bias", "bias ")
-            gradient = f"gradient for {word}{r.name}"
-            out.append(
-                Quantity(
-                    f"dE_total/d{r.name}", f"∂E_total/∂{r.name}", gradient, "backward", kind, r.name
-                )
-            )
-    for r in sorted(params, key=lambda r: r.kind == "b"):
-        kind = "weight" if r.kind == "w" else "bias"
-        task = lecture and f"{r.name}+" == HOME_TASK
-        new = f"{r.name}+"
-        out.append(Quantity(new, new, f"new {kind} {r.name}", "update", kind, r.name, task))
-    return out
-
-
 def _changed(before: float, after: float) -> bool:
     """Did a value change other than by being computed (a new step, or a step undone)?"""
     return not math.isnan(before) and not (after == before)
-
-
-def _line_phase(line: Line) -> str:
-    """The pass that computes the line's result (its latest number)."""
-    phases = {s.phase for part in (line.segs, *line.rhs) for s in part if s.kind == "num"}
-    known = [p for p in PHASES if p in phases]
-    return known[-1] if known else "forward"
-
-
-def _steps(derivation: Derivation, q: Quantity) -> list[tuple[int, int]]:
-    """The reveal order: (line index, right-hand sides shown) after each press, for the lines
-    that lead to ``q`` (headings come with the first line under them)."""
-    lines = derivation.lines
-    keep = list(range(len(lines)))
-    if q.kind == "neuron":
-        matches = (
-            i for i, ln in enumerate(lines) if ln.kind == "equation" and _plain_lhs(ln) == q.symbol
-        )
-        target = next(matches, None)
-        if target is not None:
-            first = 0
-            if q.phase != "forward":  # a δ needs only its own section
-                first = max((i for i in range(target) if lines[i].kind == "heading"), default=0)
-            keep = [i for i in range(first, target + 1)]
-            keep = [i for i in range(len(lines)) if lines[i].kind == "note" and i < first] + keep
-    else:
-        last = PHASES.index(q.phase)
-        keep = [
-            i
-            for i in keep
-            if lines[i].kind != "equation" or PHASES.index(_line_phase(lines[i])) <= last
-        ]
-    steps: list[tuple[int, int]] = []
-    for i in keep:
-        line = lines[i]
-        if line.kind == "note":
-            steps.append((i, 0))
-        elif line.kind == "equation":
-            steps += [(i, k) for k in range(1, max(len(line.rhs), 1) + 1)]
-    return steps
-
-
-def _plain_lhs(line: Line) -> str:
-    return "".join(s.plain() for s in line.segs)
-
-
-def _partial(derivation: Derivation, steps: list[tuple[int, int]]) -> Derivation:
-    """The derivation cut down to what ``steps`` reveal."""
-    shown: dict[int, int] = {}
-    for i, k in steps:
-        shown[i] = max(shown.get(i, 0), k)
-    lines: list[Line] = []
-    pending_heading: Line | None = None
-    for i, line in enumerate(derivation.lines):
-        if line.kind == "heading":
-            pending_heading = line
-            continue
-        if i not in shown:
-            continue
-        if pending_heading is not None:
-            lines.append(pending_heading)
-            pending_heading = None
-        if line.kind == "equation":
-            k = shown[i]
-            if k >= len(line.rhs):
-                line = Line("equation", line.segs, line.rhs, line.note)
-            else:  # "= ?": there is more to work out
-                line = Line("equation", line.segs, (*line.rhs[:k], (Seg("sym", NEXT_TERM),)))
-        lines.append(line)
-    return Derivation(
-        derivation.kind, derivation.name, derivation.header, tuple(lines), derivation.diverged
-    )
 
 
 class PracticePanel(QWidget):
@@ -204,10 +74,7 @@ class PracticePanel(QWidget):
         self._feedback = ""
         self._verdict = ""
         self._scale = 1.0
-        self._last_render = -math.inf
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._take_snapshot)
+        self._redraw = RedrawThrottle(self._take_snapshot, self, interval=RUNNING_INTERVAL)
         self._build()
         self._apply_fonts()
         self._render_derivation()
@@ -223,34 +90,23 @@ class PracticePanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self._title, 1)
         top.addWidget(self._quiz)
-
-        self._model = QStandardItemModel(self)
-        self._combo = QComboBox()
-        self._combo.setObjectName("practice_quantity")
-        self._combo.setModel(self._model)
-        self._combo.setEditable(True)
-        self._combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self._combo.setMaxVisibleItems(20)
-        self._search = QLineEdit()
-        self._search.setPlaceholderText("type to search, e.g. w8 or out_h1")
-        self._combo.setLineEdit(self._search)
-        self._completions = QStringListModel(self)
-        completer = QCompleter(self._completions, self)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        completer.activated.connect(self._completion_chosen)
-        self._combo.setCompleter(completer)
-        self._combo.activated.connect(self._combo_chosen)
-        self._search.editingFinished.connect(self._search_finished)
-        pick = QHBoxLayout()
-        self._pick_label = QLabel("Quantity:")
-        pick.addWidget(self._pick_label)
-        pick.addWidget(self._combo, 1)
-
+        self._chooser = QuantityChooser(self)
+        self._chooser.chosen.connect(self.choose)
         self._task = QLabel()
         self._task.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.setSpacing(8)
+        layout.addLayout(top)
+        layout.addWidget(self._chooser)
+        layout.addWidget(self._task)
+        layout.addLayout(self._build_answer_row())
+        layout.addWidget(self._build_feedback())
+        layout.addLayout(self._build_reveal_row())
+        layout.addWidget(self._build_body(), 1)
+        self._set_verdict("", "")
 
+    def _build_answer_row(self) -> QHBoxLayout:
         self._answer = QLineEdit()
         self._answer.setObjectName("practice_answer")
         self._answer.setPlaceholderText("your value, e.g. 0.5614")
@@ -258,12 +114,14 @@ class PracticePanel(QWidget):
         self._check = QPushButton("Check")
         self._check.setDefault(True)
         self._check.clicked.connect(self._check_pressed)
-        answer_row = QHBoxLayout()
+        row = QHBoxLayout()
         self._answer_label = QLabel("Your answer:")
-        answer_row.addWidget(self._answer_label)
-        answer_row.addWidget(self._answer, 1)
-        answer_row.addWidget(self._check)
+        row.addWidget(self._answer_label)
+        row.addWidget(self._answer, 1)
+        row.addWidget(self._check)
+        return row
 
+    def _build_feedback(self) -> QFrame:
         self._badge = QLabel()
         self._badge.setObjectName("practice_verdict")
         self._badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -277,17 +135,21 @@ class PracticePanel(QWidget):
         feedback.setContentsMargins(6, 6, 6, 6)
         feedback.addWidget(self._badge)
         feedback.addWidget(self._message, 1)
+        return self._feedback_frame
 
+    def _build_reveal_row(self) -> QHBoxLayout:
         self._next = QPushButton("Show next term")
         self._next.clicked.connect(self._next_pressed)
         self._all = QPushButton("Show all")
         self._all.clicked.connect(self._all_pressed)
         self._progress = QLabel()
-        reveal_row = QHBoxLayout()
-        reveal_row.addWidget(self._next)
-        reveal_row.addWidget(self._all)
-        reveal_row.addWidget(self._progress, 1)
+        row = QHBoxLayout()
+        row.addWidget(self._next)
+        row.addWidget(self._all)
+        row.addWidget(self._progress, 1)
+        return row
 
+    def _build_body(self) -> QTextBrowser:
         self._body = QTextBrowser()
         self._body.setObjectName("practice_derivation")
         self._body.setOpenLinks(False)
@@ -299,18 +161,7 @@ class PracticePanel(QWidget):
         self._scroll_timer.timeout.connect(self._scroll_to_end)
         self._body.verticalScrollBar().rangeChanged.connect(self._schedule_scroll)
         self._body.verticalScrollBar().sliderPressed.connect(self._stop_following)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 8, 10, 8)
-        layout.setSpacing(8)
-        layout.addLayout(top)
-        layout.addLayout(pick)
-        layout.addWidget(self._task)
-        layout.addLayout(answer_row)
-        layout.addWidget(self._feedback_frame)
-        layout.addLayout(reveal_row)
-        layout.addWidget(self._body, 1)
-        self._set_verdict("", "")
+        return self._body
 
     # ------------------------------------------------------------ public API
     @Slot(object)
@@ -318,17 +169,9 @@ class PracticePanel(QWidget):
         """Take the step's numbers; a new step clears the answer's verdict and the reveal.
         While training runs, a few times a second."""
         self._snapshot = snapshot
-        waited = time.monotonic() - self._last_render
-        if snapshot.running and waited < RUNNING_INTERVAL:
-            if not self._timer.isActive():
-                self._timer.start(int((RUNNING_INTERVAL - waited) * 1000) + 1)
-            return
-        self._take_snapshot()
+        self._redraw.request(urgent=not snapshot.running)
 
-    @Slot()
     def _take_snapshot(self) -> None:
-        self._timer.stop()
-        self._last_render = time.monotonic()
         snapshot = self._snapshot
         if snapshot is None:
             return
@@ -336,12 +179,13 @@ class PracticePanel(QWidget):
         key = (snapshot.spec, snapshot.config.train_biases, lecture)
         if key != self._key:
             self._key = key
-            self._fill_chooser(
-                quantities(snapshot.spec, biases=snapshot.config.train_biases, lecture=lecture)
-            )
+            items = quantities(snapshot.spec, biases=snapshot.config.train_biases, lecture=lecture)
+            self._quantities = {q.name: q for q in items}
+            self._chooser.fill(items)
             if self._chosen not in self._quantities:
-                self._chosen = HOME_TASK if HOME_TASK in self._quantities else self._first()
-        self._select_in_combo(self._chosen)
+                first = next(iter(self._quantities), HOME_TASK)
+                self._chosen = HOME_TASK if HOME_TASK in self._quantities else first
+        self._chooser.select(self._chosen)
         step_key = (snapshot.spec, snapshot.iteration, snapshot.epoch)
         value = self._true_value()
         if step_key != self._step_key or _changed(self._seen_value, value):
@@ -353,6 +197,7 @@ class PracticePanel(QWidget):
         self._update_task()
         self._render_derivation()
 
+    @Slot(str)
     def choose(self, quantity: str) -> None:
         """Practise ``quantity`` (a name such as "w8+", "dE_total/dw5" or "net_h1")."""
         if self._quantities and quantity not in self._quantities:
@@ -361,7 +206,7 @@ class PracticePanel(QWidget):
             return
         self._chosen = quantity
         self._seen_value = self._true_value()
-        self._select_in_combo(quantity)
+        self._chooser.select(quantity)
         self._reset_attempt()
         self._update_task()
         self._render_derivation()
@@ -419,8 +264,8 @@ class PracticePanel(QWidget):
 
     def derivation_text(self) -> str:
         """The revealed part of the derivation as plain text ("" when nothing is shown)."""
-        partial = self._partial()
-        return partial.to_text() if partial is not None and partial.lines else ""
+        shown = self._partial()
+        return shown.to_text() if shown is not None and shown.lines else ""
 
     def feedback_text(self) -> str:
         """The verdict in words, e.g. "✓ Right — Right: w8+ = 0.561370121."."""
@@ -435,8 +280,8 @@ class PracticePanel(QWidget):
         self._quiz.setChecked(bool(on))
 
     def set_font_scale(self, scale: float) -> None:
-        """1.0 for a screen, up to 2.5 for a projector."""
-        scale = min(MAX_SCALE, max(MIN_SCALE, float(scale)))
+        """1.0 for a screen, more for a projector (kept in the one text-size range)."""
+        scale = clamp_font_scale(scale)
         if scale == self._scale:
             return
         self._scale = scale
@@ -466,75 +311,6 @@ class PracticePanel(QWidget):
     @Slot()
     def _stop_following(self) -> None:
         self._follow = False
-
-    @Slot(int)
-    def _combo_chosen(self, index: int) -> None:
-        name = self._combo.itemData(index, NAME_ROLE)
-        if isinstance(name, str):
-            self.choose(name)
-
-    @Slot(str)
-    def _completion_chosen(self, text: str) -> None:
-        name = self._resolve(text)
-        if name is not None:
-            self.choose(name)
-            self._select_in_combo(name)
-
-    @Slot()
-    def _search_finished(self) -> None:
-        name = self._resolve(self._combo.currentText())
-        if name is not None:
-            self.choose(name)
-        self._select_in_combo(self._chosen)
-
-    # ------------------------------------------------------------ chooser
-    def _fill_chooser(self, items: list[Quantity]) -> None:
-        self._quantities = {q.name: q for q in items}
-        self._combo.blockSignals(True)
-        self._model.clear()
-        phase = ""
-        bold = QFont(self._combo.font())
-        bold.setBold(True)
-        for q in items:
-            if q.phase != phase:
-                phase = q.phase
-                header = QStandardItem(PHASE_TITLES[phase])
-                header.setFlags(Qt.ItemFlag.NoItemFlags)
-                header.setFont(bold)
-                self._model.appendRow(header)
-            item = QStandardItem(self._label(q))
-            item.setData(q.name, NAME_ROLE)
-            self._model.appendRow(item)
-        self._combo.blockSignals(False)
-        self._completions.setStringList([self._label(q) for q in items])
-
-    @staticmethod
-    def _label(q: Quantity) -> str:
-        return f"{q.symbol} — {q.label}" + (" (home task)" if q.home_task else "")
-
-    def _first(self) -> str:
-        return next(iter(self._quantities), HOME_TASK)
-
-    def _select_in_combo(self, name: str) -> None:
-        for row in range(self._model.rowCount()):
-            if self._model.item(row).data(NAME_ROLE) == name:
-                self._combo.blockSignals(True)
-                self._combo.setCurrentIndex(row)
-                self._combo.blockSignals(False)
-                return
-
-    def _resolve(self, text: str) -> str | None:
-        """The quantity a typed search means: a label, a name or symbol, or one unique match."""
-        text = text.strip()
-        if not text:
-            return None
-        for q in self._quantities.values():
-            if text in (self._label(q), q.name, q.symbol):
-                return q.name
-        found = [
-            q.name for q in self._quantities.values() if text.lower() in self._label(q).lower()
-        ]
-        return found[0] if len(found) == 1 else None
 
     # ------------------------------------------------------------ judging
     def _true_value(self) -> float:
@@ -607,14 +383,14 @@ class PracticePanel(QWidget):
         q = self._quantities.get(self._chosen)
         if derivation is None or q is None:
             return None
-        return derivation, _steps(derivation, q)
+        return derivation, reveal_steps(derivation, q)
 
     def _partial(self) -> Derivation | None:
         steps = self._all_steps()
         if steps is None:
             return None
         derivation, order = steps
-        return _partial(derivation, order[: self._shown_steps])
+        return partial(derivation, order[: self._shown_steps])
 
     def _fully_revealed(self) -> None:
         q = self._quantities.get(self._chosen)
@@ -641,11 +417,9 @@ class PracticePanel(QWidget):
                 "Stuck? “Show next term” reveals the working one line or term at a time."
             )
             return
-        partial = _partial(steps[0], steps[1][: self._shown_steps])
-        base = self._body.palette().color(QPalette.ColorRole.Base)
-        colours = DARK if base.lightness() < 128 else LIGHT
+        shown = partial(steps[0], steps[1][: self._shown_steps])
         self._follow = True
-        self._body.setHtml(partial.to_html(colours, include_header=False))
+        self._body.setHtml(shown.to_html(html_style(self._body), include_header=False))
         self._scroll_to_end()
 
     @Slot()
@@ -665,8 +439,6 @@ class PracticePanel(QWidget):
         body = QFont(self.font())
         body.setPointSizeF(size)
         widgets = (
-            self._pick_label,
-            self._combo,
             self._task,
             self._answer_label,
             self._check,
@@ -691,6 +463,4 @@ class PracticePanel(QWidget):
         title.setPointSizeF(size * 1.25)
         title.setBold(True)
         self._title.setFont(title)
-        if self._quantities:
-            self._fill_chooser(list(self._quantities.values()))
-            self._select_in_combo(self._chosen)
+        self._chooser.set_text_font(body)

@@ -1,0 +1,121 @@
+"""The quantity chooser of the practice panel: a list grouped by phase that can be searched."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QStringListModel, Qt, Signal, Slot
+from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLabel, QLineEdit, QWidget
+
+from bpdesk.gui.tools.practice.quantities import PHASE_TITLES, Quantity
+
+__all__ = ["QuantityChooser"]
+
+NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class QuantityChooser(QWidget):
+    """ "Quantity:" and a combo box of the step's quantities under phase headers; typing
+    searches them. ``chosen(name)`` when the student picks one."""
+
+    chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._quantities: dict[str, Quantity] = {}
+        self._current = ""
+        self._model = QStandardItemModel(self)
+        self._combo = QComboBox()
+        self._combo.setObjectName("practice_quantity")
+        self._combo.setModel(self._model)
+        self._combo.setEditable(True)
+        self._combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self._combo.setMaxVisibleItems(20)
+        self._search = QLineEdit()
+        self._search.setPlaceholderText("type to search, e.g. w8 or out_h1")
+        self._combo.setLineEdit(self._search)
+        self._completions = QStringListModel(self)
+        completer = QCompleter(self._completions, self)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.activated.connect(self._completion_chosen)
+        self._combo.setCompleter(completer)
+        self._combo.activated.connect(self._combo_chosen)
+        self._search.editingFinished.connect(self._search_finished)
+        self._label = QLabel("Quantity:")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self._label)
+        row.addWidget(self._combo, 1)
+
+    def fill(self, items: list[Quantity]) -> None:
+        """List ``items``, a header before each phase."""
+        self._quantities = {q.name: q for q in items}
+        self._combo.blockSignals(True)
+        self._model.clear()
+        phase = ""
+        bold = QFont(self._combo.font())
+        bold.setBold(True)
+        for q in items:
+            if q.phase != phase:
+                phase = q.phase
+                header = QStandardItem(PHASE_TITLES[phase])
+                header.setFlags(Qt.ItemFlag.NoItemFlags)
+                header.setFont(bold)
+                self._model.appendRow(header)
+            item = QStandardItem(q.chooser_label)
+            item.setData(q.name, NAME_ROLE)
+            self._model.appendRow(item)
+        self._combo.blockSignals(False)
+        self._completions.setStringList([q.chooser_label for q in items])
+
+    def select(self, name: str) -> None:
+        """Show ``name`` as the chosen quantity (without signalling)."""
+        self._current = name
+        for row in range(self._model.rowCount()):
+            if self._model.item(row).data(NAME_ROLE) == name:
+                self._combo.blockSignals(True)
+                self._combo.setCurrentIndex(row)
+                self._combo.blockSignals(False)
+                return
+
+    def set_text_font(self, font: QFont) -> None:
+        """Draw the label and the list in ``font`` (the list is filled again in it)."""
+        self._label.setFont(font)
+        self._combo.setFont(font)
+        if self._quantities:
+            self.fill(list(self._quantities.values()))
+            self.select(self._current)
+
+    def resolve(self, text: str) -> str | None:
+        """The quantity a typed search means: a label, a name or symbol, or one unique match."""
+        text = text.strip()
+        if not text:
+            return None
+        for q in self._quantities.values():
+            if text in (q.chooser_label, q.name, q.symbol):
+                return q.name
+        found = [
+            q.name for q in self._quantities.values() if text.lower() in q.chooser_label.lower()
+        ]
+        return found[0] if len(found) == 1 else None
+
+    @Slot(int)
+    def _combo_chosen(self, index: int) -> None:
+        name = self._combo.itemData(index, NAME_ROLE)
+        if isinstance(name, str):
+            self.chosen.emit(name)
+
+    @Slot(str)
+    def _completion_chosen(self, text: str) -> None:
+        name = self.resolve(text)
+        if name is not None:
+            self.chosen.emit(name)
+            self.select(name)
+
+    @Slot()
+    def _search_finished(self) -> None:
+        name = self.resolve(self._combo.currentText())
+        if name is not None:
+            self.chosen.emit(name)
+        self.select(self._current)
