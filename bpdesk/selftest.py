@@ -23,6 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bpdesk.launch import (
+    create_window,
+    ensure_application,
+    quiet_headless_notices,
+    say,
+    use_headless_platform_if_needed,
+    wait_until,
+)
+
 if TYPE_CHECKING:
     from bpdesk.core.stepping.snapshot import Snapshot
     from bpdesk.gui.shell.main_window import MainWindow
@@ -103,15 +112,8 @@ def visible_text(widget: QWidget) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _say(text: str, error: bool = False) -> None:
-    try:
-        print(text, file=sys.stderr if error else sys.stdout, flush=True)
-    except (BrokenPipeError, OSError, ValueError):
-        pass
-
-
 def _give_up() -> None:
-    _say(f"self-test failed: no result within {WATCHDOG_SECONDS:g} s", error=True)
+    say(f"self-test failed: no result within {WATCHDOG_SECONDS:g} s", sys.stderr)
     os._exit(3)
 
 
@@ -138,9 +140,7 @@ def _shown(window: MainWindow) -> Snapshot:
 
 
 def _step(window: MainWindow, name: str, checks: _Checks) -> None:
-    from bpdesk.app import wait_until
-
-    action = getattr(window.commands, name)
+    action = window.commands.stepping()[name]
     checks.expect(action.isEnabled(), f"the {name} button is not enabled when it should be")
     seen = _shown(window).seq
     action.trigger()
@@ -150,8 +150,6 @@ def _step(window: MainWindow, name: str, checks: _Checks) -> None:
 
 
 def _check_window(window: MainWindow, checks: _Checks) -> None:
-    from bpdesk.app import wait_until
-
     if not wait_until(lambda: window.snapshot is not None, 10.0):
         raise TimeoutError("the first picture of the network never arrived")
     a = window.commands
@@ -197,20 +195,13 @@ def run_self_test() -> int:
     watchdog.daemon = True
     watchdog.start()
     try:
-        from bpdesk.app import (
-            create_window,
-            ensure_application,
-            quiet_headless_notices,
-            use_headless_platform_if_needed,
-        )
-
         use_headless_platform_if_needed()
         ensure_application()
         quiet_headless_notices()
         window = create_window("lecture", restore_layout=False)
     except Exception as error:
         watchdog.cancel()
-        _say(f"self-test failed: the window could not be built: {type(error).__name__}: {error}")
+        say(f"self-test failed: the window could not be built: {type(error).__name__}: {error}")
         return 1
     checks = _Checks()
     try:
@@ -224,9 +215,9 @@ def run_self_test() -> int:
         window.close()
         watchdog.cancel()
     if checks.failures:
-        _say("self-test failed:")
+        say("self-test failed:")
         for failure in checks.failures:
-            _say(f"  - {failure}")
+            say(f"  - {failure}")
         return 1
-    _say(f"self-test passed ({checks.count} checks against the lecture's worked example)")
+    say(f"self-test passed ({checks.count} checks against the lecture's worked example)")
     return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -46,10 +46,14 @@ class Actions:
     quit: QAction
 
     def all(self) -> list[QAction]:
-        return [getattr(self, f.name) for f in fields(self)]
+        return [value for value in vars(self).values() if isinstance(value, QAction)]
 
-    def stepping(self) -> list[QAction]:
-        return [getattr(self, name) for name in STEP_ACTION_KINDS]
+    def stepping(self) -> dict[str, QAction]:
+        """The stepping actions by the step kind each one sends (STEP_ACTION_KINDS)."""
+        actions = {
+            name: action for name, action in vars(self).items() if isinstance(action, QAction)
+        }
+        return {kind: actions[name] for name, kind in STEP_ACTION_KINDS.items()}
 
 
 def _action(
@@ -57,11 +61,11 @@ def _action(
     name: str,
     text: str,
     tip: str,
-    keys: list[QKeySequence | str] | None = None,
+    keys: list[Key | str] | None = None,
 ) -> QAction:
     action = QAction(text, parent)
     action.setObjectName(f"action_{name}")
-    sequences = [k if isinstance(k, QKeySequence) else QKeySequence(k) for k in keys or []]
+    sequences = [QKeySequence(k) for k in keys or []]
     if sequences:
         action.setShortcuts(sequences)
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -72,86 +76,56 @@ def _action(
     return action
 
 
+# name: (menu text, tooltip, shortcuts), in the order of the Actions fields. (Key sequences
+# are made when the actions are: a QKeySequence needs the application to exist.)
+_SPECS: dict[str, tuple[str, str, list[Key | str]]] = {
+    "forward": ("&Forward", "Compute the forward pass and the error E_total", ["F"]),
+    "backward": (
+        "&Backward",
+        "Compute the backward pass: every δ and every gradient ∂E_total/∂w",
+        ["B"],
+    ),
+    "update": ("&Update", "Update every weight: w+ = w − η · ∂E_total/∂w", ["U"]),
+    "next_neuron": ("&Next neuron", "Compute the next neuron only", ["N"]),
+    "full_step": (
+        "Full &step",
+        "Do the rest of the training step: forward, backward and update",
+        ["S"],
+    ),
+    "step_back": (
+        "Step bac&k",
+        "Undo the last step, edit or run",
+        [Key.Undo, "Left"],
+    ),
+    "run": ("&Run", "Train continuously until paused", ["Space"]),
+    "pause": ("&Pause", "Pause training", ["Space"]),
+    "run_epochs": (
+        "Run N &epochs",
+        "Train for the number of epochs set in the parameter panel",
+        ["E"],
+    ),
+    "reset": ("R&eset", "Back to the starting weights (clears the undo history)", ["R"]),
+    "zoom_in": ("Zoom &in", "Enlarge the network drawing", [Key.ZoomIn]),
+    "zoom_out": ("Zoom &out", "Shrink the network drawing", [Key.ZoomOut]),
+    "fit": ("&Fit to window", "Show the whole network", ["Ctrl+0"]),
+    "larger_text": ("&Larger text", "Make every number bigger", ["Ctrl+Shift++"]),
+    "smaller_text": ("&Smaller text", "Make every number smaller", ["Ctrl+Shift+-"]),
+    "dark_theme": ("&Dark theme", "Light text on a dark background", []),
+    "new": ("&New", "Start again from the lecture's example", [Key.New]),
+    "open": ("&Open…", "Open a session file", [Key.Open]),
+    "save": ("&Save", "Save this session", [Key.Save]),
+    "save_as": ("Save &As…", "Save this session under a new name", [Key.SaveAs]),
+    "quit": ("&Quit", "Close bpdesk", [Key.Quit]),
+}
+
+
 def create_actions(parent: QObject) -> Actions:
     """All actions, owned by ``parent`` (the main window)."""
     a = Actions(
-        forward=_action(
-            parent, "forward", "&Forward", "Compute the forward pass and the error E_total", ["F"]
-        ),
-        backward=_action(
-            parent,
-            "backward",
-            "&Backward",
-            "Compute the backward pass: every δ and every gradient ∂E_total/∂w",
-            ["B"],
-        ),
-        update=_action(
-            parent, "update", "&Update", "Update every weight: w+ = w − η · ∂E_total/∂w", ["U"]
-        ),
-        next_neuron=_action(
-            parent, "next_neuron", "&Next neuron", "Compute the next neuron only", ["N"]
-        ),
-        full_step=_action(
-            parent,
-            "full_step",
-            "Full &step",
-            "Do the rest of the training step: forward, backward and update",
-            ["S"],
-        ),
-        step_back=_action(
-            parent,
-            "step_back",
-            "Step bac&k",
-            "Undo the last step, edit or run",
-            [QKeySequence(Key.Undo), "Left"],
-        ),
-        run=_action(parent, "run", "&Run", "Train continuously until paused", ["Space"]),
-        pause=_action(parent, "pause", "&Pause", "Pause training", ["Space"]),
-        run_epochs=_action(
-            parent,
-            "run_epochs",
-            "Run N &epochs",
-            "Train for the number of epochs set in the parameter panel",
-            ["E"],
-        ),
-        reset=_action(
-            parent,
-            "reset",
-            "R&eset",
-            "Back to the starting weights (clears the undo history)",
-            ["R"],
-        ),
-        zoom_in=_action(
-            parent, "zoom_in", "Zoom &in", "Enlarge the network drawing", [QKeySequence(Key.ZoomIn)]
-        ),
-        zoom_out=_action(
-            parent,
-            "zoom_out",
-            "Zoom &out",
-            "Shrink the network drawing",
-            [QKeySequence(Key.ZoomOut)],
-        ),
-        fit=_action(parent, "fit", "&Fit to window", "Show the whole network", ["Ctrl+0"]),
-        larger_text=_action(
-            parent, "larger_text", "&Larger text", "Make every number bigger", ["Ctrl+Shift++"]
-        ),
-        smaller_text=_action(
-            parent, "smaller_text", "&Smaller text", "Make every number smaller", ["Ctrl+Shift+-"]
-        ),
-        dark_theme=_action(parent, "dark_theme", "&Dark theme", "Light text on a dark background"),
-        new=_action(
-            parent, "new", "&New", "Start again from the lecture's example", [QKeySequence(Key.New)]
-        ),
-        open=_action(parent, "open", "&Open…", "Open a session file", [QKeySequence(Key.Open)]),
-        save=_action(parent, "save", "&Save", "Save this session", [QKeySequence(Key.Save)]),
-        save_as=_action(
-            parent,
-            "save_as",
-            "Save &As…",
-            "Save this session under a new name",
-            [QKeySequence(Key.SaveAs)],
-        ),
-        quit=_action(parent, "quit", "&Quit", "Close bpdesk", [QKeySequence(Key.Quit)]),
+        **{
+            name: _action(parent, name, text, tip, keys)
+            for name, (text, tip, keys) in _SPECS.items()
+        }
     )
     a.dark_theme.setCheckable(True)
     a.pause.setEnabled(False)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from bpdesk.gui.shell.theme import clamp_font_scale
+
 __all__ = [
     "APPLICATION",
     "MAX_RECENT",
@@ -86,11 +88,12 @@ def set_theme(name: str) -> None:
 
 
 def font_scale() -> float:
+    """The remembered text size, within the one text-size rule (1.0 when none is)."""
+    value = app_settings().value("font_scale", 1.0)
     try:
-        value = float(app_settings().value("font_scale", 1.0))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return clamp_font_scale(float(value) if isinstance(value, (int, float, str)) else 1.0)
+    except ValueError:
         return 1.0
-    return min(3.0, max(0.5, value))
 
 
 def set_font_scale(scale: float) -> None:

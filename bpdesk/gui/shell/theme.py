@@ -14,6 +14,7 @@ __all__ = [
     "THEMES",
     "apply_theme",
     "clamp_font_scale",
+    "high_contrast_palette",
     "palette",
 ]
 
@@ -98,6 +99,20 @@ def palette(name: str) -> QPalette:
     disabled = QColor(_DISABLED_TEXT["dark" if name == "dark" else "light"])
     for role in (_Role.WindowText, _Role.Text, _Role.ButtonText, _Role.PlaceholderText):
         result.setColor(_Group.Disabled, role, disabled)
+    return result
+
+
+def high_contrast_palette(base: QPalette) -> QPalette:
+    """Pure black on white, or white on black when ``base`` is dark: for bright projectors."""
+    dark = base.color(_Role.Window).lightness() < 128
+    ink, paper = (QColor("white"), QColor("black")) if dark else (QColor("black"), QColor("white"))
+    result = QPalette(base)
+    for role in (_Role.Window, _Role.Base, _Role.Button):
+        result.setColor(role, paper)
+    for role in (_Role.WindowText, _Role.Text, _Role.ButtonText):
+        result.setColor(role, ink)
+    result.setColor(_Role.Highlight, QColor("#0044cc"))
+    result.setColor(_Role.HighlightedText, QColor("white"))
     return result
 
 

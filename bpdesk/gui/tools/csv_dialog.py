@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMainWindow,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 from bpdesk.core.errors import BpdeskError
 from bpdesk.core.files.csv_import import csv_columns, read_csv
 from bpdesk.core.files.datasets import Dataset
-from bpdesk.gui.shell.menus import menu_named
+from bpdesk.gui.shell.window_api import ToolHost
 
 __all__ = ["CsvImportDialog", "DataImport"]
 
@@ -105,27 +104,23 @@ class CsvImportDialog(QDialog):
 
 
 class DataImport(QObject):
-    """Adds File → Import data… to the window and sends the data to its worker."""
+    """Adds File → Import data… to the window and hands the data to the window to load."""
 
-    data_ready = Signal(object)
+    data_ready = Signal(object)  # the Dataset read, just before the window loads it
 
-    def __init__(self, window: QMainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.action = QAction("Import data (CSV)…", window)
+    def __init__(self, host: ToolHost) -> None:
+        super().__init__(host.as_parent())
+        self.host = host
+        self.action = QAction("Import data (CSV)…", host.as_parent())
         self.action.setObjectName("action_import_data")
         self.action.triggered.connect(self.choose)
-        file_menu = menu_named(window, "File")
-        if file_menu is not None:
-            file_menu.insertAction(file_menu.actions()[2], self.action)
-        worker = getattr(window, "worker", None)
-        if worker is not None:
-            self.data_ready.connect(worker.load_data)
+        file_menu = host.menu("File")
+        file_menu.insertAction(file_menu.actions()[2], self.action)
 
     @Slot()
     def choose(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self.window, "Import data", "", "CSV files (*.csv *.txt);;All files (*)"
+            self.host.as_parent(), "Import data", "", "CSV files (*.csv *.txt);;All files (*)"
         )
         if path:
             self.open(path)
@@ -135,9 +130,9 @@ class DataImport(QObject):
         try:
             columns = csv_columns(path)
         except BpdeskError as error:
-            self.window.show_message(str(error))  # type: ignore[attr-defined]
+            self.host.show_message(str(error))
             return None
-        dialog = CsvImportDialog(path, columns, self.window)
+        dialog = CsvImportDialog(path, columns, self.host.as_parent())
         accepted = (
             dialog.exec() == QDialog.DialogCode.Accepted
             if dialog_result is None
@@ -145,4 +140,5 @@ class DataImport(QObject):
         )
         if accepted and dialog.dataset is not None:
             self.data_ready.emit(dialog.dataset)
+            self.host.load_data(dialog.dataset)
         return dialog

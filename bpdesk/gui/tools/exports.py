@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRectF, QSize, Slot
 from PySide6.QtGui import QAction, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QFileDialog, QGraphicsView, QMainWindow
+from PySide6.QtWidgets import QFileDialog, QGraphicsView
 
 from bpdesk.core.engine.network import Network
 from bpdesk.core.engine.trainer import Trainer
@@ -17,7 +17,7 @@ from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.core.teaching.export import render, trace_csv
 from bpdesk.core.teaching.worked_example import worked_example
-from bpdesk.gui.shell.menus import menu_named
+from bpdesk.gui.shell.window_api import ToolHost
 
 __all__ = ["Exports", "complete_step", "save_scene"]
 
@@ -68,14 +68,13 @@ def save_scene(view: QGraphicsView, path: str) -> None:
 
 
 class Exports(QObject):
-    """Adds an Export menu to the window's File menu."""
+    """Adds an Export menu to the window's File menu; reads the snapshot the window shows."""
 
-    def __init__(self, window: QMainWindow, chooser: PathChooser | None = None) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, host: ToolHost, chooser: PathChooser | None = None) -> None:
+        super().__init__(host.as_parent())
+        self.host = host
         self.chooser: PathChooser = chooser or self._ask
-        file_menu = menu_named(window, "File")
-        menu = file_menu.addMenu("Export") if file_menu else window.menuBar().addMenu("Export")
+        menu = host.menu("File").addMenu("Export")
         self.actions: dict[str, QAction] = {}
         for fmt, (label, _, _) in HANDOUTS.items():
             for exercise in (False, True):
@@ -92,19 +91,14 @@ class Exports(QObject):
         self.actions["drawing"].triggered.connect(self.export_drawing)
 
     def _ask(self, title: str, suggested: str, filters: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(self.window, title, suggested, filters)
+        path, _ = QFileDialog.getSaveFileName(self.host.as_parent(), title, suggested, filters)
         return path
 
-    def _snapshot(self) -> Snapshot | None:
-        return getattr(self.window, "snapshot", None)
-
     def _message(self, text: str) -> None:
-        show = getattr(self.window, "show_message", None)
-        if show:
-            show(text)
+        self.host.show_message(text)
 
     def export_handout(self, fmt: str, exercise: bool = False) -> str:
-        snapshot = self._snapshot()
+        snapshot = self.host.snapshot
         if snapshot is None:
             return ""
         label, name, filters = HANDOUTS[fmt]
@@ -125,7 +119,7 @@ class Exports(QObject):
 
     @Slot()
     def export_trace(self) -> str:
-        snapshot = self._snapshot()
+        snapshot = self.host.snapshot
         if snapshot is None:
             return ""
         path = self.chooser("Export this step's figures", "step.csv", "CSV (*.csv)")
@@ -140,9 +134,7 @@ class Exports(QObject):
 
     @Slot()
     def export_drawing(self) -> str:
-        canvas = getattr(self.window, "canvas", None)
-        if canvas is None:
-            return ""
+        canvas = self.host.canvas
         path = self.chooser("Export the network drawing", "network.svg", "SVG (*.svg);;PNG (*.png)")
         if not path:
             return ""

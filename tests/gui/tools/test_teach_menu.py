@@ -18,7 +18,7 @@ def window(qtbot, monkeypatch):
     win.show()
     yield win
     win.shutdown()
-    assert tools.analysis._shutdown
+    assert tools.analysis.pool._shutdown
 
 
 def _wait_snapshot(qtbot, win, condition, timeout=5000):
@@ -59,14 +59,14 @@ def test_page_down_steps_the_next_phase_without_a_lesson(qtbot, window):
 
 def test_presentation_mode_scales_text_and_hides_side_panels(qtbot, window):
     tools = window.teaching
-    before = window._font_scale
+    before = window.font_scale
     tools.action_presentation.trigger()
     assert tools.presenting
-    assert window._font_scale == tools.presentation_scale != before
+    assert window.font_scale == tools.presentation_scale != before
     assert not window.parameters_dock.isVisible()
     assert window.derivation_dock.isVisible() or window.teaching.explain_dock.isVisible()
     tools.action_presentation.trigger()
-    assert not tools.presenting and window._font_scale == before
+    assert not tools.presenting and window.font_scale == before
     assert window.parameters_dock.isVisible()
 
 
