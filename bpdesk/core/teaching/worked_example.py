@@ -210,12 +210,13 @@ def _hidden_sums(spec: NetworkSpec, v: Values, i: int, j: int, n: str) -> list[L
     above = spec.neuron_names(i + 2)
     lines: list[Line] = []
     for k, a in enumerate(above):
-        w = spec.weight_name(i + 1, j, k)
+        # The weight as the backward pass used it (already updated in the sequential order).
+        weight = v.get(f"dnet_{a}/dout_{n}", v[spec.weight_name(i + 1, j, k)])
         term = Num(v[f"dE_{a}/dout_{n}"], answer=True, label=f"∂E_{a}/∂out_{n}")
         lines.append(
             _eq([_d(f"E_{a}", f"out_{n}"), " = ", _d(f"E_{a}", f"net_{a}"), " · ",
                  _d(f"net_{a}", f"out_{n}"), " = ", Num(v[f"dE_total/dnet_{a}"]), " × ",
-                 Num(v[w]), " = ", term])
+                 Num(weight), " = ", term])
         )  # fmt: skip
     line: list[Item] = [_d("E_total", f"out_{n}"), " = "]
     line += _join([(_d(f"E_{a}", f"out_{n}"),) for a in above], " + ")

@@ -6,15 +6,16 @@ import os
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import pytest
 
 from bpdesk.cli import main
-from bpdesk.core.teaching.export import render
-from bpdesk.core.formatting import format_value
-from bpdesk.core.teaching.worked_example import worked_example
 from bpdesk.core.files.documents import open_source
+from bpdesk.core.formatting import format_value
+from bpdesk.core.teaching.export import render
+from bpdesk.core.teaching.worked_example import worked_example
 
 
 def _figures(ref: dict) -> list[float]:
@@ -157,3 +158,34 @@ def test_trace_and_history_csv_read_back(lecture_reference):
     assert len(errors) == 10 and float(errors[0]["error"]) == pytest.approx(0.298371109, abs=1e-8)
     assert float(errors[9]["error"]) == stepper.trainer.iteration_errors.values()[9]
     assert len(list(csv.DictReader(io.StringIO(second)))) == 10
+
+
+_PRODUCT = re.compile(r"= (\(?−?[\d.]+\)?) × (\(?−?[\d.]+\)?) = (−?[\d.]+)$")
+
+
+def _value(text: str) -> float:
+    return float(text.strip("()").replace("−", "-"))
+
+
+def _products(text: str) -> list[tuple[float, float, float]]:
+    """Every "a × b = c" at the end of a line of ``text``."""
+    found = [_PRODUCT.search(line) for line in text.splitlines()]
+    return [(_value(m[1]), _value(m[2]), _value(m[3])) for m in found if m]
+
+
+@pytest.mark.parametrize("order", ["simultaneous", "sequential"])
+def test_every_printed_product_uses_the_numbers_used(order, capsys):
+    assert main(["trace", "--preset", "lecture", "--update-order", order]) == 0
+    printed = capsys.readouterr().out
+    stepper = open_source("lecture")
+    stepper.set_config(replace(stepper.trainer.config, update_order=order))
+    handout = render(worked_example(stepper.full_step()), "text")
+    for text in (printed, handout):
+        products = _products(text)
+        assert len(products) >= 4
+        for a, b, c in products:
+            assert a * b == pytest.approx(c, abs=1e-8), (a, b, c)
+    if order == "sequential":  # the hidden layer's terms carry the updated w5
+        w5_new = stepper.trace().named_values()["w5+"]
+        term = next(line for line in handout.splitlines() if "∂E_o1/∂out_h1 = ∂E_o1" in line)
+        assert f"× {format_value(w5_new)} =" in term
