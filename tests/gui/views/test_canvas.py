@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 
@@ -11,15 +12,18 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QPainter, QWheelEvent
 from PySide6.QtWidgets import QApplication, QGraphicsView
 
-from bpdesk.core.formatting import format_value, parse_value
 from bpdesk.core.engine.init import initialize
 from bpdesk.core.engine.network import NetworkSpec
+from bpdesk.core.engine.trainer import TrainConfig, Trainer
 from bpdesk.core.files.presets import get_preset
+from bpdesk.core.formatting import format_value, parse_value
 from bpdesk.core.stepping.snapshot import Snapshot, make_snapshot
 from bpdesk.core.stepping.stepper import Stepper
-from bpdesk.core.engine.trainer import TrainConfig, Trainer
+from bpdesk.gui.shell.theme import FONT_SCALE_MAX, FONT_SCALE_MIN
+from bpdesk.gui.views.canvas.input_grid import InputGridItem
+from bpdesk.gui.views.canvas.items import LabelItem, NeuronItem
+from bpdesk.gui.views.canvas.links import LinkBundle
 from bpdesk.gui.views.canvas.view import NetworkCanvas
-from bpdesk.gui.views.canvas.items import InputGridItem, LabelItem, LinkBundle, NeuronItem
 
 
 @pytest.fixture
@@ -139,6 +143,17 @@ def test_lecture_labels_never_overlap(canvas):
             assert len(rects) >= 10
             for (a, ra), (b, rb) in itertools.combinations(rects.items(), 2):
                 assert not ra.intersects(rb), f"{a} overlaps {b} at {name}, scale {scale}"
+
+
+def test_font_scale_follows_the_one_text_size_rule(canvas):
+    canvas.show_snapshot(lecture_snapshots()["start"])
+    canvas.set_font_scale(10.0)
+    assert canvas.font_scale() == FONT_SCALE_MAX == 3.0
+    canvas.set_font_scale(0.1)
+    assert canvas.font_scale() == FONT_SCALE_MIN
+    with pytest.raises(ValueError):
+        canvas.set_font_scale(math.nan)
+    assert canvas.font_scale() == FONT_SCALE_MIN
 
 
 def test_font_scale_enlarges_label_fonts(canvas):
@@ -282,6 +297,28 @@ def test_scene_is_rebuilt_only_when_the_network_changes(canvas):
     canvas.show_snapshot(make_snapshot(Stepper(get_preset("xor").trainer()), seq=9))
     assert canvas.rebuild_count == count + 1
     assert "weight:w5" in canvas.label_texts() and "weight:w7" not in canvas.label_texts()
+
+
+def test_during_a_run_the_last_snapshot_is_always_drawn(canvas, qtbot):
+    snaps = lecture_snapshots()
+    canvas.show_snapshot(snaps["start"])
+    for name in ("forward", "backward", "update"):
+        canvas.show_snapshot(dataclasses.replace(snaps[name], running=True))
+    last = "w5: 0.4 → 0.35891648"
+    qtbot.waitUntil(lambda: canvas.label_texts()["weight:w5"].startswith(last), timeout=3000)
+    tinted = [i for i in canvas.scene().items() if isinstance(i, LabelItem) and i.tinted]
+    assert tinted == []  # nothing is "just computed" during a run
+    # A new network is drawn at once, run or not.
+    xor = make_snapshot(Stepper(get_preset("xor").trainer()), seq=9)
+    canvas.show_snapshot(dataclasses.replace(xor, running=True))
+    assert "weight:w7" not in canvas.label_texts()
+    assert canvas.label_texts()["bias:b_o1"].startswith("b_o1 = ")
+
+
+def test_the_package_exports_the_canvas():
+    import bpdesk.gui.views.canvas as package
+
+    assert package.NetworkCanvas is NetworkCanvas
 
 
 def test_zoom_and_fit(canvas):
