@@ -7,13 +7,14 @@ import sys
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
+from PySide6.QtGui import QOpenGLContext
 
-from bpdesk.core.teaching.landscape import error_grid
 from bpdesk.core.files.presets import get_preset
 from bpdesk.core.stepping.snapshot import make_snapshot
 from bpdesk.core.stepping.stepper import Stepper
-from bpdesk.gui.tools import landscape_view
+from bpdesk.core.teaching.landscape import error_grid
 from bpdesk.gui.tools.landscape_view import GL_MISSING, LandscapeView
+from bpdesk.gui.tools.landscape_view import view as view_module
 
 
 class Session:
@@ -140,7 +141,7 @@ def test_training_draws_the_descent_path_point_by_point(view, lecture_reference)
     np.testing.assert_allclose(view.path_points()[1], [after_one["w5"], after_one["w6"]], atol=1e-8)
     x, y = view.current_marker.getData()
     assert (x[0], y[0]) == expected[-1]
-    px, py = view._path_item.getData()
+    px, py = view._map.path_item.getData()
     np.testing.assert_allclose(np.column_stack([px, py]), expected, rtol=1e-12)
     assert "trained since" in view.message()
 
@@ -186,7 +187,7 @@ def test_a_new_landscape_starts_a_new_path(view):
 
 
 def test_a_long_run_keeps_the_path_bounded(view, monkeypatch):
-    monkeypatch.setattr(landscape_view, "MAX_PATH", 50)
+    monkeypatch.setattr(view_module, "MAX_PATH", 50)
     session = Session()
     view.show_snapshot(session.snapshot())
     view.show_landscape(session.landscape())
@@ -223,7 +224,7 @@ def test_three_d_tab_explains_when_opengl_is_missing(view):
 
 def test_no_pyopengl_library_is_no_crash(qtbot, monkeypatch):
     monkeypatch.setitem(sys.modules, "pyqtgraph.opengl", None)  # import fails
-    monkeypatch.setattr(landscape_view.QOpenGLContext, "create", lambda self: True)
+    monkeypatch.setattr(QOpenGLContext, "create", lambda self: True)
     widget = LandscapeView()
     qtbot.addWidget(widget)
     assert not widget.has_3d()
@@ -235,8 +236,14 @@ def test_font_scale_reaches_the_controls_and_the_axes(view):
     assert view.font().pointSizeF() == pytest.approx(18.0)
     tick_font = view.plot_widget.getPlotItem().getAxis("left").style["tickFont"]
     assert tick_font.pointSizeF() == pytest.approx(18.0)
+    view.set_font_scale(0)  # the one text-size rule: 75 % to 300 %
+    assert view.font().pointSizeF() == pytest.approx(9.0)
+    view.set_font_scale(4)
+    assert view.plot_widget.getPlotItem().getAxis("left").style["tickFont"].pointSizeF() == (
+        pytest.approx(36.0)
+    )
     with pytest.raises(ValueError):
-        view.set_font_scale(0)
+        view.set_font_scale(float("inf"))
 
 
 def test_renders_offscreen(view, tmp_path):
@@ -266,7 +273,7 @@ def test_contour_lines_follow_their_error_level(view):
     view.show_snapshot(session.snapshot())
     landscape = session.landscape(span=2.0, size=31)
     view.show_landscape(landscape)
-    contours = [c for c in view._contours if c.isVisible()]
+    contours = [c for c in view._map.contours if c.isVisible()]
     levels = sorted(c.level for c in contours)
     ratios = np.diff(levels)
     np.testing.assert_allclose(ratios, ratios[0], rtol=1e-9)  # evenly spaced in log E

@@ -1,0 +1,352 @@
+"""The error landscape over two chosen parameters: the choice, the tabs and what they show."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+# isort: split
+import pyqtgraph as pg  # after PySide6, so that it draws with the same Qt binding
+
+from bpdesk.core.engine.network import NetworkSpec
+from bpdesk.core.formatting import format_value
+from bpdesk.core.stepping.snapshot import Snapshot
+from bpdesk.core.teaching.landscape import Landscape
+from bpdesk.gui.shell.theme import clamp_font_scale
+from bpdesk.gui.tools.landscape_view.contour import BASE_POINT_SIZE, ContourMap
+from bpdesk.gui.tools.landscape_view.surface import GL_MISSING, Surface3D
+
+__all__ = ["GL_MISSING", "LandscapeView"]
+
+Array = NDArray[np.float64]
+
+DEFAULT_PAIR = ("w5", "w6")
+DEFAULT_SPAN = 2.0
+DEFAULT_SIZE = 61
+MAX_PATH = 5000  # beyond this many points, every second older point is dropped
+WAITING = "Waiting for a network."
+PRESS_COMPUTE = (
+    "Pick two parameters and press Compute to draw the error E over them "
+    "(every other parameter stays at its current value)."
+)
+
+
+class LandscapeView(QWidget):
+    """Draws a ``Landscape`` handed to it; asks for one with ``landscape_requested``."""
+
+    landscape_requested = Signal(str, str, float, int)  # first, second, span, grid size
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._landscape: Landscape | None = None
+        self._spec: NetworkSpec | None = None
+        self._values: dict[str, float] = {}
+        self._iteration: int | None = None
+        self._computed_at: int | None = None
+        self._path: list[tuple[float, float]] = []
+        self._scale = 1.0
+        self._map = ContourMap(self)
+        self._gl: Surface3D | None = None
+        self._build()
+        self._apply_fonts()
+        self._set_message(WAITING)
+
+    # ------------------------------------------------------------------ building
+    def _build(self) -> None:
+        self._message = QLabel()
+        self._message.setWordWrap(True)
+        self._message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._tabs = QTabWidget()
+        self._tabs.addTab(self._map.plot, "Contour map")
+        self._tabs.addTab(self._build_surface(), "3-D surface")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addLayout(self._build_choosers())
+        layout.addLayout(self._build_grid_row())
+        layout.addWidget(self._message)
+        layout.addWidget(self._tabs, 1)
+
+    def _build_choosers(self) -> QHBoxLayout:
+        self._first = QComboBox()
+        self._second = QComboBox()
+        for combo, which in ((self._first, "across"), (self._second, "up")):
+            combo.setAccessibleName(f"Parameter {which}")
+            combo.setToolTip(f"The parameter drawn {which} the map")
+            combo.setMinimumContentsLength(4)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("Error over"))
+        row.addWidget(self._first)
+        row.addWidget(QLabel("and"))
+        row.addWidget(self._second)
+        row.addStretch(1)
+        return row
+
+    def _build_grid_row(self) -> QHBoxLayout:
+        self._span = QDoubleSpinBox()
+        self._span.setRange(0.05, 20.0)
+        self._span.setDecimals(2)
+        self._span.setSingleStep(0.25)
+        self._span.setValue(DEFAULT_SPAN)
+        self._span.setPrefix("± ")
+        self._span.setAccessibleName("Range around the current values")
+        self._span.setToolTip("How far either way from the current values the map reaches")
+        self._size = QSpinBox()
+        self._size.setRange(11, 201)
+        self._size.setSingleStep(10)
+        self._size.setValue(DEFAULT_SIZE)
+        self._size.setAccessibleName("Grid points a side")
+        self._size.setToolTip("Grid points a side: more is finer and slower")
+        self._compute = QPushButton("Compute")
+        self._compute.setToolTip("Compute the error over the grid around the current weights")
+        self._compute.setEnabled(False)
+        self._compute.clicked.connect(self._on_compute_clicked)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("range"))
+        row.addWidget(self._span)
+        row.addSpacing(8)
+        row.addWidget(QLabel("grid"))
+        row.addWidget(self._size)
+        row.addWidget(QLabel("points a side"))
+        row.addSpacing(8)
+        row.addWidget(self._compute)
+        row.addStretch(1)
+        return row
+
+    def _build_surface(self) -> QWidget:
+        self._gl = Surface3D.create()
+        if self._gl is not None:
+            self._gl_caption = QLabel(
+                "Press Compute on the contour map's controls to draw the surface."
+            )
+            self._gl_caption.setWordWrap(True)
+            page = QWidget()
+            column = QVBoxLayout(page)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.addWidget(self._gl.widget, 1)
+            column.addWidget(self._gl_caption)
+            return page
+        self._gl_message = QLabel(GL_MISSING)
+        self._gl_message.setWordWrap(True)
+        self._gl_message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._gl_message.setMargin(24)
+        return self._gl_message
+
+    # ------------------------------------------------------------------ public
+    @Slot(object)
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Take in the current parameter values: fill the choosers (for a new network) and
+        extend the descent path while a landscape is on show."""
+        spec = snapshot.spec
+        if spec != self._spec:
+            self._spec = spec
+            self._fill_choosers(spec.parameter_names)
+            if self._landscape is not None:  # drawn for another network
+                self._clear_landscape()
+            if self._landscape is None:
+                self._set_message(PRESS_COMPUTE)
+        cut_back = self._iteration is not None and snapshot.iteration < self._iteration
+        self._iteration = snapshot.iteration
+        self._values = dict(snapshot.values)
+        if self._landscape is None:
+            return
+        point = self._point(self._landscape)
+        if point is None:
+            return
+        if cut_back:
+            self._path = [point]
+        elif not self._path or self._path[-1] != point:
+            self._path.append(point)
+            if len(self._path) > MAX_PATH:
+                self._path = [*self._path[-2::-2][::-1], point]
+        self._draw_path()
+        self._describe()
+
+    @Slot(object)
+    def show_landscape(self, landscape: Landscape) -> None:
+        """Draw ``landscape``; the descent path starts again from its centre."""
+        self._landscape = landscape
+        self._computed_at = self._iteration
+        for combo, name in ((self._first, landscape.first), (self._second, landscape.second)):
+            index = combo.findText(name)
+            if index >= 0:
+                combo.setCurrentIndex(index)
+        self._path = [landscape.centre]
+        current = self._point(landscape)
+        if current is not None and current != landscape.centre:
+            self._path.append(current)
+        self._map.draw(landscape)
+        self._draw_path()
+        if self._gl is not None:
+            self._gl.show_landscape(landscape)
+            self._gl.show_path(landscape, self.path_points())
+            self._gl_caption.setText(
+                f"Across: {landscape.first}. Into the picture: {landscape.second}. "
+                "Height: error E (dark is low). Drag to turn, scroll to zoom."
+            )
+        self._describe()
+
+    def path_points(self) -> Array:
+        """The descent path so far: one row (first, second) per point."""
+        return np.array(self._path, dtype=np.float64).reshape(-1, 2)
+
+    def message(self) -> str:
+        return self._message.text()
+
+    def has_3d(self) -> bool:
+        """Whether the 3-D tab draws a surface (False: it explains that OpenGL is missing)."""
+        return self._gl is not None
+
+    def set_font_scale(self, scale: float) -> None:
+        """Scale every font of the view (1.0 = 12 pt; the one rule: 75 % to 300 %)."""
+        self._scale = clamp_font_scale(scale)
+        self._apply_fonts()
+        if self._landscape is not None:
+            self._map.draw(self._landscape)
+
+    @property
+    def plot_widget(self) -> pg.PlotWidget:
+        return self._map.plot
+
+    @property
+    def image_item(self) -> pg.ImageItem:
+        """The heat map (log₁₀ E per grid point, placed at the parameter values)."""
+        return self._map.image
+
+    @property
+    def colour_bar(self) -> pg.ColorBarItem:
+        return self._map.bar
+
+    @property
+    def current_marker(self) -> pg.ScatterPlotItem:
+        return self._map.current_item
+
+    @property
+    def minimum_marker(self) -> pg.ScatterPlotItem:
+        return self._map.minimum_item
+
+    def surface_tab_text(self) -> str:
+        """The 3-D tab's words: the OpenGL notice, or the caption under the surface."""
+        return self._gl_caption.text() if self._gl is not None else self._gl_message.text()
+
+    def selected_parameters(self) -> tuple[str, str]:
+        return self._first.currentText(), self._second.currentText()
+
+    def set_parameters(self, first: str, second: str) -> None:
+        """Choose the two parameters for the next Compute."""
+        for combo, name in ((self._first, first), (self._second, second)):
+            index = combo.findText(name)
+            if index < 0:
+                raise ValueError(f"This network has no parameter called {name!r}.")
+            combo.setCurrentIndex(index)
+
+    def set_grid(self, span: float, size: int) -> None:
+        """The range (± around the current values) and grid points a side for Compute."""
+        self._span.setValue(float(span))
+        self._size.setValue(int(size))
+
+    @Slot()
+    def request_landscape(self) -> None:
+        """What the Compute button does."""
+        self._on_compute_clicked()
+
+    def contour_count(self) -> int:
+        """How many contour lines the map draws."""
+        return self._map.contour_count()
+
+    # ------------------------------------------------------------------ drawing
+    def _fill_choosers(self, names: tuple[str, ...]) -> None:
+        keep = (self._first.currentText(), self._second.currentText())
+        defaults = DEFAULT_PAIR if all(n in names for n in DEFAULT_PAIR) else tuple(names[:2])
+        wanted = keep if all(n in names for n in keep) and keep[0] != keep[1] else defaults
+        for combo, name in zip((self._first, self._second), wanted, strict=False):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(list(names))
+            combo.setCurrentIndex(max(0, combo.findText(name)))
+            combo.blockSignals(False)
+        self._compute.setEnabled(len(names) >= 2)
+
+    def _point(self, landscape: Landscape) -> tuple[float, float] | None:
+        values = self._values
+        if landscape.first not in values or landscape.second not in values:
+            return None
+        return (float(values[landscape.first]), float(values[landscape.second]))
+
+    def _clear_landscape(self) -> None:
+        self._landscape = None
+        self._path = []
+        self._map.clear()
+        if self._gl is not None:
+            self._gl.clear()
+
+    def _draw_path(self) -> None:
+        points = self.path_points()
+        self._map.draw_path(points)
+        if self._gl is not None and self._landscape is not None:
+            self._gl.show_path(self._landscape, points)
+
+    def _describe(self) -> None:
+        landscape = self._landscape
+        if landscape is None:
+            return
+        mx, my, me = landscape.minimum
+        a, b = landscape.first, landscape.second
+        text = (
+            f"Lowest grid point: {a} = {format_value(mx, 4)}, {b} = {format_value(my, 4)}, "
+            f"E = {format_value(me, 6)}."
+        )
+        moved = self._computed_at is not None and self._iteration != self._computed_at
+        if moved:
+            text += (
+                " The other parameters have trained since the map was computed, so the path "
+                "can leave its valleys: press Compute to redraw it around the current weights."
+            )
+        else:
+            text += f" Every parameter but {a} and {b} is held at its current value."
+        self._set_message(text)
+
+    def _set_message(self, text: str) -> None:
+        self._message.setText(text)
+        self._map.plot.setAccessibleDescription(text)
+
+    def _apply_fonts(self) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(BASE_POINT_SIZE * self._scale)
+        self.setFont(font)
+        self._map.set_fonts(font, self._scale)
+        if self._gl is None:
+            self._gl_message.setFont(font)
+        else:
+            self._gl_caption.setFont(font)
+
+    # ------------------------------------------------------------------ buttons
+    @Slot()
+    def _on_compute_clicked(self) -> None:
+        first, second = self._first.currentText(), self._second.currentText()
+        if not first or not second:
+            self._set_message(WAITING)
+            return
+        if first == second:
+            self._set_message("Pick two different parameters for the error landscape.")
+            return
+        self._set_message(f"Computing the error over {first} and {second}…")
+        self.landscape_requested.emit(
+            first, second, float(self._span.value()), int(self._size.value())
+        )
