@@ -1,4 +1,4 @@
-"""bpdesk-cli: the lecture's figures through `trace --json`, training, gradient checks, bad input."""
+"""bpdesk-cli: the lecture's figures through `trace --json`, training, gradient checks, refusals."""
 
 from __future__ import annotations
 
@@ -205,3 +205,29 @@ def test_bad_csv_is_reported_with_its_line(tmp_path, capsys):
     data.write_text("x,y\n1,2\n3,oops\n")
     code, _, err = run_cli(capsys, "train", "--data", str(data), "--inputs", "x", "--targets", "y")
     assert code == 2 and "Line 3" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "option", "setting", "value"),
+    [
+        (["--eta", "0"], "--eta", "eta", 0.0),
+        (["--momentum", "1"], "--momentum", "momentum", 1.0),
+        (["--batch-size", "0"], "--batch-size", "batch_size", 0),
+        (["--seed", "-1"], "--seed", "seed", -1),
+        (["--epochs", "0"], "--epochs", "epochs", 0),
+        (["--steps", "-5"], "--steps", "iterations", -5),
+    ],
+)
+def test_options_are_refused_with_the_cores_reason(capsys, args, option, setting, value):
+    from bpdesk.core.engine.config import SETTINGS
+
+    code, out, err = run_cli(capsys, "train", "--preset", "lecture", *args)
+    assert (code, out) == (2, "")
+    assert err == f"bpdesk-cli: {option}: {SETTINGS[setting].check(value)}\n"
+
+
+def test_hidden_sizes_must_be_whole_numbers(capsys):
+    code, _, err = run_cli(
+        capsys, "train", "--data", "x.csv", "--inputs", "a", "--targets", "b", "--hidden", "4,x"
+    )
+    assert code == 2 and "--hidden takes whole numbers" in err and "Traceback" not in err

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bpdesk.core.errors import DataError
 from bpdesk.core.files import csv_import
 from bpdesk.core.files.csv_import import csv_columns, read_csv
 from bpdesk.core.files.datasets import Dataset, iris
-from bpdesk.core.errors import DataError
 from bpdesk.resources import resource_path
 
 GOOD = "x1,x2,label,y\n0.5,1,cat,3\n-2,4e-1,dog,0.25\n3.5,-7,cat,1e2\n"

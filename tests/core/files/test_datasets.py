@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from bpdesk.core.errors import DataError
 from bpdesk.core.files import datasets
 from bpdesk.core.files.datasets import BUILTIN, Dataset, load_builtin, rebuild
-from bpdesk.core.errors import DataError
 
 RANDOM_SETS = ["spirals", "circles", "moons", "blobs", "sine"]
 
@@ -471,3 +471,40 @@ def test_scaling_tiny_values():
     ds = _small(inputs=np.array([[1e-310, 0.0], [3e-310, 1.0], [2e-310, 2.0]]))
     np.testing.assert_allclose(ds.scaled("minmax").inputs[:, 0], [0.0, 1.0, 0.5])
     np.testing.assert_allclose(ds.scaled("standard").inputs[:, 0].std(), 1.0)
+
+
+def _imports(module: str) -> set[str]:
+    """The bpdesk modules a module's source imports."""
+    import ast
+    import importlib.util
+
+    spec = importlib.util.find_spec(module)
+    assert spec is not None and spec.origin is not None
+    with open(spec.origin, encoding="utf-8") as handle:
+        tree = ast.parse(handle.read())
+    return {
+        node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("bpdesk")
+    }
+
+
+def test_the_data_set_modules_import_without_a_cycle():
+    files = "bpdesk.core.files"
+    # The record needs nothing of the others; the CSV reader needs only the record; the
+    # registry needs the reader and the generators.
+    assert not _imports(f"{files}.dataset") & {f"{files}.{m}" for m in ("csv_import", "builtin")}
+    assert f"{files}.dataset" in _imports(f"{files}.csv_import")
+    assert not _imports(f"{files}.csv_import") & {
+        f"{files}.{m}" for m in ("datasets", "builtin", "generators")
+    }
+    assert {f"{files}.csv_import", f"{files}.generators"} <= _imports(f"{files}.builtin")
+
+
+def test_datasets_names_the_pieces_of_its_modules():
+    from bpdesk.core.files import builtin, dataset, generators
+
+    assert datasets.Dataset is dataset.Dataset
+    assert datasets.two_spirals is generators.two_spirals
+    assert datasets.load_builtin is builtin.load_builtin
+    assert all(hasattr(datasets, name) for name in datasets.__all__)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bpdesk.core.files.documents import open_source, preset_names
 from bpdesk.core.files.preset_files import PRESET_BUILDERS, build_preset
 from bpdesk.core.files.session import dumps_session
-from bpdesk.core.files.documents import open_source, preset_names
 from bpdesk.resources import resource_path
 
 

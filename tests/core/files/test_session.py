@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bpdesk.core.files import session
-from bpdesk.core.errors import SessionError
-from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.core.engine.trainer import Trainer
+from bpdesk.core.errors import SessionError
+from bpdesk.core.files import session
 from bpdesk.core.files.documents import open_source, resolve_data, save_session, with_dataset
+from bpdesk.core.stepping.stepper import Stepper
 
 
 def _lecture_mid_backward() -> Stepper:
@@ -128,7 +128,7 @@ def test_nan_in_a_file_is_refused(tmp_path):
     text = json.dumps(_document()).replace('"w1": 0.15', '"w1": NaN')
     path = tmp_path / "nan.bpdesk"
     path.write_text(text)
-    with pytest.raises(SessionError, match="parameters.w1"):
+    with pytest.raises(SessionError, match=r"parameters\.w1"):
         open_source(path)
 
 
@@ -236,7 +236,7 @@ def test_a_test_split_is_kept_and_tracks_the_best_epoch(tmp_path):
     assert trainer.n_samples == 45 and trainer.test_inputs.shape == (15, 2)
     stepper.run(epochs=4)
     assert len(trainer.test_errors) == 4
-    best_epoch, best_error, _, _ = trainer.best
+    _, best_error, _, _ = trainer.best
     assert best_error == min(trainer.test_errors.values())
     path = tmp_path / "split.bpdesk"
     save_session(path, stepper)
@@ -247,3 +247,30 @@ def test_a_test_split_is_kept_and_tracks_the_best_epoch(tmp_path):
     assert stepper.network.error(trainer.test_inputs, trainer.test_targets) == best_error
     stepper.step_back()
     assert len(trainer.test_errors) == 4
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("eta", 0.0), ("eta", 5e6), ("momentum", 1.0), ("batch_size", 0), ("seed", -2)],
+)
+def test_training_settings_are_refused_with_the_cores_reason(tmp_path, key, value):
+    from bpdesk.core.engine.config import SETTINGS
+
+    document = _document()
+    document["training"][key] = value
+    path = tmp_path / "bad.bpdesk"
+    path.write_text(json.dumps(document))
+    with pytest.raises(SessionError) as caught:
+        open_source(path)
+    reason = SETTINGS[key].check(value)
+    assert reason is not None
+    assert f"training.{key}: {reason[:1].lower()}{reason[1:]}" in str(caught.value)
+
+
+def test_a_fractional_batch_size_in_a_file_is_refused(tmp_path):
+    document = _document()
+    document["training"]["batch_size"] = 1.0
+    path = tmp_path / "bad.bpdesk"
+    path.write_text(json.dumps(document))
+    with pytest.raises(SessionError, match=r"training\.batch_size: expected a whole number"):
+        open_source(path)

@@ -108,3 +108,40 @@ def test_a_new_network_in_a_snapshot_replaces_unapplied_edits(editor):
     assert editor.outputs_label.text().startswith("1 ")
     assert editor.bias.currentData() is False
     assert not editor.pending.isVisibleTo(editor)
+
+
+def test_limits_come_from_the_core(qtbot, capsys, editor):
+    from bpdesk.cli import main
+    from bpdesk.core.engine.config import HIDDEN_LAYERS, NEURONS, SEED
+
+    low, high = NEURONS.whole_range()
+    size = editor._rows[0].size
+    assert (size.minimum(), size.maximum()) == (low, high)
+    assert f"({low} to {high})" in size.toolTip()
+    while editor.add_button.isEnabled():
+        editor.add_layer()
+    assert editor.hidden_rows() == HIDDEN_LAYERS.whole_range()[1]
+    editor.seed.edit.selectAll()
+    qtbot.keyClicks(editor.seed.edit, "-5")
+    qtbot.keyClick(editor.seed.edit, Qt.Key.Key_Return)
+    assert editor.message() == f"Refused: {SEED.check(-5)}"
+    # The command line refuses the same shapes with the same reasons.
+    for hidden, reason in (
+        (str(high + 1), NEURONS.check(high + 1)),
+        (
+            ",".join(["2"] * (editor.hidden_rows() + 1)),
+            HIDDEN_LAYERS.check(editor.hidden_rows() + 1),
+        ),
+    ):
+        code = main(
+            ["train", "--data", "any.csv", "--inputs", "a", "--targets", "b", "--hidden", hidden]
+        )
+        assert (code, capsys.readouterr().err) == (2, f"bpdesk-cli: --hidden: {reason}\n")
+
+
+def test_a_loaded_network_larger_than_the_editor_allows_is_kept(editor):
+    from bpdesk.core.engine.config import NEURONS
+
+    big = NEURONS.whole_range()[1] + 8
+    editor.load_spec(NetworkSpec.build([2, big, 2], "sigmoid"))
+    assert editor.hidden_sizes() == [big]

@@ -81,3 +81,21 @@ def test_pressing_enter_on_the_shown_text_sends_nothing(qtbot, field):
         field.edit.setModified(True)
         qtbot.keyClick(field.edit, Qt.Key.Key_Return)
     assert field.value() == 1 / 3
+
+
+def test_a_field_for_a_core_setting_lets_the_core_judge_every_number(qtbot):
+    from bpdesk.core.engine.config import EPOCHS
+
+    field = NumberField.for_setting(EPOCHS, 10)
+    qtbot.addWidget(field)
+    field.show()
+    for text in ("2.5", "inf", "0"):
+        with qtbot.assertNotEmitted(field.committed):
+            enter(qtbot, field, text)
+        assert field.message() == f"Refused: {EPOCHS.check(float(text))}"
+        assert field.edit.text() == "10"
+    with qtbot.waitSignal(field.committed, timeout=2000) as blocker:
+        enter(qtbot, field, "12")
+    assert blocker.args == [12.0] and field.edit.text() == "12"
+    enter(qtbot, field, "many")
+    assert "“many” is not a number" in field.message()

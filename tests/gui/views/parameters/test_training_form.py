@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from bpdesk.core.engine.trainer import TrainConfig
 from bpdesk.core.files.presets import get_preset
 from bpdesk.core.stepping.snapshot import make_snapshot
 from bpdesk.core.stepping.stepper import Stepper
-from bpdesk.core.engine.trainer import TrainConfig
 from bpdesk.gui.views.parameters.training_form import DEFAULT_EPOCHS, TIPS, TrainingForm
 
 
@@ -101,3 +101,60 @@ def test_labels_use_the_lecture_symbols_and_buddies(form):
     assert labels["Learning rate &η:"].buddy() is form.eta.edit
     assert labels["Momentum &α:"].buddy() is form.momentum.edit
     assert "incorrect variant" in form.order_hint.text()
+
+
+# The same out-of-range value is refused with the same reason by the form, the command line
+# and TrainConfig: each asks the core's rule for the setting.
+SAME_REFUSALS = [
+    ("eta", "--eta", "eta", ["0", "-1", "2000000"]),
+    ("momentum", "--momentum", "momentum", ["1", "1.5", "-0.25"]),
+    ("batch", "--batch-size", "batch_size", ["0", "-3"]),
+    ("seed", "--seed", "seed", ["-1", "2147483648"]),
+    ("epochs", "--epochs", None, ["0", "-2", "1000001"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "option", "config_key", "text"),
+    [(f, o, k, t) for f, o, k, texts in SAME_REFUSALS for t in texts],
+)
+def test_form_cli_and_config_refuse_alike(qtbot, capsys, form, field, option, config_key, text):
+    from dataclasses import replace
+
+    from bpdesk.cli import main
+    from bpdesk.core.engine.config import SETTINGS
+    from bpdesk.core.errors import ConfigError
+
+    setting = SETTINGS[config_key or "epochs"]
+    value = float(text) if not setting.integer else int(text)
+    reason = setting.check(value)
+    assert reason is not None
+
+    number_field = getattr(form, field)
+    with qtbot.assertNotEmitted(form.config_changed):
+        type_into(qtbot, number_field.edit, text)
+    assert form.message() == f"Refused: {reason}"
+
+    code = main(["train", "--preset", "xor", option, text])
+    assert (code, capsys.readouterr().err) == (2, f"bpdesk-cli: {option}: {reason}\n")
+
+    if config_key is not None:
+        with pytest.raises(ConfigError) as caught:
+            replace(TrainConfig(), **{config_key: value}).validated()
+        assert str(caught.value) == reason
+
+
+def test_the_batch_size_may_not_pass_the_sample_count(qtbot, form):
+    from bpdesk.core.engine.config import check_batch_size
+
+    type_into(qtbot, form.batch.edit, "5")
+    assert form.message() == f"Refused: {check_batch_size(5, 4)}"
+
+
+def test_not_a_number_is_refused_in_words(qtbot, form):
+    type_into(qtbot, form.eta.edit, "nan")
+    assert form.message() == "Refused: " + (
+        "The learning rate η must be a number above 0 and at most 1000000, not NaN."
+    )
+    type_into(qtbot, form.eta.edit, "fast")
+    assert "“fast” is not a number" in form.message()
