@@ -1,4 +1,4 @@
-"""The training worker: owns the live step machine on its own thread and sends snapshots back."""
+"""The step-machine worker: owns the live Stepper on its own thread and sends snapshots back."""
 
 from __future__ import annotations
 
@@ -7,23 +7,25 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from bpdesk.core.engine.network import NetworkSpec
 from bpdesk.core.engine.trainer import RunResult, TrainConfig
-from bpdesk.core.errors import BpdeskError, ConfigError
+from bpdesk.core.errors import ConfigError
 from bpdesk.core.files import documents
+from bpdesk.core.files.datasets import Dataset
+from bpdesk.core.files.documents import is_session_path
 from bpdesk.core.stepping.snapshot import make_snapshot
 from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.core.stepping.steps import STEP_DOING, STEP_KINDS, take_step
+from bpdesk.gui.workers.chunked import Chunk, ChunkedRun, describe_failure
 
-__all__ = ["TrainerWorker", "describe_failure", "open_lesson"]
+__all__ = ["StepperWorker", "describe_failure", "open_lesson"]
 
 
-CHUNK_SECONDS = 0.007  # aim for chunks of training this long, so commands get in between
-MAX_CHUNK = 200_000
 SNAPSHOT_INTERVAL = 1.0 / 60.0  # at most about sixty snapshots a second during a run
 IDLE_SHARE = 0.5  # paced: the screen rests this share of its drawing time between snapshots
 
@@ -32,21 +34,6 @@ def open_lesson(source: str) -> tuple[Stepper, str]:
     """A preset or session file, opened; with the file's absolute path ("" for a preset)."""
     stepper = documents.open_source(source)
     return stepper, os.path.abspath(source) if is_session_path(source) else ""
-
-
-def describe_failure(error: BaseException, doing: str) -> str:
-    """The message a person sees for an error raised while ``doing`` something."""
-    if isinstance(error, BpdeskError):
-        return str(error)
-    if isinstance(error, OSError) and error.strerror:
-        name = f" ({error.filename})" if error.filename else ""
-        return f"Something went wrong while {doing}: {error.strerror}{name}."
-    return f"Something went wrong while {doing}: {type(error).__name__}: {error}"
-
-
-def is_session_path(source: str) -> bool:
-    """Whether ``source`` names a session file rather than a preset."""
-    return source.endswith(".bpdesk") or os.sep in source or "/" in source
 
 
 class _RateMeter:
@@ -70,12 +57,26 @@ class _RateMeter:
         return max(0.0, (iteration - first_iteration) / span)
 
 
-class TrainerWorker(QObject):
+@dataclass
+class _RunGoal:
+    """Where a run stops: at an epoch, after a number of iterations, or when paused."""
+
+    end_epoch: int | None = None
+    left: int | None = None  # iterations still to train
+    first: bool = True  # the first chunk goes through the step machine
+
+    def reached(self, epoch: int) -> bool:
+        if self.left is not None and self.left <= 0:
+            return True
+        return self.end_epoch is not None and epoch >= self.end_epoch
+
+
+class StepperWorker(QObject):
     """Runs every command on the live ``Stepper``; widgets only ever see its snapshots.
 
     Lives on a worker thread: the window's signals reach these slots queued. A run is cut
-    into chunks of a few milliseconds, so edits and pause requests queued meanwhile are
-    handled between iterations.
+    into chunks of a few milliseconds (``ChunkedRun``), so edits and pause requests queued
+    meanwhile are handled between iterations.
     """
 
     snapshot_ready = Signal(object)
@@ -104,21 +105,29 @@ class TrainerWorker(QObject):
         self._modified = False
         self._seq = 0
         self._sent = (0, 0)  # error-history lengths the views already hold
-        self.pause_event = threading.Event()  # set from any thread: pause the run
-        self._stop = threading.Event()
-        self._running = False
-        self._run_first = False
-        self._run_end_epoch: int | None = None
-        self._run_left: int | None = None
-        self._chunk = 1
-        self._last_snapshot = 0.0
+        self._goal = _RunGoal()
         self._rate = _RateMeter()
         self._current_rate = 0.0
+        self._run = ChunkedRun(
+            self,
+            chunk=self._train_chunk,
+            report=self._safe_snapshot,
+            finish=self._finish_run,
+            on_error=self.errored.emit,
+            doing="training",
+            report_interval=SNAPSHOT_INTERVAL,
+            may_report=self._screen_ready,
+        )
 
     # ------------------------------------------------------------ state
     @property
     def running(self) -> bool:
-        return self._running
+        return self._run.running
+
+    @property
+    def pause_event(self) -> threading.Event:
+        """Set from any thread: the run pauses before its next chunk."""
+        return self._run.pause_event
 
     @property
     def path(self) -> str:
@@ -138,25 +147,25 @@ class TrainerWorker(QObject):
 
     def stop(self) -> None:
         """Stop for good (the window is closing); safe to call from any thread."""
-        self._stop.set()
-        self.pause_event.set()
+        self._run.stop()
 
     # ------------------------------------------------------------ snapshots
     def _emit_snapshot(self, message: str | None = None) -> None:
         stepper = self._stepper
+        running = self._run.running
         self._seq += 1
         snapshot = make_snapshot(
             stepper,
             seq=self._seq,
-            running=self._running,
+            running=running,
             history_from=self._sent[0],
             epoch_history_from=self._sent[1],
-            rate=self._current_rate if self._running else 0.0,
+            rate=self._current_rate if running else 0.0,
             message=message,
         )
         trainer = stepper.trainer
         self._sent = (len(trainer.iteration_errors), len(trainer.epoch_errors))
-        self._last_snapshot = time.perf_counter()
+        self._run.reported()
         self.snapshot_ready.emit(snapshot)
 
     def _safe_snapshot(self, message: str | None = None) -> None:
@@ -179,7 +188,7 @@ class TrainerWorker(QObject):
 
     def _command(self, doing: str, action: Callable[[], Any]) -> bool:
         """Run one command on the step machine: snapshot after it, a plain message if it fails."""
-        if self._stop.is_set():
+        if self._run.stopped:
             return False
         try:
             action()
@@ -192,8 +201,8 @@ class TrainerWorker(QObject):
 
     def _halt_run(self) -> None:
         """End a run (if one is going) before a command that needs the machine still."""
-        if self._running:
-            self._finish_run(None)
+        if self._run.running:
+            self._run.end(None)
 
     # ------------------------------------------------------------ stepping commands
     @Slot()
@@ -240,7 +249,7 @@ class TrainerWorker(QObject):
     # ------------------------------------------------------------ new lessons
     def _replace(self, doing: str, make: Callable[[], Stepper], path: str | None) -> bool:
         self._halt_run()
-        if self._stop.is_set():
+        if self._run.stopped:
             return False
         try:
             stepper = make()
@@ -270,11 +279,11 @@ class TrainerWorker(QObject):
         )
 
     @Slot(object)
-    def load_data(self, dataset: object) -> None:
-        """Imported data (a core Dataset): the current hidden layers on it, freshly initialised."""
+    def load_data(self, dataset: Dataset) -> None:
+        """Imported data: the current hidden layers on it, freshly initialised."""
         self._replace(
             "loading the imported data",
-            lambda: documents.with_data(self._stepper, dataset),  # type: ignore[arg-type]
+            lambda: documents.with_data(self._stepper, dataset),
             None,
         )
 
@@ -292,7 +301,7 @@ class TrainerWorker(QObject):
     @Slot(str)
     def save_session(self, path: str) -> None:
         self._halt_run()
-        if self._stop.is_set():
+        if self._run.stopped:
             return
         try:
             documents.save_session(path, self._stepper)
@@ -315,96 +324,54 @@ class TrainerWorker(QObject):
 
     @Slot()
     def pause(self) -> None:
-        self.pause_event.set()
-        if self._running:
-            self._finish_run(None)
+        self._run.pause()
 
     def _start_run(self, *, epochs: int | None, iterations: int | None) -> None:
-        if self._running or self._stop.is_set():
+        if self._run.running or self._run.stopped:
             return
         trainer = self._stepper.trainer
         if trainer.diverged:
             self.errored.emit(trainer.diverged + " Step back or reset to go on.")
             self._safe_snapshot()
             return
-        self.pause_event.clear()
-        self._running = True
-        self._run_first = True
-        self._run_end_epoch = None if epochs is None else trainer.epoch + epochs
-        self._run_left = iterations
-        self._chunk = max(1, self._chunk)
+        end_epoch = None if epochs is None else trainer.epoch + epochs
+        self._goal = _RunGoal(end_epoch=end_epoch, left=iterations)
         self._rate.clear()
         self._current_rate = self._rate.add(time.perf_counter(), trainer.iteration)
+        self._run.start()
         self._changed()
         self.run_state_changed.emit(True)
         self._safe_snapshot()
-        QTimer.singleShot(0, self, self._run_chunk)
 
-    def _run_done(self) -> bool:
+    def _train_chunk(self, size: int) -> Chunk:
+        """Train at most ``size`` iterations towards the run's goal."""
         trainer = self._stepper.trainer
-        if self._run_left is not None and self._run_left <= 0:
-            return True
-        return self._run_end_epoch is not None and trainer.epoch >= self._run_end_epoch
+        goal = self._goal
+        if goal.reached(trainer.epoch):
+            return Chunk(0, finished=True)
+        result = self._train(min(size, goal.left) if goal.left is not None else size)
+        if goal.left is not None:
+            goal.left -= result.iterations
+        self._current_rate = self._rate.add(time.perf_counter(), trainer.iteration)
+        if result.diverged:
+            return Chunk(result.iterations, True, trainer.diverged or result.stopped)
+        finished = goal.reached(trainer.epoch) or result.iterations == 0
+        return Chunk(result.iterations, finished)
 
-    def _train_chunk(self) -> RunResult:
+    def _train(self, n: int) -> RunResult:
         trainer = self._stepper.trainer
-        n = self._chunk if self._run_left is None else min(self._chunk, self._run_left)
-        epochs = None if self._run_end_epoch is None else self._run_end_epoch - trainer.epoch
-        if self._run_first:
+        end_epoch = self._goal.end_epoch
+        epochs = None if end_epoch is None else end_epoch - trainer.epoch
+        if self._goal.first:
             # The first chunk goes through the step machine: it finishes a half-done step
             # and keeps one undo entry for the whole run.
-            self._run_first = False
+            self._goal.first = False
             before = trainer.iteration
             result = self._stepper.run(iterations=n, epochs=epochs)
             return RunResult(trainer.iteration - before, result.stopped, result.diverged)
         return trainer.run(iterations=n, epochs=epochs)
 
-    def _adapt_chunk(self, done: int, seconds: float) -> None:
-        if done <= 0:
-            return
-        if seconds <= 0.0:
-            self._chunk = min(MAX_CHUNK, self._chunk * 2)
-            return
-        wanted = done * CHUNK_SECONDS / seconds
-        self._chunk = int(min(MAX_CHUNK, max(1.0, min(wanted, self._chunk * 4.0))))
-
-    @Slot()
-    def _run_chunk(self) -> None:
-        if not self._running:
-            return
-        if self.pause_event.is_set() or self._stop.is_set():
-            self._finish_run(None)
-            return
-        if self._run_done():
-            self._finish_run(None)
-            return
-        started = time.perf_counter()
-        try:
-            result = self._train_chunk()
-        except Exception as error:
-            self._finish_run(None)
-            self.errored.emit(describe_failure(error, "training"))
-            return
-        now = time.perf_counter()
-        self._adapt_chunk(result.iterations, now - started)
-        if self._run_left is not None:
-            self._run_left -= result.iterations
-        self._current_rate = self._rate.add(now, self._stepper.trainer.iteration)
-        if result.diverged:
-            self._finish_run(self._stepper.trainer.diverged or result.stopped)
-            return
-        if self._run_done() or (result.iterations == 0 and not result.diverged):
-            self._finish_run(None)
-            return
-        if now - self._last_snapshot >= SNAPSHOT_INTERVAL and self._screen_ready(now):
-            self._safe_snapshot()
-        QTimer.singleShot(0, self, self._run_chunk)
-
     def _finish_run(self, message: str | None) -> None:
-        self._running = False
         self._current_rate = 0.0
-        self.pause_event.clear()
-        if self._stop.is_set():
-            return
         self.run_state_changed.emit(False)
         self._safe_snapshot(message)

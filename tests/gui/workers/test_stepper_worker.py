@@ -1,4 +1,4 @@
-"""The training worker on its own thread: commands in, snapshots out, runs that pause at once."""
+"""The step-machine worker on its thread: commands in, snapshots out, runs that pause at once."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from bpdesk.core.engine.init import initialize
 from bpdesk.core.engine.network import NetworkSpec
+from bpdesk.core.engine.trainer import TrainConfig, Trainer
 from bpdesk.core.files.presets import get_preset
 from bpdesk.core.stepping.stepper import Stepper
-from bpdesk.core.engine.trainer import TrainConfig, Trainer
-from bpdesk.gui.workers.trainer_worker import TrainerWorker
+from bpdesk.gui.workers.stepper_worker import StepperWorker
+from tests.gui.workers.gate import ChunkGate
 
 TOL = 1e-8  # the reference prints 9 decimals
 
@@ -43,7 +44,7 @@ class Harness(QObject):
     run_state = Signal(bool)
     saved = Signal(str)
 
-    def __init__(self, worker: TrainerWorker, thread: QThread, commands: Commands) -> None:
+    def __init__(self, worker: StepperWorker, thread: QThread, commands: Commands) -> None:
         super().__init__()
         self.worker, self.thread, self.commands = worker, thread, commands
         self.snapshots: list = []
@@ -79,7 +80,7 @@ class Harness(QObject):
 
 
 def _start(stepper: Stepper, paced: bool = False) -> Harness:
-    worker = TrainerWorker(stepper, paced=paced)
+    worker = StepperWorker(stepper, paced=paced)
     thread = QThread()
     worker.moveToThread(thread)
     commands = Commands()
@@ -250,21 +251,26 @@ def test_run_epochs_stops_at_the_epoch(qtbot, make_harness):
 
 
 def test_pause_takes_effect_quickly_and_snapshots_are_throttled(qtbot, lecture):
+    gate = ChunkGate(lecture.worker._stepper.trainer, "run")
+    started = time.perf_counter()  # before the run starts: every snapshot is sent after it
     with qtbot.waitSignal(lecture.run_state, timeout=5000):
         lecture.commands.run.emit(0)
-    started = time.perf_counter()
     qtbot.wait(700)
     running = [s for s in lecture.snapshots if s.running]
     assert running, "no snapshot during the run"
     assert any(s.rate > 0 for s in running)
     elapsed = time.perf_counter() - started
     assert len(running) <= 60 * elapsed + 5
-    before = time.perf_counter()
-    with qtbot.waitSignal(lecture.run_state, timeout=2000) as blocker:
+    # A pause asked for while a chunk trains is honoured before the next chunk.
+    gate.hold()
+    assert gate.entered.wait(10), "no chunk ran"
+    with qtbot.waitSignal(lecture.run_state, timeout=10_000) as blocker:
         lecture.worker.pause_event.set()  # what the window does besides the queued pause
         lecture.commands.pause.emit()
+        held_at = gate.calls
+        gate.release()
     assert blocker.args == [False]
-    assert time.perf_counter() - before < 0.1
+    assert gate.calls == held_at  # not one more chunk after the pause
     qtbot.waitUntil(lambda: not lecture.last.running)
     stopped_at = lecture.last.iteration
     assert stopped_at > 100
@@ -309,14 +315,18 @@ def test_a_diverging_run_stops_with_the_reason(qtbot, make_harness):
 
 def test_stop_ends_a_run_and_the_thread_finishes(qtbot, make_harness):
     harness = make_harness()
+    gate = ChunkGate(harness.worker._stepper.trainer, "run")
     with qtbot.waitSignal(harness.run_state, timeout=5000):
         harness.commands.run.emit(0)
-    harness.worker.stop()
+    gate.hold()
+    assert gate.entered.wait(10), "no chunk ran"
+    harness.worker.stop()  # while a chunk trains
     harness.thread.quit()
-    started = time.perf_counter()
-    assert harness.thread.wait(2000)
-    assert time.perf_counter() - started < 0.5
+    held_at = gate.calls
+    gate.release()
+    assert harness.thread.wait(10_000)
     assert harness.thread.isFinished()
+    assert gate.calls == held_at  # the chunk in progress was the last one
 
 
 def test_save_and_open_a_session(qtbot, lecture, tmp_path, lecture_reference):

@@ -1,0 +1,175 @@
+"""The one chunked-run loop: long work cut into chunks of a few milliseconds on a worker thread."""
+
+from __future__ import annotations
+
+import functools
+import math
+import threading
+import time
+from collections.abc import Callable
+from typing import NamedTuple
+
+from PySide6.QtCore import QObject, QTimer
+
+from bpdesk.core.errors import BpdeskError
+
+__all__ = ["CHUNK_SECONDS", "MAX_CHUNK", "Chunk", "ChunkSize", "ChunkedRun", "describe_failure"]
+
+CHUNK_SECONDS = 0.007  # aim for chunks of work this long, so commands get in between
+MAX_CHUNK = 200_000  # never more units in one chunk, however fast they go
+GROWTH = 4.0  # a chunk is at most this many times the one before
+
+
+def describe_failure(error: BaseException, doing: str) -> str:
+    """The message a person sees for an error raised while ``doing`` something."""
+    if isinstance(error, BpdeskError):
+        return str(error)
+    if isinstance(error, OSError) and error.strerror:
+        name = f" ({error.filename})" if error.filename else ""
+        return f"Something went wrong while {doing}: {error.strerror}{name}."
+    return f"Something went wrong while {doing}: {type(error).__name__}: {error}"
+
+
+class Chunk(NamedTuple):
+    """What one chunk did: ``done`` units; ``finished`` ends the run, with ``message`` if any."""
+
+    done: int
+    finished: bool = False
+    message: str | None = None
+
+
+class ChunkSize:
+    """How many units the next chunk does: about ``CHUNK_SECONDS`` of work at the speed seen."""
+
+    def __init__(self) -> None:
+        self.size = 1
+
+    def reset(self) -> None:
+        self.size = 1
+
+    def adapt(self, done: int, seconds: float) -> None:
+        """``done`` units took ``seconds``: aim the next chunk at ``CHUNK_SECONDS``."""
+        if done <= 0:
+            return  # nothing done says nothing about the speed
+        grown = self.size * GROWTH
+        wanted = grown if seconds <= 0.0 else done * CHUNK_SECONDS / seconds
+        self.size = int(min(MAX_CHUNK, max(1.0, min(wanted, grown))))
+
+
+class ChunkedRun:
+    """Runs ``chunk(size)`` again and again on ``owner``'s thread, one chunk per event.
+
+    Between two chunks the owner's event loop handles whatever was queued meanwhile (edits,
+    a pause), and the run ends when the pause or stop flag is set (from any thread), when a
+    chunk says it ``finished``, or when a chunk raises: ``on_error`` gets a plain message
+    first, then the run ends. ``finish(message)`` is called once at the end of every run,
+    except after ``stop`` (for good: the thread is going away). While the run goes on,
+    ``report()`` is called after a chunk when ``report_interval`` seconds have passed since
+    the last report and ``may_report(now)`` agrees.
+    """
+
+    def __init__(
+        self,
+        owner: QObject,
+        *,
+        chunk: Callable[[int], Chunk],
+        report: Callable[[], None],
+        finish: Callable[[str | None], None],
+        on_error: Callable[[str], None],
+        doing: str,
+        report_interval: float,
+        may_report: Callable[[float], bool] | None = None,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self._owner = owner
+        self._chunk = chunk
+        self._report = report
+        self._finish = finish
+        self._on_error = on_error
+        self._doing = doing
+        self._interval = report_interval
+        self._may_report = may_report
+        self.clock = clock
+        self.pause_event = threading.Event()  # set from any thread: end the run
+        self.stop_event = threading.Event()  # set from any thread: end it for good
+        self.size = ChunkSize()
+        self.chunks = 0  # chunks run so far, over all runs
+        self._running = False
+        self._generation = 0  # which run a scheduled chunk belongs to
+        self._last_report = -math.inf
+
+    # ------------------------------------------------------------ state
+    @property
+    def running(self) -> bool:
+        """Whether a run is going on: the one record of it."""
+        return self._running
+
+    @property
+    def stopped(self) -> bool:
+        return self.stop_event.is_set()
+
+    def reported(self) -> None:
+        """A report just went out (also one sent outside the loop): pace the next from now."""
+        self._last_report = self.clock()
+
+    # ------------------------------------------------------------ commands
+    def start(self) -> bool:
+        """Start a run (one going on is replaced, without ``finish``); False once stopped."""
+        if self.stopped:
+            return False
+        self.pause_event.clear()
+        self._running = True
+        self._generation += 1
+        self._last_report = -math.inf
+        self.size.reset()
+        self._schedule()
+        return True
+
+    def pause(self) -> None:
+        """End the run now (on the owner's thread); the flag stays until the next start."""
+        self.pause_event.set()
+        if self._running:
+            self.end(None)
+
+    def stop(self) -> None:
+        """End for good, after the chunk in progress; safe to call from any thread."""
+        self.stop_event.set()
+        self.pause_event.set()
+
+    def end(self, message: str | None) -> None:
+        """End the run now (on the owner's thread): ``finish(message)`` unless stopped."""
+        self._running = False
+        self.pause_event.clear()
+        if not self.stopped:
+            self._finish(message)
+
+    # ------------------------------------------------------------ the loop
+    def _schedule(self) -> None:
+        QTimer.singleShot(0, self._owner, functools.partial(self._next, self._generation))
+
+    def _next(self, generation: int) -> None:
+        if generation != self._generation or not self._running:
+            return  # a chunk of a run that ended or was replaced
+        if self.pause_event.is_set() or self.stopped:
+            self.end(None)
+            return
+        size = self.size.size
+        started = self.clock()
+        try:
+            outcome = self._chunk(size)
+        except Exception as error:
+            self._on_error(describe_failure(error, self._doing))
+            self.end(None)
+            return
+        now = self.clock()
+        self.chunks += 1
+        self.size.adapt(outcome.done, now - started)
+        if outcome.finished:
+            self.end(outcome.message)
+            return
+        if now - self._last_report >= self._interval and (
+            self._may_report is None or self._may_report(now)
+        ):
+            self._report()
+            self._last_report = now
+        self._schedule()
