@@ -13,12 +13,12 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bpdesk.app import create_window
-from bpdesk.core.formatting import format_value
 from bpdesk.core.engine.init import initialize
 from bpdesk.core.engine.network import NetworkSpec
-from bpdesk.core.files.presets import get_preset
-from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.core.engine.trainer import TrainConfig, Trainer
+from bpdesk.core.files.presets import get_preset
+from bpdesk.core.formatting import format_value
+from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.gui.shell import settings
 from bpdesk.gui.shell.main_window import MainWindow
 from bpdesk.selftest import shows, visible_text

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bpdesk.core.formatting import format_value
 from bpdesk.core.files.presets import get_preset
+from bpdesk.core.formatting import format_value
 from bpdesk.core.stepping.snapshot import make_snapshot
 from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.gui.tools.explain import ExplainPanel

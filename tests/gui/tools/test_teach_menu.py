@@ -111,3 +111,38 @@ def test_quiz_mode_in_practice_hides_values_on_the_canvas(qtbot, window):
     qtbot.waitUntil(lambda: "out = ?" in window.canvas.label_texts()["neuron:o1"], timeout=5000)
     tools.practice.set_quiz_mode(False)
     assert "out = 0.75136507" in window.canvas.label_texts()["neuron:o1"]
+
+
+def test_a_tools_step_request_is_refused_by_the_windows_guard(qtbot, window):
+    """Page Down, Page Up and a lesson's slide go through the window's guard: while the
+    answer to a step is awaited, the phase the window shows is not the next one any more,
+    and the tools' requests are refused (nothing reaches the worker)."""
+    _wait_snapshot(qtbot, window, lambda s: s.phase == "forward")
+    tools = window.teaching
+    sent: list[str] = []
+    window.link.step_requested.connect(sent.append)
+    window.link.step_back_requested.connect(lambda: sent.append("back"))
+    assert window.request_step("forward")
+    assert window.snapshot.phase == "forward" and window.step_in_flight
+    tools.action_next.trigger()  # would ask for "forward" again
+    tools.action_previous.trigger()
+    assert sent == ["forward"]
+    qtbot.waitUntil(lambda: window.snapshot.phase == "backward" and not window.step_in_flight)
+    tools.action_next.trigger()  # now the phase shown is the next one: accepted
+    assert sent == ["forward", "backward"]
+    qtbot.waitUntil(lambda: window.snapshot.phase == "update" and not window.step_in_flight)
+
+
+def test_a_lesson_slide_is_refused_during_a_run(qtbot, window):
+    tools = window.teaching
+    tools._open_lecture_lesson()
+    _wait_snapshot(qtbot, window, lambda s: s.trace.done == 0)
+    with qtbot.waitSignal(window.run_state_shown, timeout=5000):
+        assert window.run(0)
+    assert not tools.next_slide()
+    assert tools.slide == 0 and tools.lesson_bar.counter() == "1 / 7"
+    with qtbot.waitSignal(window.run_state_shown, timeout=5000):
+        window.pause()
+    qtbot.waitUntil(lambda: not window.running and not window.snapshot.running, timeout=5000)
+    assert tools.next_slide()
+    assert tools.lesson_bar.counter() == "2 / 7"
