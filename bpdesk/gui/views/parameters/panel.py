@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from bpdesk.core.stepping.snapshot import Snapshot
-from bpdesk.gui.shell.theme import BASE_POINT_SIZE
+from bpdesk.gui.shell.theme import BASE_POINT_SIZE, clamp_font_scale
 from bpdesk.gui.views.parameters.network_editor import NetworkEditor
 from bpdesk.gui.views.parameters.table import ParameterTable
 from bpdesk.gui.views.parameters.training_form import TrainingForm
@@ -185,9 +185,9 @@ class ParameterPanel(QWidget):
         return self.training.epoch_count()
 
     def set_font_scale(self, scale: float) -> None:
-        """Every text at ``scale`` × the base size (1.0 = 12 pt)."""
+        """Every text at ``scale`` × the base size (1.0 = 12 pt; the one rule: 75 % to 300 %)."""
         font = self.font()
-        font.setPointSizeF(BASE_POINT_SIZE * max(0.5, min(3.0, float(scale))))
+        font.setPointSizeF(BASE_POINT_SIZE * clamp_font_scale(scale))
         self.setFont(font)
         self.table.fit_columns()
 

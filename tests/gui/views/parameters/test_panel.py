@@ -8,15 +8,15 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
-from bpdesk.core.formatting import format_value, parse_value
 from bpdesk.core.engine.network import NetworkSpec
+from bpdesk.core.engine.trainer import TrainConfig
 from bpdesk.core.files.presets import get_preset
+from bpdesk.core.formatting import format_value, parse_value
 from bpdesk.core.stepping.snapshot import Snapshot, make_snapshot
 from bpdesk.core.stepping.stepper import Stepper
-from bpdesk.core.engine.trainer import TrainConfig
-from bpdesk.gui.views.parameters.table import GRADIENT, PREVIOUS, VALUE
-from bpdesk.gui.views.parameters.panel import DATASETS, ParameterPanel
 from bpdesk.gui.views.parameters.number_field import NumberField
+from bpdesk.gui.views.parameters.panel import DATASETS, ParameterPanel
+from bpdesk.gui.views.parameters.table import GRADIENT, PREVIOUS, VALUE
 
 LECTURE_NAMES = ["w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "b1", "b2"]
 
@@ -265,3 +265,12 @@ def test_font_scale_reaches_every_tab(panel):
     assert panel.table.view.font().pointSizeF() == pytest.approx(18.0)
     panel.set_font_scale(1.0)
     assert panel.network.apply_button.font().pointSizeF() >= 11
+
+
+def test_font_scale_follows_the_one_text_size_rule(panel):
+    panel.set_font_scale(0.5)  # 75 % to 300 %
+    assert panel.font().pointSizeF() == pytest.approx(9.0)
+    panel.set_font_scale(10)
+    assert panel.table.view.font().pointSizeF() == pytest.approx(36.0)
+    with pytest.raises(ValueError):
+        panel.set_font_scale(float("nan"))

@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
-from bpdesk.core.formatting import format_value
 from bpdesk.core.engine.network import NetworkSpec
 from bpdesk.core.files.presets import get_preset
+from bpdesk.core.formatting import format_value
 from bpdesk.core.stepping.snapshot import Snapshot, make_snapshot
 from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.gui.views.parameters.table import (
@@ -184,7 +184,10 @@ def test_a_new_network_rebuilds_the_rows(table):
     assert "b_h1" in names
 
 
-def test_during_a_run_the_table_follows_the_last_snapshot_a_little_later(qtbot, table):
+def test_during_a_run_the_table_follows_the_last_snapshot_a_little_later(qtbot):
+    clock = [100.0]  # stands still: the second snapshot comes "at once" after the first
+    table = ParameterTable(clock=lambda: clock[0])
+    qtbot.addWidget(table)
     feed = Feed("xor")
     first = make_snapshot(feed.stepper, seq=1, running=True)
     table.show_snapshot(first)
