@@ -1,5 +1,4 @@
-"""File → New, Open, Open Recent, Save and Save As: the lesson's file, and asking before
-unsaved work is dropped."""
+"""The lesson's file: New, Open, Open Recent, Save, Save As, and asking before work is lost."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The teaching tools in the main window: Explain, Practice, the decision boundary, the error
-landscape, side-by-side runs, lessons and presentation mode, each a dock or an action."""
+"""The Teach menu: the teaching docks, lessons and presentation mode added to the window."""
 
 from __future__ import annotations
 

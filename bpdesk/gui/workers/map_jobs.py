@@ -1,5 +1,4 @@
-"""The teaching tools' maps, computed off the GUI thread: the error landscape and the
-decision map around the data, in a Python thread pool whose results come back queued."""
+"""The teaching tools' maps (error landscape, decision map) computed in a thread pool."""
 
 from __future__ import annotations
 
