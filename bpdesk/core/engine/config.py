@@ -25,6 +25,7 @@ __all__ = [
     "MAX_ETA",
     "MAX_NEURONS",
     "MAX_SEED",
+    "MAX_WEIGHT",
     "MOMENTUM",
     "NEURONS",
     "SEED",
@@ -50,6 +51,8 @@ MAX_EPOCHS = 1_000_000
 MAX_SEED = 2**31 - 1
 MAX_NEURONS = 32
 """The most neurons a person gives one hidden layer (the canvas draws them all)."""
+MAX_WEIGHT = 1e6
+"""The largest size a person may type for a weight or a bias."""
 
 
 def _as_float(value: object) -> float | None:

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from bpdesk.core.engine.network import LayerSpec
 from bpdesk.core.files.documents import open_source, with_dataset, with_network
@@ -23,7 +24,7 @@ def _on(
     name: str,
     hidden: list[int],
     activation: str,
-    config: dict[str, object],
+    config: dict[str, Any],
     title: str,
     test_fraction: float = 0.0,
     **params: object,
@@ -34,7 +35,7 @@ def _on(
     spec = stepper.network.spec
     layers = [LayerSpec(h, activation) for h in hidden] + [spec.layers[-1]]
     stepper = with_network(stepper, spec.with_layers(layers), "xavier", seed=1)
-    stepper.set_config(replace(stepper.trainer.config, **config))  # type: ignore[arg-type]
+    stepper.set_config(replace(stepper.trainer.config, **config))
     stepper.meta["title"] = title
     return Stepper(stepper.trainer, meta=stepper.meta)
 

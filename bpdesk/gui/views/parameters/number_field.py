@@ -9,12 +9,12 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from bpdesk.core.engine.config import Setting
+from bpdesk.core.engine.config import MAX_WEIGHT, Setting
 from bpdesk.core.formatting import format_value, parse_value
 
 __all__ = ["MAX_MAGNITUDE", "NumberField", "RefusalLabel", "check_number", "refusal"]
 
-MAX_MAGNITUDE = 1e6  # largest value a person may type for a weight or bias
+MAX_MAGNITUDE = MAX_WEIGHT  # the core's limit on a typed weight or bias
 
 # Says what is wrong with a value in words, or None when it may be used.
 Check = Callable[[float], str | None]
