@@ -1,11 +1,15 @@
 """The backward pass, one layer at a time: δ from the layer above, gradients from δ.
 
 Every function works on one network (arrays of samples × neurons) and on a stack
-of K networks trained together (K × samples × neurons), so the step machine,
-the fast trainer and sweeps share one implementation of the chain rule.
+of K networks trained together (K × samples × neurons). The step machine applies
+them a layer at a time, sweeps and the gradient check through ``backward_pass``;
+the fast trainer writes the same arithmetic out with every lookup hoisted (a test
+checks that all three compute the same run).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -14,6 +18,7 @@ from bpdesk.core.engine.activations import Activation
 from bpdesk.core.engine.losses import Loss
 
 __all__ = [
+    "backward_pass",
     "batch_error",
     "bias_gradient",
     "hidden_delta",
@@ -96,3 +101,35 @@ def bias_gradient(delta: Array, shared_bias: bool) -> Array:
 def layer_gradients(out_below: Array, delta: Array, shared_bias: bool) -> tuple[Array, Array]:
     """∂E/∂w and ∂E/∂b of one layer."""
     return weight_gradient(out_below, delta), bias_gradient(delta, shared_bias)
+
+
+def backward_pass(
+    loss: Loss,
+    activations: Sequence[Activation],
+    weights: Sequence[Array],
+    nets: Sequence[Array],
+    outs: Sequence[Array],
+    target: Array,
+    shared_bias: bool,
+    update: Callable[[int, Array, Array], None] | None = None,
+) -> list[tuple[Array, Array]]:
+    """∂E/∂w and ∂E/∂b of every layer, δ passed back from the output layer down.
+
+    ``outs[0]`` is the input. ``update(layer, dE_dw, dE_db)``, when given, is called as
+    soon as a layer's gradients are known, before δ passes below it: the lecture's
+    sequential order, where the δ of a hidden layer goes back through the weights above
+    it as already updated (``weights`` is read afresh for every layer).
+    """
+    n_layers = len(nets)
+    _, delta = output_delta(loss, activations[-1], nets[-1], outs[-1], target)
+    gradients: list[tuple[Array, Array]] = [(delta, delta)] * n_layers
+    for layer in range(n_layers - 1, -1, -1):
+        dE_dw, dE_db = layer_gradients(outs[layer], delta, shared_bias)
+        gradients[layer] = (dE_dw, dE_db)
+        if update is not None:
+            update(layer, dE_dw, dE_db)
+        if layer > 0:
+            _, delta = hidden_delta(
+                delta, weights[layer], activations[layer - 1], nets[layer - 1], outs[layer]
+            )
+    return gradients

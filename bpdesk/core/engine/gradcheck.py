@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from bpdesk.core.engine.backprop import hidden_delta, layer_gradients, output_delta
+from bpdesk.core.engine.backprop import backward_pass
 from bpdesk.core.engine.network import Network
 
 __all__ = ["GradCheck", "analytic_gradient", "gradient_check"]
@@ -19,18 +19,13 @@ def analytic_gradient(network: Network, x: Array, target: Array) -> Array:
     """∂E/∂θ by backpropagation, in the order of ``spec.parameter_names``."""
     spec = network.spec
     nets, outs = network.forward(x)
-    acts = spec.activations
     t = np.atleast_2d(target)
     with np.errstate(all="ignore"):
-        _, delta = output_delta(spec.loss_fn, acts[-1], nets[-1], outs[-1], t)
-        grads_w: list[Array] = [np.empty(0)] * spec.n_layers
-        grads_b: list[Array] = [np.empty(0)] * spec.n_layers
-        for i in range(spec.n_layers - 1, -1, -1):
-            grads_w[i], grads_b[i] = layer_gradients(outs[i], delta, spec.shared_bias)
-            if i > 0:
-                _, delta = hidden_delta(
-                    delta, network.weights[i], acts[i - 1], nets[i - 1], outs[i]
-                )
+        gradients = backward_pass(
+            spec.loss_fn, spec.activations, network.weights, nets, outs, t, spec.shared_bias
+        )
+    grads_w = [dE_dw for dE_dw, _ in gradients]
+    grads_b = [dE_db for _, dE_db in gradients]
     return np.concatenate([g.T.ravel() for g in grads_w] + [g.ravel() for g in grads_b])
 
 

@@ -21,7 +21,7 @@ MAX_LM_PARAMETERS = 500
 class LMResult:
     """One Levenberg–Marquardt step, including the trial steps it rejected."""
 
-    delta: Array  # the change applied to the parameter vector (zeros if every trial failed)
+    step: Array  # Δθ, the change applied to the parameter vector (zeros if every trial failed)
     mu_before: float
     mu_after: float
     rejected: int  # trial steps that raised the error and were thrown away

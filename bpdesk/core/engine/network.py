@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -14,7 +14,7 @@ from bpdesk.core.engine.backprop import batch_error
 from bpdesk.core.engine.losses import Loss, get_loss
 from bpdesk.core.errors import ConfigError
 
-__all__ = ["MAX_HIDDEN_LAYERS", "LayerSpec", "Network", "NetworkSpec", "ParamRef"]
+__all__ = ["MAX_HIDDEN_LAYERS", "LayerSpec", "Network", "NetworkSpec", "ParamRef", "forward_pass"]
 
 Array = NDArray[np.float64]
 
@@ -104,7 +104,7 @@ class NetworkSpec:
         return cls(int(sizes[0]), layers, loss=loss, shared_bias=shared_bias)
 
     # ----------------------------------------------------------------- shape
-    @property
+    @cached_property
     def sizes(self) -> tuple[int, ...]:
         return (self.n_inputs, *(layer.size for layer in self.layers))
 
@@ -186,6 +186,20 @@ class NetworkSpec:
         return NetworkSpec(
             self.n_inputs, tuple(layers), self.loss, self.shared_bias, self.input_names
         )
+
+
+def forward_pass(
+    layers: Iterable[tuple[Array, Array, Activation]], inputs: Array
+) -> tuple[list[Array], list[Array]]:
+    """net = out_below · w + b and out = f(net) layer by layer, for (weights, biases,
+    activation) of each layer; works on one network and on a stack of K (a sweep)."""
+    nets: list[Array] = []
+    outs: list[Array] = [inputs]
+    for weights, biases, activation in layers:
+        net: Array = outs[-1] @ weights + biases
+        nets.append(net)
+        outs.append(activation.f(net))
+    return nets, outs
 
 
 class Network:
@@ -275,14 +289,11 @@ class Network:
     # ---------------------------------------------------------------- forward
     def forward(self, x: Array) -> tuple[list[Array], list[Array]]:
         """net and out of every layer for inputs ``x`` (samples × inputs); ``outs[0]`` is ``x``."""
-        nets: list[Array] = []
-        outs: list[Array] = [np.atleast_2d(np.asarray(x, dtype=np.float64))]
+        inputs = np.atleast_2d(np.asarray(x, dtype=np.float64))
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-            for w, b, act in zip(self.weights, self.biases, self.spec.activations, strict=True):
-                net = outs[-1] @ w + b
-                nets.append(net)
-                outs.append(act.f(net))
-        return nets, outs
+            return forward_pass(
+                zip(self.weights, self.biases, self.spec.activations, strict=True), inputs
+            )
 
     def predict(self, x: Array) -> Array:
         return self.forward(x)[1][-1]

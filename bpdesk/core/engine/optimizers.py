@@ -27,7 +27,7 @@ class Change:
     """What one update did to one parameter array."""
 
     new: Array  # the new values w+
-    delta: Array  # Δw = w+ − w
+    weight_change: Array  # Δw = w+ − w
     momentum_term: Array  # the part of Δw carried over from earlier steps (α Δw(t−1))
 
 
@@ -47,19 +47,19 @@ class Optimizer:
 
     def step(self, slot: int, value: Array, grad: Array) -> Array:
         """The new values w+ (the fast path of ``apply``: the same numbers, nothing else)."""
-        return value + self._delta(slot, grad)
+        return value + self._weight_change(slot, grad)
 
     def apply(self, slot: int, value: Array, grad: Array) -> Change:
         """The new values with Δw and the momentum term, for the trace."""
         carried = self._carried(slot)
-        delta = self._delta(slot, grad)
-        return Change(value + delta, delta, carried)
+        weight_change = self._weight_change(slot, grad)
+        return Change(value + weight_change, weight_change, carried)
 
     def _carried(self, slot: int) -> Array:
-        """The part of the next Δw that comes from earlier steps (read before ``_delta``)."""
+        """The part of the next Δw carried over from earlier steps (read before the change)."""
         return np.zeros(self.shapes[slot])
 
-    def _delta(self, slot: int, grad: Array) -> Array:
+    def _weight_change(self, slot: int, grad: Array) -> Array:
         """Δw for this step; updates the optimiser's memory."""
         raise NotImplementedError
 
@@ -113,20 +113,20 @@ class GradientDescent(Optimizer):
         return result
 
     def step(self, slot: int, value: Array, grad: Array) -> Array:
-        # ``_delta`` inlined: this runs for every array of every iteration.
-        delta = -self.eta * grad
+        # ``_weight_change`` inlined: this runs for every array of every iteration.
+        weight_change = -self.eta * grad
         if self._has_momentum:
-            delta = delta + self.momentum * self.previous[slot]
-        self.previous[slot] = delta
-        result: Array = value + delta
+            weight_change = weight_change + self.momentum * self.previous[slot]
+        self.previous[slot] = weight_change
+        result: Array = value + weight_change
         return result
 
-    def _delta(self, slot: int, grad: Array) -> Array:
-        delta = -self.eta * grad
+    def _weight_change(self, slot: int, grad: Array) -> Array:
+        weight_change = -self.eta * grad
         if self._has_momentum:
-            delta = delta + self.momentum * self.previous[slot]
-        self.previous[slot] = delta
-        return delta
+            weight_change = weight_change + self.momentum * self.previous[slot]
+        self.previous[slot] = weight_change
+        return weight_change
 
 
 class Nesterov(Optimizer):
@@ -145,16 +145,16 @@ class Nesterov(Optimizer):
         return {"velocity": self.velocity}
 
     def apply(self, slot: int, value: Array, grad: Array) -> Change:
-        delta = self._delta(slot, grad)
+        weight_change = self._weight_change(slot, grad)
         carried: Array = self.momentum * self.velocity[slot]
-        return Change(value + delta, delta, carried)
+        return Change(value + weight_change, weight_change, carried)
 
-    def _delta(self, slot: int, grad: Array) -> Array:
-        step = self.eta * grad
-        velocity = self.momentum * self.velocity[slot] - step
+    def _weight_change(self, slot: int, grad: Array) -> Array:
+        gradient_step = self.eta * grad
+        velocity = self.momentum * self.velocity[slot] - gradient_step
         self.velocity[slot] = velocity
-        delta: Array = self.momentum * velocity - step
-        return delta
+        weight_change: Array = self.momentum * velocity - gradient_step
+        return weight_change
 
 
 class Adam(Optimizer):
@@ -179,14 +179,14 @@ class Adam(Optimizer):
     def _arrays(self) -> dict[str, list[Array]]:
         return {"m": self.m, "v": self.v}
 
-    def _delta(self, slot: int, grad: Array) -> Array:
+    def _weight_change(self, slot: int, grad: Array) -> Array:
         m = self.beta1 * self.m[slot] + (1.0 - self.beta1) * grad
         v = self.beta2 * self.v[slot] + (1.0 - self.beta2) * grad * grad
         self.m[slot], self.v[slot] = m, v
         m_hat = m / (1.0 - self.beta1**self.t)
         v_hat = v / (1.0 - self.beta2**self.t)
-        delta: Array = -self.eta * m_hat / (np.sqrt(v_hat) + self.epsilon)
-        return delta
+        weight_change: Array = -self.eta * m_hat / (np.sqrt(v_hat) + self.epsilon)
+        return weight_change
 
 
 OPTIMIZERS = {

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from bpdesk.core.engine.backprop import batch_error, hidden_delta, layer_gradients, output_delta
-from bpdesk.core.engine.network import Network
+from bpdesk.core.engine.backprop import backward_pass, batch_error
+from bpdesk.core.engine.network import Network, forward_pass
 from bpdesk.core.engine.optimizers import make_optimizer
 from bpdesk.core.engine.trainer import TrainConfig, Trainer
 from bpdesk.core.errors import ConfigError
@@ -94,53 +94,48 @@ class Sweep:
             if epochs is None:
                 raise ConfigError("Give a number of iterations or of epochs.")
             iterations = epochs * schedule.iterations_per_epoch - schedule.position
-        spec = self.spec
-        acts = spec.activations
-        loss = spec.loss_fn
-        opt = self.optimizer
-        train_biases = self.config.train_biases
-        sequential = self.config.update_order == "sequential"
         frozen = self.diverged_at >= 0
         with np.errstate(all="ignore"):
             for _ in range(iterations):
                 x, t = schedule.current_batch()
                 previous = ([w.copy() for w in self.weights], [b.copy() for b in self.biases])
-                nets: list[Array] = []
-                outs: list[Array] = [x]
-                for w, b, act in zip(self.weights, self.biases, acts, strict=True):
-                    z = outs[-1] @ w + b
-                    nets.append(z)
-                    outs.append(act.f(z))
-                error = batch_error(loss.per_output(outs[-1], t))
-                _, delta = output_delta(loss, acts[-1], nets[-1], outs[-1], t)
-                opt.begin_step()
-                for layer in range(spec.n_layers - 1, -1, -1):
-                    grad_w, grad_b = layer_gradients(outs[layer], delta, spec.shared_bias)
-                    if sequential:
-                        self._apply(layer, grad_w, grad_b, train_biases)
-                    if layer > 0:
-                        _, delta = hidden_delta(
-                            delta,
-                            self.weights[layer],
-                            acts[layer - 1],
-                            nets[layer - 1],
-                            outs[layer],
-                        )
-                    if not sequential:
-                        self._apply(layer, grad_w, grad_b, train_biases)
+                error = self._iteration(x, t)
                 newly = ~np.isfinite(error) & ~frozen
                 if newly.any():
                     self.diverged_at[newly] = schedule.iteration
                     frozen = frozen | newly
                 if frozen.any():
-                    for i in range(spec.n_layers):
+                    for i in range(self.spec.n_layers):
                         self.weights[i][frozen] = previous[0][i][frozen]
                         self.biases[i][frozen] = previous[1][i][frozen]
                 self.iteration_errors.append(error)
                 schedule.finish_iteration(0.0, x.shape[0])
         return iterations
 
-    def _apply(self, layer: int, grad_w: Array, grad_b: Array, train_biases: bool) -> None:
-        self.weights[layer] = self.optimizer.step(2 * layer, self.weights[layer], grad_w)
-        if train_biases:
-            self.biases[layer] = self.optimizer.step(2 * layer + 1, self.biases[layer], grad_b)
+    def _iteration(self, x: Array, t: Array) -> Array:
+        """Forward, backward and update of every run on one batch; each run's error before."""
+        spec = self.spec
+        acts = spec.activations
+        nets, outs = forward_pass(zip(self.weights, self.biases, acts, strict=True), x)
+        error = batch_error(spec.loss_fn.per_output(outs[-1], t))
+        self.optimizer.begin_step()
+        sequential = self.config.update_order == "sequential"
+        gradients = backward_pass(
+            spec.loss_fn,
+            acts,
+            self.weights,
+            nets,
+            outs,
+            t,
+            spec.shared_bias,
+            update=self._update if sequential else None,
+        )
+        if not sequential:
+            for layer in range(spec.n_layers - 1, -1, -1):
+                self._update(layer, *gradients[layer])
+        return error
+
+    def _update(self, layer: int, dE_dw: Array, dE_db: Array) -> None:
+        self.weights[layer] = self.optimizer.step(2 * layer, self.weights[layer], dE_dw)
+        if self.config.train_biases:
+            self.biases[layer] = self.optimizer.step(2 * layer + 1, self.biases[layer], dE_db)

@@ -218,31 +218,32 @@ class Trainer:
         """Forward, backward and update on one batch; returns its error before the update.
 
         The chain rule here is ``backprop``'s, written out with every lookup hoisted,
-        since this runs once per iteration; the numbers are the step machine's, bit for bit.
+        since this runs once per iteration; the numbers are the step machine's, bit for
+        bit (tests/core/engine/test_one_chain_rule.py checks every setting).
         """
-        net = self.network
+        network = self.network
         if self.lm is not None:
-            return self.lm.step(net, x, t, self.config.train_biases).error_before
-        weights, biases = net.weights, net.biases
+            return self.lm.step(network, x, t, self.config.train_biases).error_before
+        weights, biases = network.weights, network.biases
         layers = self._layers
         nets: list[Array] = []
         outs: list[Array] = [x]
-        a = x
+        out = x
         for w, b, (f, _, _) in zip(weights, biases, layers, strict=True):
-            z = a @ w + b
-            nets.append(z)
-            a = f(z)
-            outs.append(a)
+            net = out @ w + b
+            nets.append(net)
+            out = f(net)
+            outs.append(out)
         loss = self._loss
         if self._canonical:
-            per_output, delta = loss.per_output(a, t), a - t
+            per_output, delta = loss.per_output(out, t), out - t
         else:
-            per_output, dE_dout = loss.value_and_grad(a, t)
+            per_output, dE_dout = loss.value_and_grad(out, t)
             _, last_slope, last_elementwise = layers[-1]
             if last_elementwise:
-                delta = dE_dout * last_slope(z, a)
+                delta = dE_dout * last_slope(net, out)
             else:
-                delta = self._activations[-1].backprop(z, a, dE_dout)
+                delta = self._activations[-1].backprop(net, out, dE_dout)
         n = x.shape[0]
         error = float(per_output.sum() / n if n != 1 else per_output.sum())
         if not math.isfinite(error):
@@ -255,14 +256,14 @@ class Trainer:
         train_biases = self.config.train_biases
         shared = self._shared
         for layer in range(len(weights) - 1, -1, -1):
-            grad_w = outs[layer].T @ delta
+            dE_dw = outs[layer].T @ delta
             if n != 1:
-                grad_w = grad_w / n
-            grad_b = bias_gradient(delta, shared) if train_biases else None
+                dE_dw = dE_dw / n
+            dE_db = bias_gradient(delta, shared) if train_biases else None
             if sequential:
-                weights[layer] = step(2 * layer, weights[layer], grad_w)
-                if grad_b is not None:
-                    biases[layer] = step(2 * layer + 1, biases[layer], grad_b)
+                weights[layer] = step(2 * layer, weights[layer], dE_dw)
+                if dE_db is not None:
+                    biases[layer] = step(2 * layer + 1, biases[layer], dE_db)
             if layer > 0:
                 _, slope, elementwise = layers[layer - 1]
                 dE_dout = delta @ weights[layer].T
@@ -273,16 +274,10 @@ class Trainer:
                         nets[layer - 1], outs[layer], dE_dout
                     )
             if not sequential:
-                weights[layer] = step(2 * layer, weights[layer], grad_w)
-                if grad_b is not None:
-                    biases[layer] = step(2 * layer + 1, biases[layer], grad_b)
+                weights[layer] = step(2 * layer, weights[layer], dE_dw)
+                if dE_db is not None:
+                    biases[layer] = step(2 * layer + 1, biases[layer], dE_db)
         return error
-
-    def _apply(self, opt: Optimizer, layer: int, grad_w: Array, grad_b: Array | None) -> None:
-        net = self.network
-        net.weights[layer] = opt.step(2 * layer, net.weights[layer], grad_w)
-        if grad_b is not None:
-            net.biases[layer] = opt.step(2 * layer + 1, net.biases[layer], grad_b)
 
     def run(
         self,

@@ -20,8 +20,6 @@ __all__ = ["PHASES", "LayerTrace", "Op", "StepTrace"]
 
 Array = NDArray[np.float64]
 
-# The three buttons of the lecture; the error belongs to the forward pass.
-
 
 @dataclass(frozen=True)
 class Op:
@@ -69,8 +67,8 @@ class LayerTrace:
     b_before: Array
     momentum_w: Array  # the momentum term α Δw(t−1) (or what the optimiser carried over)
     momentum_b: Array
-    delta_w: Array  # Δw
-    delta_b: Array
+    weight_change: Array  # Δw
+    bias_change: Array  # Δb
     w_after: Array  # w+
     b_after: Array
 
@@ -84,7 +82,7 @@ class StepTrace:
     epoch: int
     position: int  # iteration within the epoch
     iterations_per_epoch: int
-    batch: Array  # sample indices in the batch
+    batch: NDArray[np.intp]  # sample indices in the batch
     inputs: Array
     targets: Array
     layers: tuple[LayerTrace, ...]
@@ -158,14 +156,14 @@ class StepTrace:
                     values[f"dnet_{n}/d{w}"] = float(source_out[sample, s])
                     values[f"dE_total/d{w}"] = float(layer.grad_w[s, j])
                     values[f"momentum_{w}"] = float(layer.momentum_w[s, j])
-                    values[f"Δ{w}"] = float(layer.delta_w[s, j])
+                    values[f"Δ{w}"] = float(layer.weight_change[s, j])
                     values[f"{w}+"] = float(layer.w_after[s, j])
             for c in range(layer.b_before.shape[1]):
                 b = spec.bias_name(i, c)
                 values[b] = float(layer.b_before[0, c])
                 values[f"dE_total/d{b}"] = float(layer.grad_b[0, c])
                 values[f"momentum_{b}"] = float(layer.momentum_b[0, c])
-                values[f"Δ{b}"] = float(layer.delta_b[0, c])
+                values[f"Δ{b}"] = float(layer.bias_change[0, c])
                 values[f"{b}+"] = float(layer.b_after[0, c])
         values["E_total"] = self.E_total
         return values
