@@ -10,9 +10,10 @@ from PySide6.QtGui import QEnterEvent
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from bpdesk.core.engine.network import NetworkSpec
-from bpdesk.core.stepping.snapshot import make_snapshot
 from bpdesk.core.files.documents import open_source, with_dataset, with_network
+from bpdesk.core.stepping.snapshot import make_snapshot
 from bpdesk.gui.tools.boundary import MAX_PER_LAYER, MAX_THUMBNAILS, BoundaryView, thumbnail_plan
+from bpdesk.gui.tools.boundary import view as view_module
 
 
 @pytest.fixture
@@ -189,6 +190,16 @@ def test_font_scale(view, spirals):
     assert view.thumbnail_count() == 32
 
 
+def test_font_scale_follows_the_one_text_size_rule(view):
+    view.set_font_scale(5)  # 75 % to 300 %
+    assert view.font_scale() == 3.0
+    assert _rollback_button(view).font().pointSizeF() == pytest.approx(36.0)
+    view.set_font_scale(0.1)
+    assert view.font_scale() == 0.75
+    with pytest.raises(ValueError):
+        view.set_font_scale(float("nan"))
+
+
 def _train_curve_length(view: BoundaryView) -> int:
     curves = [
         item
@@ -212,7 +223,11 @@ def test_epoch_history_arrives_in_pieces_and_can_be_cut_back(view):
     assert _train_curve_length(view) == 0
 
 
-def test_redraws_are_throttled_while_running(view, qtbot):
+def test_redraws_are_throttled_while_running(qtbot):
+    clock = [100.0]
+    view = BoundaryView(clock=lambda: clock[0])
+    qtbot.addWidget(view)
+    clock[0] += 10.0  # the run starts well after the view was last drawn
     st = open_source("moons")
     view.show_snapshot(make_snapshot(st, seq=1, running=True, decision_map=True))
     image = next(
@@ -223,6 +238,7 @@ def test_redraws_are_throttled_while_running(view, qtbot):
     )
     first = np.array(image.image, copy=True)
     st.run(epochs=20)
+    clock[0] += view_module.RUNNING_INTERVAL / 4  # too soon after the last redraw
     view.show_snapshot(make_snapshot(st, seq=2, running=True, decision_map=True))
     assert np.array_equal(first, image.image)  # drawn a moment later, not at once
     qtbot.waitUntil(lambda: not np.array_equal(first, image.image), timeout=2000)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QPalette
@@ -49,7 +52,10 @@ class BoundaryView(QWidget):
 
     rollback_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        """``clock`` paces the redraws during a run (seconds; tests pass their own)."""
         super().__init__(parent)
         self._snapshot: Snapshot | None = None
         self._scale = 1.0
@@ -57,7 +63,7 @@ class BoundaryView(QWidget):
         self._spec_key: object = None
         self._counts = (0, 0)
         self._highlighted = 0
-        self._throttle = RedrawThrottle(self._render, self, interval=RUNNING_INTERVAL)
+        self._throttle = RedrawThrottle(self._render, self, interval=RUNNING_INTERVAL, clock=clock)
         self._thumbnails = ThumbnailGrid(self)
         self._curves = EpochCurves(self)
         self._curves.rollback.clicked.connect(self._rollback_clicked)
