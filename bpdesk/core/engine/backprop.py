@@ -24,7 +24,6 @@ __all__ = [
     "hidden_delta",
     "layer_gradients",
     "output_delta",
-    "output_error_and_delta",
     "sample_errors",
     "weight_gradient",
 ]
@@ -61,17 +60,6 @@ def output_delta(
     else:
         delta = activation.backprop(net, out, dE_dout)
     return dE_dout, delta
-
-
-def output_error_and_delta(
-    loss: Loss, activation: Activation, net: Array, out: Array, target: Array
-) -> tuple[Array, Array]:
-    """Each output's error term and δ of the output layer: the numbers of ``sample_errors``
-    and ``output_delta``, with nothing computed twice or thrown away."""
-    if loss.canonical_activation == activation.name:
-        return loss.per_output(out, target), out - target
-    per_output, dE_dout = loss.value_and_grad(out, target)
-    return per_output, activation.backprop(net, out, dE_dout)
 
 
 def hidden_delta(

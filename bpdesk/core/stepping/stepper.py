@@ -1,11 +1,11 @@
-"""The step machine: forward pass → error → backward pass → update, phase by phase or neuron
-by neuron, with a trace after every sub-step and an undo history of the states before them.
+"""The step machine: a training step phase by phase or neuron by neuron, traced and undoable.
 
-It drives the same ``Trainer`` as fast training (same weights, optimiser memory,
-batch order and error history), so stepping and running can be mixed freely.
-The computations are the chain rule of ``backprop`` (``in_progress.py``), applied a
-layer at a time when that layer's first neuron is stepped; a sub-step then reveals
-one neuron's values (``reveal.py``).
+Forward pass → error → backward pass → update, with a trace after every sub-step
+and an undo history of the states before them. It drives the same ``Trainer`` as
+fast training (same weights, optimiser memory, batch order and error history), so
+stepping and running can be mixed freely. The computations are the chain rule of
+``backprop`` (``in_progress.py``), applied a layer at a time when that layer's first
+neuron is stepped; a sub-step then reveals one neuron's values (``reveal.py``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Backpropagated gradients agree with finite differences for every activation, loss and bias mode."""
+"""Backpropagated gradients agree with finite differences for every activation, loss, bias mode."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def test_backprop_matches_finite_differences(hidden, out, loss, shared):
     # Relative error per parameter; a floor keeps round-off of tiny gradients out of it.
     scale = np.maximum(np.maximum(np.abs(check.analytic), np.abs(check.numeric)), 1e-3)
     relative = np.abs(check.analytic - check.numeric) / scale
-    assert relative.max() < 1e-6, dict(zip(check.names, relative))
+    assert relative.max() < 1e-6, dict(zip(check.names, relative, strict=True))
 
 
 def test_gradient_check_catches_a_wrong_gradient(monkeypatch):

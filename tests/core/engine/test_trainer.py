@@ -8,13 +8,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from bpdesk.core.errors import ConfigError
 from bpdesk.core.engine.init import initialize
 from bpdesk.core.engine.network import Network, NetworkSpec
-from bpdesk.core.files.presets import get_preset
-from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.core.engine.sweep import Sweep
 from bpdesk.core.engine.trainer import TrainConfig, Trainer
+from bpdesk.core.errors import ConfigError
+from bpdesk.core.files.presets import get_preset
+from bpdesk.core.stepping.stepper import Stepper
 
 
 def _one_weight(w: float = 0.5) -> Network:
