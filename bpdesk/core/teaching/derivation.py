@@ -21,8 +21,12 @@ from bpdesk.core.stepping.trace import StepTrace
 from bpdesk.core.teaching.derivation_neurons import neuron_lines
 from bpdesk.core.teaching.derivation_params import bias_lines, weight_lines
 from bpdesk.core.teaching.derivation_terms import Reader, note, words
-from bpdesk.core.teaching.equations.html_render import HtmlStyle, document_html, symbol_html
-from bpdesk.core.teaching.equations.html_render import terms_html as _terms_html
+from bpdesk.core.teaching.equations.html_render import (
+    HtmlStyle,
+    document_html,
+    symbol_html,
+    terms_html,
+)
 from bpdesk.core.teaching.equations.model import Document, Heading, Line, Terms
 from bpdesk.core.teaching.equations.text_render import derivation_text, terms_text
 
@@ -79,7 +83,7 @@ class Derivation:
         return derivation_text(self.document, self.hint)
 
     def header_html(self, style: HtmlStyle) -> str:
-        return _terms_html(self.header, style)
+        return terms_html(self.header, style)
 
     def to_html(
         self, style: HtmlStyle, *, include_header: bool = True, stacked: bool = True
