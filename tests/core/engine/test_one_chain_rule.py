@@ -48,9 +48,9 @@ SWEEPS = (("gd", "momentum"), ("nesterov", "nesterov/2"), ("adam", "adam/2"))
 ORDERS = ("simultaneous", "sequential")
 BIASES = ("shared", "per_neuron", "frozen")
 N_SAMPLES = 6
-# Batch size → iterations: online; a divisor of 6 (one whole epoch); a non-divisor
-# (a batch of 4, the partial last batch of 2, a new shuffled epoch); the full batch.
-BATCHES = {1: 2, 2: 3, 4: 3, 6: 2}
+# Batch size → iterations: online; a divisor of 6; a non-divisor (a batch of 4, the
+# partial last batch of 2, then a new shuffled epoch); the full batch (two epochs).
+BATCHES = {1: 2, 2: 2, 4: 3, 6: 2}
 SWEEP_RTOL = 1e-12
 
 
