@@ -1,1 +1,1 @@
-"""Teaching content: derivations, worked examples and handouts, narration, practice, lessons, maps."""
+"""Teaching content: derivations, worked examples, handouts, narration, practice, lessons, maps."""

@@ -1,1 +1,1 @@
-"""The teaching tools: Explain, Practice, decision boundary, landscape, comparisons, lessons, files."""
+"""The teaching tools: Explain, Practice, boundary, landscape, comparisons, lessons, files."""
