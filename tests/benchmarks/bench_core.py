@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 
-
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -34,9 +33,9 @@ if str(ROOT) not in sys.path:
 from bpdesk.allocator import keep_freed_memory  # noqa: E402
 from bpdesk.core.engine.init import initialize  # noqa: E402
 from bpdesk.core.engine.network import Network, NetworkSpec  # noqa: E402
-from bpdesk.core.files.presets import get_preset  # noqa: E402
 from bpdesk.core.engine.sweep import Sweep  # noqa: E402
 from bpdesk.core.engine.trainer import TrainConfig, Trainer  # noqa: E402
+from bpdesk.core.files.presets import get_preset  # noqa: E402
 
 CORE_GOAL = 1.2  # bpdesk's Trainer at most this many times the minimal NumPy loop's time
 SWEEP_GOAL = 3.0  # a 32-way sweep at most this many times one single run's time

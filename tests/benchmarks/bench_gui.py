@@ -52,8 +52,8 @@ from bpdesk.app import (  # noqa: E402
     ensure_application,
     use_headless_platform_if_needed,
 )
-from bpdesk.core.stepping.snapshot import Snapshot  # noqa: E402
 from bpdesk.core.files.documents import open_source  # noqa: E402
+from bpdesk.core.stepping.snapshot import Snapshot  # noqa: E402
 from bpdesk.gui.shell.main_window import MainWindow  # noqa: E402
 
 PROBE_MS = 10  # the probe timer's interval

@@ -16,16 +16,16 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "bpdesk"
 QT = ("PySide6", "PyQt6", "PyQt5", "shiboken6", "pyqtgraph", "qtpy", "superqt")
 
-CODE = """
+CODE = f"""
 import sys, pkgutil, importlib
 import bpdesk.core as core
 for module in pkgutil.walk_packages(core.__path__, "bpdesk.core."):
     importlib.import_module(module.name)
 import bpdesk.cli
-qt = sorted(m for m in sys.modules if m.split(".")[0] in {qt!r})
+qt = sorted(m for m in sys.modules if m.split(".")[0] in {QT!r})
 print(len([m for m in sys.modules if m.startswith("bpdesk.core.")]))
 print(",".join(qt))
-""".format(qt=QT)
+"""
 
 
 def imported_names(path: Path) -> set[str]:

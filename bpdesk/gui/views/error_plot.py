@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import math
 import time
 from collections.abc import Callable
@@ -14,10 +13,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -31,6 +28,7 @@ from bpdesk.core.formatting import format_value
 from bpdesk.core.stepping.plot_buffer import PlotBuffer
 from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.gui.shell.theme import clamp_font_scale
+from bpdesk.gui.views.error_export import export_with_dialog, write_error_csv
 from bpdesk.gui.views.plot_axes import CountAxis
 from bpdesk.gui.views.redraw import RUN_REDRAW_INTERVAL, RedrawThrottle
 
@@ -254,21 +252,7 @@ class ErrorPlot(QWidget):
         """Save the exact error values still held: a block ``iteration,error``, an empty row,
         then a block ``epoch,train_error,test_error`` (test_error empty without a test set).
         Iterations and epochs are counted from 1, as on the plot."""
-        ix, iy = self._iterations.exact()
-        ex, ey = self._epochs.exact()
-        tx, ty = self._tests.exact()
-        tests = dict(zip((tx + 1).astype(np.int64).tolist(), ty.tolist(), strict=True))
-        epochs = (ex + 1).astype(np.int64).tolist()
-        with open(path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["iteration", "error"])
-            writer.writerows(zip((ix + 1).astype(np.int64).tolist(), iy.tolist(), strict=True))
-            writer.writerow([])
-            writer.writerow(["epoch", "train_error", "test_error"])
-            writer.writerows(
-                [epoch, value, tests.get(epoch, "")]
-                for epoch, value in zip(epochs, ey.tolist(), strict=True)
-            )
+        write_error_csv(path, self._iterations, self._epochs, self._tests)
 
     def clear(self) -> None:
         """Forget every point (a new session or data set starts)."""
@@ -440,29 +424,19 @@ class ErrorPlot(QWidget):
 
     @Slot()
     def _on_export_png_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export the error plot", "error-plot.png", "PNG pictures (*.png)"
+        export_with_dialog(
+            self, "Export the error plot", "error-plot.png", "PNG pictures (*.png)", self.export_png
         )
-        if path:
-            if not path.lower().endswith(".png"):
-                path += ".png"
-            self._export(self.export_png, path)
 
     @Slot()
     def _on_export_csv_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export the error values", "error-values.csv", "CSV tables (*.csv)"
+        export_with_dialog(
+            self,
+            "Export the error values",
+            "error-values.csv",
+            "CSV tables (*.csv)",
+            self.export_csv,
         )
-        if path:
-            if not path.lower().endswith(".csv"):
-                path += ".csv"
-            self._export(self.export_csv, path)
-
-    def _export(self, export: Callable[[str], None], path: str) -> None:
-        try:
-            export(path)
-        except OSError as error:
-            QMessageBox.warning(self, "Export failed", f"Could not write {path}:\n{error}")
 
 
 def _error_text(value: float) -> str:

@@ -7,6 +7,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from bpdesk.core.engine.init import initialize
+from bpdesk.core.engine.network import NetworkSpec
+from bpdesk.core.engine.trainer import TrainConfig, Trainer
+from bpdesk.core.errors import ConfigError
+from bpdesk.core.files.presets import get_preset
 from bpdesk.core.teaching.comparison import (
     DEFAULT_OPTIONS,
     KINDS,
@@ -14,11 +19,6 @@ from bpdesk.core.teaching.comparison import (
     error_histogram,
     parse_options,
 )
-from bpdesk.core.errors import ConfigError
-from bpdesk.core.engine.init import initialize
-from bpdesk.core.engine.network import NetworkSpec
-from bpdesk.core.files.presets import get_preset
-from bpdesk.core.engine.trainer import TrainConfig, Trainer
 
 RTOL = 1e-12
 

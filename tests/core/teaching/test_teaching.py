@@ -5,17 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bpdesk.core.stepping.steps import apply_command, parse_commands
-from bpdesk.core.errors import ConfigError, SessionError
-from bpdesk.core.formatting import format_value
 from bpdesk.core.engine.init import initialize
+from bpdesk.core.engine.network import NetworkSpec
+from bpdesk.core.errors import ConfigError, SessionError
+from bpdesk.core.files.presets import get_preset
+from bpdesk.core.formatting import format_value
+from bpdesk.core.stepping.stepper import Stepper
+from bpdesk.core.stepping.steps import apply_command, parse_commands
 from bpdesk.core.teaching.landscape import error_grid, output_grid
 from bpdesk.core.teaching.lesson import load_lesson
 from bpdesk.core.teaching.narration import narrate
-from bpdesk.core.engine.network import NetworkSpec
 from bpdesk.core.teaching.practice import judge
-from bpdesk.core.files.presets import get_preset
-from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.resources import resource_path
 
 
@@ -40,8 +40,8 @@ def test_narration_explains_the_hidden_sum_and_the_simultaneous_update(lecture_r
     text = narrate(stepper.step_phase("backward"), since=before)
     assert "h1 feeds o1, o2" in text and "the changes add up" in text
     assert (
-        f"∂E_total/∂out_h1 = ∂E_o1/∂out_h1 + ∂E_o2/∂out_h1 = {format_value(hidden['dE_o1/dout_h1'])}"
-        in text
+        "∂E_total/∂out_h1 = ∂E_o1/∂out_h1 + ∂E_o2/∂out_h1 = "
+        f"{format_value(hidden['dE_o1/dout_h1'])}" in text
     )
     assert f"= {format_value(hidden['dE_total/dout_h1'])}" in text
     text = narrate(stepper.step_phase("update"), since=stepper.ops.index(stepper.ops[-2]))
@@ -86,7 +86,7 @@ def test_landscape_is_the_error_at_each_grid_point():
             probe.error(preset.inputs, preset.targets), rel=1e-12
         )
     assert grid.errors[3, 3] == pytest.approx(0.298371109, abs=1e-8)  # the centre: E_total now
-    x, y, e = grid.minimum
+    _, _, e = grid.minimum
     assert e == grid.errors.min()
 
 
@@ -139,7 +139,7 @@ def test_the_lecture_lesson_steps_forward_and_back():
 def test_a_broken_lesson_is_refused_in_words(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "bpdesk-lesson", "slides": [{"caption": "x", "do": ["fly"]}]}')
-    with pytest.raises(SessionError, match="slides\\[0\\].do"):
+    with pytest.raises(SessionError, match=r"slides\[0\]\.do"):
         load_lesson(bad)
     bad.write_text("not json")
     with pytest.raises(SessionError):
