@@ -10,7 +10,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from bpdesk.core.files.presets import get_preset
 from bpdesk.core.formatting import format_value
@@ -315,6 +315,20 @@ def test_export_buttons_ask_for_a_file(plot, lecture, tmp_path, monkeypatch, qtb
     assert (tmp_path / "from-button.csv").stat().st_size > 0
     qtbot.mouseClick(plot._png_button, Qt.MouseButton.LeftButton)
     assert QImage(str(tmp_path / "from-button.png")).width() > 0
+
+
+def test_an_export_that_cannot_be_written_is_said_not_raised(plot, tmp_path, monkeypatch, qtbot):
+    target = tmp_path / "missing" / "values.csv"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a: warnings.append(a[2])))
+    qtbot.mouseClick(plot._csv_button, Qt.MouseButton.LeftButton)
+    assert len(warnings) == 1 and f"Could not write {target}" in warnings[0]
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: ("", "")))
+    qtbot.mouseClick(plot._csv_button, Qt.MouseButton.LeftButton)  # cancelled: nothing said
+    assert len(warnings) == 1
 
 
 def test_memory_stays_bounded_on_long_runs(plot, lecture):
