@@ -71,3 +71,70 @@ def test_the_checkers_are_installed():
     """The checks above need ruff and mypy: the test extra installs both."""
     assert shutil.which("ruff") or run(sys.executable, "-m", "ruff", "--version").returncode == 0
     assert run(sys.executable, "-m", "mypy", "--version").returncode == 0
+
+
+def module_imports(path: Path, name: str, known: set[str]) -> set[str]:
+    """The bpdesk modules ``path`` imports at run time (``if TYPE_CHECKING:`` blocks left out)."""
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                for other in child.orelse:
+                    visit(other)
+                continue
+            if isinstance(child, ast.Import):
+                found.update(alias.name for alias in child.names)
+            elif isinstance(child, ast.ImportFrom):
+                base = child.module or ""
+                if child.level:
+                    parts = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+                    parts = parts[: len(parts) - child.level + 1]
+                    base = ".".join([*parts, base] if base else parts)
+                found.add(base)
+                found.update(f"{base}.{alias.name}" for alias in child.names)
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    return (found & known) - {name}
+
+
+def import_graph() -> dict[str, set[str]]:
+    names = {}
+    for path in modules():
+        parts = path.relative_to(REPO).with_suffix("").parts
+        names[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    known = set(names)
+    return {name: module_imports(path, name, known) for name, path in names.items()}
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One import cycle of ``graph`` as a list of modules (empty when there is none)."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def walk(module: str) -> list[str]:
+        state[module] = 1
+        path.append(module)
+        for target in sorted(graph[module]):
+            if state.get(target) == 1:
+                return [*path[path.index(target) :], target]
+            if target not in state and (cycle := walk(target)):
+                return cycle
+        state[module] = 2
+        path.pop()
+        return []
+
+    for module in sorted(graph):
+        if module not in state and (cycle := walk(module)):
+            return cycle
+    return []
+
+
+def test_no_import_cycles_in_bpdesk():
+    assert find_cycle(import_graph()) == []
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) == []
