@@ -120,11 +120,17 @@ def apply_theme(app: QApplication, name: str = "light", point_size: int = BASE_P
     """Fusion style, the named palette and a base font of ``point_size`` pt; returns the
     theme actually used."""
     name = name if name in THEMES else "light"
-    app.setStyle("Fusion")
-    app.setPalette(palette(name))
+    # A new style object re-polishes every widget and deletes the old style under any widget
+    # still holding it: set it once, and palette and font only when they change.
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
+    wanted = palette(name)
+    if app.palette() != wanted:
+        app.setPalette(wanted)
     font = QFont(app.font())
-    font.setPointSize(point_size)
-    app.setFont(font)
+    if font.pointSize() != point_size:
+        font.setPointSize(point_size)
+        app.setFont(font)
     _apply_plot_colours(name)
     return name
 

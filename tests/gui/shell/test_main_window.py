@@ -253,11 +253,16 @@ def test_space_toggles_run_and_pause(qtbot, window):
         QTest.keyClick(handle, Qt.Key.Key_Space)
     assert blocker.args == [True]
     qtbot.waitUntil(lambda: window.commands.pause.isEnabled(), timeout=STEP_TIMEOUT)
+    # Pressed before the first chunk, a pause would rightly stop a run that trained nothing:
+    # wait until the run shows training before pressing Space again.
+    qtbot.waitUntil(lambda: window.snapshot.iteration > 0, timeout=STEP_TIMEOUT)
+    trained = window.snapshot.iteration
     with qtbot.waitSignal(window.run_state_shown, timeout=STEP_TIMEOUT) as blocker:
         QTest.keyClick(handle, Qt.Key.Key_Space)
     assert blocker.args == [False]
     qtbot.waitUntil(lambda: not window.snapshot.running, timeout=STEP_TIMEOUT)
-    assert window.snapshot.iteration > 0
+    assert window.snapshot.iteration >= trained
+    assert window.commands.run.isEnabled() and not window.commands.pause.isEnabled()
 
 
 def test_run_n_epochs_uses_the_panel_number(qtbot, window):
