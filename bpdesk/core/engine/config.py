@@ -40,6 +40,7 @@ __all__ = [
     "check_momentum",
     "check_neurons",
     "check_optimizer",
+    "check_parameter_value",
     "check_seed",
     "check_setting",
     "check_update_order",
@@ -201,6 +202,16 @@ def check_hidden_layers(count: object) -> str | None:
 
 def check_neurons(size: object) -> str | None:
     return NEURONS.check(size)
+
+
+def check_parameter_value(name: str, value: object) -> str | None:
+    """Why ``value`` cannot be the weight or bias ``name``, or None: THE one rule for a
+    parameter's value, asked by the canvas, the table, the step machine and session files."""
+    number = _as_float(value)
+    if number is not None and math.isfinite(number) and abs(number) <= MAX_WEIGHT:
+        return None
+    limit = shown(MAX_WEIGHT)
+    return f"{name} must be a finite number from −{limit} to {limit}, not {shown(value)}."
 
 
 def check_optimizer(name: object) -> str | None:

@@ -133,26 +133,39 @@ class Trainer:
         self._shared = spec.shared_bias
 
     def _make_optimizer(self) -> None:
+        self.optimizer, self.lm = self._new_optimizer(self.config)
         self._recount()
-        cfg = self.config
-        if cfg.optimizer == "lm":
+
+    def _new_optimizer(
+        self, config: TrainConfig
+    ) -> tuple[Optimizer | None, LevenbergMarquardt | None]:
+        """A fresh optimiser for ``config`` (nothing of this trainer changes), or a
+        ConfigError when the network cannot be trained with it."""
+        if config.optimizer == "lm":
             LevenbergMarquardt.check(self.network)
-            self.lm, self.optimizer = LevenbergMarquardt(), None
-        else:
-            shapes = []
-            for w, b in zip(self.network.weights, self.network.biases, strict=True):
-                shapes += [w.shape, b.shape]
-            self.optimizer = make_optimizer(cfg.optimizer, shapes, cfg.eta, cfg.momentum)
-            self.lm = None
+            return None, LevenbergMarquardt()
+        shapes = []
+        for w, b in zip(self.network.weights, self.network.biases, strict=True):
+            shapes += [w.shape, b.shape]
+        return make_optimizer(config.optimizer, shapes, config.eta, config.momentum), None
+
+    def check_config(self, config: TrainConfig) -> TrainConfig:
+        """``config``, validated and usable on this network, or a ConfigError (nothing changes)."""
+        config = config.validated()
+        if config.optimizer == "lm":
+            LevenbergMarquardt.check(self.network)
+        return config
 
     def set_config(self, config: TrainConfig) -> None:
         """New hyper-parameters from the next iteration on; optimiser memory is kept when
-        the optimiser stays the same (η and α change in place)."""
-        config = config.validated()
+        the optimiser stays the same (η and α change in place). A refused config (a
+        ConfigError) changes nothing: everything new is built before anything is replaced."""
+        config = self.check_config(config)
         old = self.config
+        fresh = self._new_optimizer(config) if config.optimizer != old.optimizer else None
         self.config = config
-        if config.optimizer != old.optimizer:
-            self._make_optimizer()
+        if fresh is not None:
+            self.optimizer, self.lm = fresh
         elif self.optimizer is not None:
             self.optimizer.eta = config.eta
             if hasattr(self.optimizer, "momentum"):

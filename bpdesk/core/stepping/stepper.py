@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Callable
 
 import numpy as np
 
+from bpdesk.core.engine.config import check_parameter_value
 from bpdesk.core.engine.history import History
 from bpdesk.core.engine.network import Network
 from bpdesk.core.engine.trainer import RunResult, TrainConfig, Trainer
@@ -73,6 +75,11 @@ class Stepper:
     @property
     def undo_depth(self) -> int:
         return len(self._undo)
+
+    @property
+    def undo_records(self) -> tuple[UndoRecord, ...]:
+        """The undo history, oldest first (read-only: the records are frozen)."""
+        return tuple(self._undo)
 
     def _plan(self) -> tuple[Op, ...]:
         """The sub-steps of one step, in order, for the current network and update order."""
@@ -152,9 +159,10 @@ class Stepper:
         target_error: float | None = None,
     ) -> RunResult:
         """Finish the step in progress, then train fast (one undo entry for the whole run)."""
-        self._undo.append(self._record())
         if not self.step_complete:
             self._check_not_diverged()
+        self._undo.append(self._record())
+        if not self.step_complete:
             self._advance("step")
             if iterations is not None:
                 iterations = max(0, iterations - 1)
@@ -278,33 +286,55 @@ class Stepper:
 
     def set_parameter(self, name: str, value: float) -> StepTrace:
         """Change one weight or bias. A step in progress restarts with the new value and is
-        replayed up to the same point of its forward and backward passes."""
+        replayed up to the same point of its forward and backward passes. A value the core's
+        rule refuses (``check_parameter_value``) changes nothing."""
         self.network.spec.ref(name)
-        if not math.isfinite(value):
-            raise ConfigError(f"{name} must be a finite number, not {value}.")
-        self._undo.append(self._record())
-        replay = 0
-        if not self.step_complete:
-            first_update = next(k for k, op in enumerate(self.ops) if op.kind == "update")
-            replay = min(self.done, first_update)
-            if self.done > first_update:
-                replay = 0
-            self._restart_step()
-        self.network.set(name, value)
-        self._replay(replay)
-        return self.trace()
+        reason = check_parameter_value(name, value)
+        if reason is not None:
+            raise ConfigError(reason)
+
+        def change() -> None:
+            replay = 0
+            if not self.step_complete:
+                first_update = next(k for k, op in enumerate(self.ops) if op.kind == "update")
+                replay = min(self.done, first_update)
+                if self.done > first_update:
+                    replay = 0
+                self._restart_step()
+            self.network.set(name, float(value))
+            self._replay(replay)
+
+        return self._one_change(change)
 
     def set_config(self, config: TrainConfig) -> StepTrace:
-        """New hyper-parameters; a step in progress restarts (replayed like an edit)."""
-        config = config.validated()
-        self._undo.append(self._record())
-        replay = 0 if self.step_complete else self.done
-        if not self.step_complete:
-            self._restart_step()
-        self.trainer.set_config(config)
-        self.ops = self._plan()
-        first_update = next(k for k, op in enumerate(self.ops) if op.kind == "update")
-        self._replay(min(replay, first_update))
+        """New hyper-parameters; a step in progress restarts (replayed like an edit). A
+        config the trainer refuses changes nothing: the step in progress is kept."""
+        config = self.trainer.check_config(config)
+
+        def change() -> None:
+            replay = 0 if self.step_complete else self.done
+            if not self.step_complete:
+                self._restart_step()
+            self.in_progress, self.done = None, 0  # a finished step's plan may not fit
+            self.trainer.set_config(config)
+            self.ops = self._plan()
+            first_update = next(k for k, op in enumerate(self.ops) if op.kind == "update")
+            self._replay(min(replay, first_update))
+
+        return self._one_change(change)
+
+    def _one_change(self, change: Callable[[], None]) -> StepTrace:
+        """Make ``change`` as one undo entry; should it fail, everything is put back as it
+        was (weights, optimiser memory, settings, step in progress, undo history)."""
+        before = self._record()
+        step_start = self._step_start
+        try:
+            change()
+        except BaseException:
+            self._restore(before)
+            self._step_start = step_start
+            raise
+        self._undo.append(before)
         return self.trace()
 
     def _restart_step(self) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import QGraphicsView, QLabel, QLineEdit
 
-from bpdesk.core.formatting import format_value, parse_value
+from bpdesk.core.formatting import format_value
+from bpdesk.gui.views.parameters.number_field import check_parameter
 
 __all__ = ["InlineEditor", "ValueField"]
 
@@ -26,9 +25,10 @@ class ValueField(QLineEdit):
 
 
 class InlineEditor(QObject):
-    """Edits one parameter at a time over ``view``; ``committed(name, value)`` for a finite number.
+    """Edits one parameter at a time over ``view``; ``committed(name, value)`` for a usable value.
 
-    What is typed that is not a finite number keeps the field open with a note saying why.
+    What the core's rule refuses (not a number, not finite, beyond ``MAX_WEIGHT``) keeps
+    the field open with a note saying why, in the words the parameter table uses.
     """
 
     committed = Signal(str, float)
@@ -81,13 +81,9 @@ class InlineEditor(QObject):
             return
         text = self._field.text()
         name = self._name
-        try:
-            value = parse_value(text)
-        except ValueError:
-            self._show_message(f"⚠ “{text.strip()}” is not a number. Type one, e.g. 0.4.", True)
-            return
-        if not math.isfinite(value):
-            self._show_message(f"⚠ {name} must be a finite number, not “{text.strip()}”.", True)
+        value = check_parameter(text, name)  # the table's rule, the core's limit
+        if isinstance(value, str):
+            self._show_message(f"⚠ {value}", True)
             return
         self.close()
         self.committed.emit(name, value)

@@ -9,10 +9,17 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from bpdesk.core.engine.config import MAX_WEIGHT, Setting
+from bpdesk.core.engine.config import MAX_WEIGHT, Setting, check_parameter_value
 from bpdesk.core.formatting import format_value, parse_value
 
-__all__ = ["MAX_MAGNITUDE", "NumberField", "RefusalLabel", "check_number", "refusal"]
+__all__ = [
+    "MAX_MAGNITUDE",
+    "NumberField",
+    "RefusalLabel",
+    "check_number",
+    "check_parameter",
+    "refusal",
+]
 
 MAX_MAGNITUDE = MAX_WEIGHT  # the core's limit on a typed weight or bias
 
@@ -39,6 +46,19 @@ def check_number(text: str, *, integer: bool = False, what: str = "the value") -
     if integer and value != int(value):
         return f"{what} must be a whole number, not {shown}."
     return float(int(value)) if integer else value
+
+
+def check_parameter(text: str, name: str) -> float | str:
+    """The value typed for the weight or bias ``name``, or (as a str) why it cannot be one:
+    the core's rule (``check_parameter_value``), as the canvas and the table both ask it."""
+    try:
+        value = parse_value(text)
+    except ValueError:
+        parsed = check_number(text, what=name)
+        assert isinstance(parsed, str)
+        return parsed
+    reason = check_parameter_value(name, value)
+    return value if reason is None else reason
 
 
 class RefusalLabel(QLabel):
@@ -170,6 +190,7 @@ class NumberField(QWidget):
         text = self.edit.text()
         if text.strip() == self._text(self._value):
             self.edit.setModified(False)
+            self.clear_message()  # the value in use is a valid entry: an old refusal is over
             return
         parsed = self._read(text)
         if isinstance(parsed, str):

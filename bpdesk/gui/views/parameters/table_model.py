@@ -9,7 +9,7 @@ from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from bpdesk.core.formatting import format_value
-from bpdesk.gui.views.parameters.number_field import MAX_MAGNITUDE, check_number, refusal
+from bpdesk.gui.views.parameters.number_field import check_parameter, refusal
 from bpdesk.gui.views.parameters.rows import ParameterRow
 
 __all__ = [
@@ -210,18 +210,9 @@ class ParameterModel(QAbstractTableModel):
         text = str(value).strip()
         if text == format_value(row.value):
             return False  # unchanged (the shown text is rounded: taking it would move the value)
-        parsed = check_number(text, what=row.name)
+        parsed = check_parameter(text, row.name)
         if isinstance(parsed, str):
             self.edit_refused.emit(refusal(parsed))
-            return False
-        if abs(parsed) > MAX_MAGNITUDE:
-            limit = format_value(MAX_MAGNITUDE)
-            self.edit_refused.emit(
-                refusal(
-                    f"{row.name} must lie between −{limit} and {limit}, not {text}; "
-                    f"it stays {format_value(row.value)}."
-                )
-            )
             return False
         self.edit_requested.emit(row.name, parsed)
         return True
