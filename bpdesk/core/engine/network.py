@@ -231,8 +231,9 @@ class Network:
     @classmethod
     def from_values(cls, spec: NetworkSpec, values: dict[str, float]) -> Network:
         """A network whose every parameter is given by name (missing or extra names are errors)."""
-        missing = [name for name in spec.parameter_names if name not in values]
-        extra = [name for name in values if name not in spec.parameter_names]
+        known = spec.parameter_names  # one tuple: names are looked up in dicts, never in it
+        missing = [name for name in known if name not in values]
+        extra = [name for name in values if name not in spec._refs]
         if missing or extra:
             parts = []
             if missing:

@@ -11,6 +11,7 @@ import builtins
 import json
 import math
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -48,7 +49,8 @@ Array = NDArray[np.float64]
 
 FORMAT_NAME = "bpdesk-session"
 FORMAT_VERSION = 1
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = 256 * 1024 * 1024
+"""The one size rule: saving refuses, and opening refuses, any session larger than this."""
 MAX_SAMPLES = 200_000
 MAX_HISTORY = 20_000_000
 
@@ -127,7 +129,7 @@ def _jsonable(value: Any) -> Any:
 
 def dumps_session(stepper: Stepper) -> str:
     try:
-        return json.dumps(session_dict(stepper), allow_nan=False, indent=1)
+        return json.dumps(session_dict(stepper), allow_nan=False, separators=(",", ":"))
     except ValueError:
         raise SessionError(
             "The session holds a value that is not a finite number (a diverged run?): "
@@ -135,21 +137,61 @@ def dumps_session(stepper: Stepper) -> str:
         ) from None
 
 
+def _check_size(name: str, stepper: Stepper, text: str) -> bytes:
+    """The file's bytes, or a refusal if the loader would not open them again."""
+    if stepper.trainer.n_samples > MAX_SAMPLES:
+        raise SessionError(
+            f"Cannot save {name}: a session holds at most {MAX_SAMPLES:,} samples and this "
+            f"lesson has {stepper.trainer.n_samples:,}."
+        )
+    raw = text.encode("utf-8")
+    if len(raw) > MAX_FILE_BYTES:
+        raise SessionError(
+            f"Cannot save {name}: it would be {len(raw) / 1e6:.0f} MB and a bpdesk session "
+            f"holds at most {MAX_FILE_BYTES / 1e6:.0f} MB."
+        )
+    return raw
+
+
+def _new_file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def save_session(path: str | os.PathLike[str], stepper: Stepper) -> None:
-    """Write the session atomically: a temporary file in the same folder, then a rename."""
-    target = Path(path)
-    text = dumps_session(stepper)
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    """Write the session atomically: a temporary file in the target's folder, then a rename.
+    A link is written through; the target keeps its permission bits."""
+    target = Path(os.path.realpath(path))
+    name = Path(path).name or str(path)
+    raw = _check_size(name, stepper, dumps_session(stepper))
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        mode = _new_file_mode()
+    if not target.parent.is_dir():
+        raise SessionError(f"Cannot save {name}: the folder {target.parent} does not exist.")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as error:
+        raise SessionError(f"Cannot save {name}: {_reason(error)}.") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(raw)
             handle.flush()
+            os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
         os.replace(tmp_name, target)
+    except OSError as error:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise SessionError(f"Cannot save {name}: {_reason(error)}.") from None
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def _reason(error: OSError) -> str:
+    return (error.strerror or "the system refused").lower()
 
 
 # ------------------------------------------------------------------ reading
@@ -189,7 +231,7 @@ class _Field:
         return [_Field(v, f"{self.path}[{i}]") for i, v in enumerate(self.value)]
 
     def str(self, choices: tuple[str, ...] | None = None) -> str:
-        if not isinstance(self.value, str):
+        if not isinstance(self.value, str) or isinstance(self.value, _TooManyDigits):
             raise self.fail(f"expected text, got {_kind(self.value)}")
         if choices is not None and self.value not in choices:
             raise self.fail(f"'{self.value}' is not one of {', '.join(choices)}")
@@ -239,14 +281,24 @@ class _Field:
                 raise row.fail(f"has {len(cells)} values where the first row has {width}")
         try:
             array = np.array(self.value, dtype=np.float64)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise self.fail("holds something that is not a number") from None
         if not np.isfinite(array).all():
             raise self.fail("holds a value that is not a finite number")
         return array
 
 
+class _TooManyDigits(str):
+    """A whole number in the file too long to be any value bpdesk saves."""
+
+
+def _whole_number(digits: str) -> int | _TooManyDigits:
+    return int(digits) if len(digits) <= 40 else _TooManyDigits(digits)
+
+
 def _kind(value: Any) -> str:
+    if isinstance(value, _TooManyDigits):
+        return f"a number with {len(value)} digits"
     return {
         dict: "an object",
         list: "a list",
@@ -268,7 +320,7 @@ def loads_session(text: str, resolve_data: DataResolver) -> Stepper:
     """A step machine from the text of a session file; ``resolve_data`` turns the ``data``
     section into (inputs, targets, meta)."""
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_int=_whole_number)
     except json.JSONDecodeError as error:
         raise SessionError(
             f"This is not a bpdesk session file: it is not valid JSON (line {error.lineno}, "
@@ -368,7 +420,7 @@ def _state(st: _Field, history: _Field, stepper: Stepper, trainer: Trainer) -> S
     try:
         probe = np.random.default_rng()
         probe.bit_generator.state = rng
-    except (TypeError, ValueError, KeyError):
+    except (TypeError, ValueError, KeyError, OverflowError):
         raise st["rng"].fail("is not a random-generator state bpdesk can use") from None
     opt_field = st["optimizer"]
     optimizer_state = _optimizer_state(opt_field, trainer)
@@ -422,23 +474,28 @@ def _optimizer_state(field: _Field, trainer: Trainer) -> dict[str, object]:
     return result
 
 
+_NOT_A_FILE = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a pipe", stat.S_IFSOCK: "a socket"}
+
+
 def load_session(path: str | os.PathLike[str], resolve_data: DataResolver) -> Stepper:
     """Read and check a session file; SessionError names what is wrong."""
     file = Path(path)
     try:
-        size = file.stat().st_size
+        info = os.stat(file)
+        if not stat.S_ISREG(info.st_mode):
+            kind = _NOT_A_FILE.get(stat.S_IFMT(info.st_mode), "a device")
+            raise SessionError(f"{file.name} is not a bpdesk session file: it is {kind}.")
+        with open(file, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        raise SessionError(f"Cannot open {file.name}: {error.strerror or error}.") from None
-    if size > MAX_FILE_BYTES:
+        raise SessionError(f"Cannot open {file.name}: {_reason(error)}.") from None
+    if len(raw) > MAX_FILE_BYTES:
         raise SessionError(
-            f"{file.name} is {size / 1e6:.0f} MB, larger than any bpdesk session "
+            f"{file.name} is larger than any bpdesk session "
             f"({MAX_FILE_BYTES / 1e6:.0f} MB at most)."
         )
     try:
-        raw = file.read_bytes()
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise SessionError(f"{file.name} is not a bpdesk session file (it is not text).") from None
-    except OSError as error:
-        raise SessionError(f"Cannot read {file.name}: {error.strerror or error}.") from None
+        raise SessionError(f"{file.name} is not a bpdesk session file: it is not text.") from None
     return loads_session(text, resolve_data)

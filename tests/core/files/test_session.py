@@ -217,7 +217,7 @@ def test_interrupted_save_leaves_the_old_file_intact(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(SessionError, match=r"Cannot save keep\.bpdesk: no space left on device"):
         save_session(path, stepper)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["keep.bpdesk"]  # no temporary left behind
