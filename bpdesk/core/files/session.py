@@ -1,8 +1,7 @@
 """Session files (.bpdesk): one JSON document that resumes a lesson exactly where it was saved.
 
-Loading checks every field and names the exact one that is wrong and why; nothing
-in a file is ever executed. Saving writes a temporary file beside the target and
-renames it over the old one, so an interrupted save never destroys a good file.
+Loading checks every field and names the wrong one; nothing in a file is executed. Saving
+writes a temporary file beside the target and renames it, so a crash never destroys a file.
 """
 
 from __future__ import annotations
