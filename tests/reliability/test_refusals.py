@@ -372,3 +372,25 @@ def test_the_batch_size_note_goes_once_a_valid_size_is_entered(qtbot, form, bad,
     assert form.batch.message() == ""
     assert form.message() == ""
     assert not form.batch.note.isVisible()
+
+
+# ------------------------------------------------------------------ failures half-way
+def test_a_change_failing_half_way_is_put_back(monkeypatch):
+    stepper = lesson("lecture", "after a neuron of backward")
+    before = whole_state(stepper)
+
+    def fail(count: int) -> None:
+        raise BpdeskError("The step could not be replayed.")
+
+    monkeypatch.setattr(stepper, "_replay", fail)
+    with pytest.raises(BpdeskError):
+        stepper.set_parameter("w5", 0.9)
+    with pytest.raises(BpdeskError):
+        stepper.set_config(replace(stepper.trainer.config, eta=0.1, batch_size=2))
+    assert whole_state(stepper) == before
+
+
+def test_a_run_refused_after_divergence_keeps_the_undo_history():
+    stepper = lesson("lecture", "after forward")
+    stepper.trainer.diverged = "The error became infinite at iteration 2."  # as a step says it
+    refused(stepper, lambda: stepper.run(iterations=3))
