@@ -125,6 +125,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.screenshot:
         return _screenshot(source, args.screenshot, args.steps, args.size)
     app = ensure_application()
-    window = create_window(source)
+    window = create_window(source, autosave=True)
     window.show()
     return int(app.exec())

@@ -81,25 +81,38 @@ def ensure_application() -> QApplication:
 
 
 def create_window(
-    preset_or_session: str = "lecture", *, restore_layout: bool = True
+    preset_or_session: str = "lecture", *, restore_layout: bool = True, autosave: bool = False
 ) -> TeachingWindow:
     """The whole main window with its worker thread running, not yet shown.
 
     A session that cannot be opened leaves the lecture's example open and says why.
+    With ``autosave`` (the interactive app only): after a crash the autosaved lesson is
+    offered back first, and the open lesson is autosaved while it has unsaved changes.
     """
     app = ensure_application()
     apply_theme(app, settings.theme())
+    from bpdesk.gui.shell import autosave as recovery
     from bpdesk.gui.tools.teaching_window import TeachingWindow
     from bpdesk.gui.workers.stepper_worker import describe_failure, open_lesson
 
     problem = ""
-    try:
-        stepper, path = open_lesson(str(preset_or_session))
-    except Exception as error:
-        problem = describe_failure(error, f"opening {preset_or_session}")
-        stepper, path = open_lesson("lecture")
+    recovered, note = (
+        recovery.offer_restore(recovery.autosave_files(), recovery.ask_with_dialog)
+        if autosave
+        else (None, "")
+    )
+    if recovered is not None:
+        stepper, path = recovered.stepper, recovered.path
+    else:
+        try:
+            stepper, path = open_lesson(str(preset_or_session))
+        except Exception as error:
+            problem = describe_failure(error, f"opening {preset_or_session}")
+            stepper, path = open_lesson("lecture")
     window = TeachingWindow(stepper, path, restore_layout=restore_layout)
     app.aboutToQuit.connect(window.shutdown)
+    if autosave:
+        recovery.start_autosaving(window, restored=recovered is not None, note=note)
     if problem:
         window.show_message(problem + " The lecture's example is open instead.")
     return window

@@ -24,3 +24,4 @@ def lecture_reference() -> dict:
 def _isolated_settings(tmp_path_factory, monkeypatch):
     """Keep QSettings of tests away from the user's own."""
     monkeypatch.setenv("BPDESK_SETTINGS_DIR", str(tmp_path_factory.mktemp("settings")))
+    monkeypatch.setenv("BPDESK_DATA_DIR", str(tmp_path_factory.mktemp("data")))

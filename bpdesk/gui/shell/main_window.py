@@ -14,6 +14,7 @@ from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.gui.shell import settings
 from bpdesk.gui.shell.actions import create_actions
+from bpdesk.gui.shell.autosave import Autosave
 from bpdesk.gui.shell.banner import MessageBanner
 from bpdesk.gui.shell.menus import build_menus, build_toolbar, menu_named
 from bpdesk.gui.shell.session_files import NO_PROMPTS_VARIABLE, FileChooser, SessionFiles
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self.link = WorkerLink(stepper, path, self)
         self.files = SessionFiles(self, self.link)
         self.files.path = path
+        self.autosave = Autosave(self.link, lambda: self.files.modified, self)
         self._build_views()
         views = (self.canvas, self.derivation, self.parameters, self.error_plot)
         self.view_options = ViewOptions(self, views)
@@ -126,6 +128,7 @@ class MainWindow(QMainWindow):
         w.snapshot_ready.connect(self.show_snapshot)
         w.errored.connect(self._on_error)
         w.run_state_changed.connect(self._on_run_state)
+        w.autosave_failed.connect(self._on_autosave_failed)
         self.files.saved.connect(self._on_saved)
         self.files.changed.connect(self._update_title)
         # actions: every step goes through the one guarded path
@@ -249,6 +252,10 @@ class MainWindow(QMainWindow):
         self.link.run_state_arrived(running)
         self._update_actions()
         self.run_state_shown.emit(running)
+
+    @Slot(str)
+    def _on_autosave_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 20000)
 
     @Slot(str)
     def _on_saved(self, path: str) -> None:
@@ -415,8 +422,11 @@ class MainWindow(QMainWindow):
         if not self._shut_down and not self.confirm_discard(self.close):
             event.ignore()
             return
-        if not self._shut_down and self._save_layout:
+        clean = not self._shut_down  # saved, or the person chose not to save
+        if clean and self._save_layout:
             settings.save_bytes("window/geometry", self.saveGeometry())
             settings.save_bytes("window/state", self.saveState())
         self.shutdown()
+        if clean:
+            self.autosave.remove()  # nothing to recover after a close on purpose
         event.accept()

@@ -44,6 +44,9 @@ class WorkerLink(QObject):
     refresh_requested = Signal()
     roll_back_requested = Signal()
     data_requested = Signal(object)
+    autosave_to_requested = Signal(str, str)
+    autosave_requested = Signal()
+    mark_unsaved_requested = Signal()
 
     def __init__(self, stepper: Stepper, path: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +74,9 @@ class WorkerLink(QObject):
         self.refresh_requested.connect(w.refresh)
         self.roll_back_requested.connect(w.roll_back_to_best)
         self.data_requested.connect(w.load_data)
+        self.autosave_to_requested.connect(w.autosave_to)
+        self.autosave_requested.connect(w.autosave)
+        self.mark_unsaved_requested.connect(w.mark_unsaved)
 
     # ------------------------------------------------------------ what was asked
     @property

@@ -85,6 +85,7 @@ class StepperWorker(QObject):
     saved = Signal(str)
     # The open document: its file ("" for a preset) and whether it has unsaved changes.
     document_changed = Signal(str, bool)
+    autosave_failed = Signal(str)  # the crash-recovery copy could not be written (why)
 
     def __init__(
         self,
@@ -103,6 +104,7 @@ class StepperWorker(QObject):
         self._stepper = stepper
         self._path = path
         self._modified = False
+        self._autosave: tuple[str, str] | None = None  # the copy's session and origin files
         self._seq = 0
         self._sent = (0, 0)  # error-history lengths the views already hold
         self._goal = _RunGoal()
@@ -259,6 +261,8 @@ class StepperWorker(QObject):
         self._stepper = stepper
         self._sent = (0, 0)
         self._set_document(self._path if path is None else path, path is None)
+        if path is not None:
+            self._drop_autosave()  # the lesson it kept was saved or let go
         self._safe_snapshot()
         return True
 
@@ -309,7 +313,43 @@ class StepperWorker(QObject):
             self.errored.emit(describe_failure(error, f"saving to {path}"))
             return
         self._set_document(os.path.abspath(path), False)
+        self._drop_autosave()  # saved: nothing left to recover
         self.saved.emit(os.path.abspath(path))
+
+    # ------------------------------------------------------------ crash recovery
+    @Slot(str, str)
+    def autosave_to(self, session_path: str, origin_path: str) -> None:
+        """Where :meth:`autosave` writes: the session copy, and a note of the document's own
+        file ("" for both: no autosave)."""
+        self._autosave = (session_path, origin_path) if session_path else None
+
+    @Slot()
+    def autosave(self) -> None:
+        """Write the crash-recovery copy if there are unsaved changes. The document's own
+        file and its modified flag stay as they are."""
+        if self._autosave is None or not self._modified or self._run.stopped:
+            return
+        session_path, origin_path = self._autosave
+        try:
+            os.makedirs(os.path.dirname(session_path) or ".", exist_ok=True)
+            documents.save_session(session_path, self._stepper)
+            with open(origin_path, "w", encoding="utf-8") as origin:
+                origin.write(self._path)
+        except Exception as error:
+            self.autosave_failed.emit(describe_failure(error, "autosaving the lesson"))
+
+    @Slot()
+    def mark_unsaved(self) -> None:
+        """The lesson has changes no file holds (it was restored from an autosave)."""
+        self._changed()
+
+    def _drop_autosave(self) -> None:
+        if self._autosave is not None:
+            for name in self._autosave:
+                try:
+                    os.remove(name)
+                except OSError:
+                    pass  # not there, or already gone
 
     # ------------------------------------------------------------ runs
     @Slot(int)
@@ -334,6 +374,7 @@ class StepperWorker(QObject):
             self.errored.emit(trainer.diverged + " Step back or reset to go on.")
             self._safe_snapshot()
             return
+        self.autosave()  # a run that crashes bpdesk loses nothing from before it
         end_epoch = None if epochs is None else trainer.epoch + epochs
         self._goal = _RunGoal(end_epoch=end_epoch, left=iterations)
         self._rate.clear()

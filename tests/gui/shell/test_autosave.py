@@ -1,0 +1,171 @@
+"""The autosave: written by the worker while unsaved, offered back, removed on a clean close."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from bpdesk.core.files import documents, session
+from bpdesk.core.stepping.steps import take_step
+from bpdesk.gui.shell import autosave as recovery
+from bpdesk.gui.shell.autosave import AutosaveFiles, offer_restore, restore_question
+from bpdesk.launch import create_window, run_steps
+
+
+def _files() -> AutosaveFiles:
+    return recovery.autosave_files()
+
+
+def _lecture_after(steps: int) -> str:
+    stepper = documents.open_source("lecture")
+    for _ in range(steps):
+        take_step(stepper, "full")
+    return session.dumps_session(stepper)
+
+
+@pytest.fixture
+def window(qtbot, monkeypatch):
+    monkeypatch.setenv("BPDESK_NO_PROMPTS", "1")  # closing at the end asks nothing
+    win = create_window("lecture", restore_layout=False)
+    qtbot.addWidget(win)
+    win.autosave.timer.setInterval(5)  # injected: no waiting for 30 s
+    yield win
+    win.shutdown()
+
+
+def _worker_idle(qtbot, win) -> None:
+    """Every command queued to the worker before this has been handled."""
+    seq = win.snapshot.seq if win.snapshot is not None else -1
+    win.link.refresh_requested.emit()
+    qtbot.waitUntil(lambda: win.snapshot is not None and win.snapshot.seq > seq, timeout=10000)
+
+
+def test_no_autosave_while_nothing_is_unsaved_or_before_start(qtbot, window):
+    run_steps(window, [])
+    window.autosave.tick()  # not started: nothing
+    window.autosave.start()
+    window.autosave.tick()  # started, but nothing unsaved
+    _worker_idle(qtbot, window)
+    assert not _files().exists()
+
+
+def test_the_timer_autosaves_unsaved_changes_without_touching_the_document(qtbot, window):
+    run_steps(window, ["full", "full"])
+    assert window.modified and window.document_path == ""
+    window.autosave.start()
+    qtbot.waitUntil(_files().exists, timeout=10000)
+    _worker_idle(qtbot, window)
+    assert window.modified and window.document_path == ""
+    assert window.windowTitle().startswith("untitled lesson")
+
+
+def test_an_autosave_reopens_with_the_same_state(qtbot, window):
+    window.autosave.start()
+    run_steps(window, ["full", "full", "full"])
+    expected = _lecture_after(3)
+    qtbot.waitUntil(
+        lambda: (
+            _files().exists()
+            and session.dumps_session(documents.open_source(_files().session)) == expected
+        ),
+        timeout=10000,
+    )
+    recovered, note = offer_restore(_files(), lambda question: True)
+    assert recovered is not None and recovered.path == ""
+    assert session.dumps_session(recovered.stepper) == expected
+    assert note
+
+
+def test_a_run_is_preceded_by_an_autosave(qtbot, window):
+    window.autosave.timer.setInterval(3_600_000)  # only the run writes
+    window.autosave.start()
+    run_steps(window, ["full"])
+    run_steps(window, ["run:5"])
+    assert _files().exists()
+
+
+def test_a_clean_close_removes_the_autosave(qtbot, window, monkeypatch):
+    monkeypatch.setenv("BPDESK_NO_PROMPTS", "1")  # "don't save"
+    window.autosave.start()
+    run_steps(window, ["full"])
+    qtbot.waitUntil(_files().exists, timeout=10000)
+    window.close()
+    assert not _files().exists()
+
+
+def test_saving_removes_the_autosave(qtbot, window, tmp_path):
+    window.autosave.start()
+    run_steps(window, ["full"])
+    qtbot.waitUntil(_files().exists, timeout=10000)
+    window.file_chooser = lambda mode, suggested: str(tmp_path / "mine.bpdesk")
+    window.save()
+    qtbot.waitUntil(lambda: not window.modified, timeout=10000)
+    assert not _files().exists()
+
+
+def test_a_restored_lesson_is_unsaved_and_saves_to_its_own_file(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("BPDESK_NO_PROMPTS", "1")
+    own = tmp_path / "lesson.bpdesk"
+    stepper = documents.open_source("lecture")
+    take_step(stepper, "full")
+    files = _files()
+    files.session.parent.mkdir(parents=True, exist_ok=True)
+    documents.save_session(files.session, stepper)
+    files.origin.write_text(str(own), encoding="utf-8")
+    monkeypatch.setenv(recovery.RESTORE_VARIABLE, "yes")
+    win = create_window("lecture", restore_layout=False, autosave=True)
+    qtbot.addWidget(win)
+    try:
+        qtbot.waitUntil(lambda: win.modified, timeout=10000)
+        assert win.document_path == str(own)
+        assert "restored" in win.message()
+        win.save()
+        qtbot.waitUntil(lambda: not win.modified, timeout=10000)
+        assert session.dumps_session(documents.open_source(own)) == _lecture_after(1)
+    finally:
+        win.shutdown()
+
+
+def test_discard_removes_the_autosave_and_opens_what_was_asked(qtbot):
+    files = _files()
+    files.session.parent.mkdir(parents=True, exist_ok=True)
+    documents.save_session(files.session, documents.open_source("xor"))
+    recovered, note = offer_restore(files, lambda question: False)
+    assert recovered is None and note == ""
+    assert not files.exists()
+
+
+def test_not_asked_leaves_the_autosave_for_later(qtbot):
+    files = _files()
+    files.session.parent.mkdir(parents=True, exist_ok=True)
+    documents.save_session(files.session, documents.open_source("xor"))
+    assert offer_restore(files, lambda question: None) == (None, "")
+    assert files.exists()
+
+
+def test_the_question_says_when_in_plain_words():
+    now = time.mktime((2026, 12, 1, 21, 55, 30, 0, 0, -1))
+    question = restore_question(now - 150, now)
+    assert question == (
+        "bpdesk closed unexpectedly. Restore the lesson autosaved at 21:53 (2 minutes before)?"
+    )
+    assert "less than a minute" in restore_question(now - 5, now)
+    assert "1 hour before" in restore_question(now - 3700, now)
+
+
+def test_the_interval_comes_from_the_environment(monkeypatch):
+    monkeypatch.delenv(recovery.INTERVAL_VARIABLE, raising=False)
+    assert recovery.interval_ms() == 30_000
+    monkeypatch.setenv(recovery.INTERVAL_VARIABLE, "0.5")
+    assert recovery.interval_ms() == 500
+    for bad in ("soon", "nan", "inf"):
+        monkeypatch.setenv(recovery.INTERVAL_VARIABLE, bad)
+        assert recovery.interval_ms() == 30_000
+
+
+def test_the_data_folder_is_the_environment_s(monkeypatch, tmp_path):
+    monkeypatch.setenv(recovery.DATA_DIR_VARIABLE, str(tmp_path))
+    assert _files().session.parent == tmp_path
+    assert os.path.basename(_files().session).endswith(".bpdesk")
