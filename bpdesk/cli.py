@@ -7,7 +7,8 @@ import json
 import math
 import os
 import sys
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
@@ -34,6 +35,7 @@ from bpdesk.core.errors import BpdeskError
 from bpdesk.core.files.csv_import import read_csv
 from bpdesk.core.files.documents import open_source, save_session, with_data
 from bpdesk.core.formatting import format_value
+from bpdesk.core.plain_words import internal_reason, os_error_words
 from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.core.teaching.export import FORMATS, render
 from bpdesk.core.teaching.worked_example import worked_example
@@ -275,6 +277,9 @@ def _cmd_gradcheck(args: argparse.Namespace) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="bpdesk-cli", description="bpdesk without a window.")
     parser.add_argument("--version", action="version", version=f"bpdesk {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the full details of a fault (anywhere)"
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def source(p: argparse.ArgumentParser) -> None:
@@ -285,7 +290,6 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("trace", help="print one full training step, every figure")
     source(p)
     p.add_argument("--update-order", choices=UPDATE_ORDERS)
-    p.set_defaults(run=_cmd_trace)
 
     p = sub.add_parser("train", help="train and print the result")
     source(p)
@@ -305,11 +309,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--scaling", choices=["none", "minmax", "standard"], default="none")
     p.add_argument("--hidden", help="hidden layer sizes for --data, e.g. 8,8")
     p.add_argument("--save", help="save the trained session to this .bpdesk file")
-    p.set_defaults(run=_cmd_train)
 
     p = sub.add_parser("validate", help="check a .bpdesk session file")
     p.add_argument("file")
-    p.set_defaults(run=_cmd_validate)
 
     p = sub.add_parser("export", help="the worked example of a step as a handout")
     source(p)
@@ -322,35 +324,80 @@ def _parser() -> argparse.ArgumentParser:
         help="fresh random weights (two decimals) for a new exercise",
     )
     p.add_argument("--output", help="write to this file instead of standard output")
-    p.set_defaults(run=_cmd_export)
 
     p = sub.add_parser("gradcheck", help="backprop gradients against finite differences")
     source(p)
-    p.set_defaults(run=_cmd_gradcheck)
     return parser
 
 
+# The subcommands and the function that runs each.
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "trace": _cmd_trace,
+    "train": _cmd_train,
+    "validate": _cmd_validate,
+    "export": _cmd_export,
+    "gradcheck": _cmd_gradcheck,
+}
+DEBUG = "--debug"
+
+
+def _complain(text: str) -> None:
+    print(text if text.startswith("bpdesk-cli") else f"bpdesk-cli: {text}", file=sys.stderr)
+
+
+def _os_error_line(error: OSError) -> str:
+    """One line for a file the system refused: which file, and why in words."""
+    name = f"{error.filename}: " if error.filename else ""
+    return f"{name}{os_error_words(error)}."
+
+
+def _silence_stdout() -> None:
+    """The reader went away (e.g. `| head`): no more output, not even at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _run(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    check_options(args)
+    with np.errstate(all="ignore"):
+        code = int(COMMANDS[args.command](args))
+    sys.stdout.flush()
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run bpdesk-cli; 0 on success, 2 on bad input (one plain line on stderr)."""
+    """Run bpdesk-cli: the one handler of every failure.
+
+    0 on success; 2 on bad input (options, files, sessions, data: one plain line on stderr);
+    1 for a fault inside bpdesk (one line asking to report it; the traceback only with
+    ``--debug``, accepted anywhere on the line); 1, quietly, when the reader of the output
+    went away.
+    """
     keep_freed_memory()
+    words = list(sys.argv[1:] if argv is None else argv)
+    debug = DEBUG in words
     try:
-        args = _parser().parse_args(argv)
-        check_options(args)
-        with np.errstate(all="ignore"):
-            code = int(args.run(args))
-        sys.stdout.flush()
-        return code
+        return _run([word for word in words if word != DEBUG])
     except BrokenPipeError:
-        # The reader went away (e.g. `| head`): stop quietly, as command-line tools do.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         return 1
-    except (UsageError, BpdeskError, OSError) as error:
-        print(
-            f"bpdesk-cli: {error}" if not str(error).startswith("bpdesk-cli") else error,
-            file=sys.stderr,
-        )
+    except (UsageError, BpdeskError) as error:
+        _complain(str(error))
         return 2
+    except OSError as error:
+        _complain(_os_error_line(error))
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        if debug:
+            traceback.print_exc()
+        _complain(
+            f"something went wrong inside bpdesk ({internal_reason(error)}); please report it. "
+            f"Run again with {DEBUG} for the details."
+        )
+        return 1
 
 
 if __name__ == "__main__":

@@ -12,12 +12,12 @@ from PySide6.QtWidgets import QFileDialog, QGraphicsView
 
 from bpdesk.core.engine.network import Network
 from bpdesk.core.engine.trainer import Trainer
-from bpdesk.core.errors import BpdeskError
 from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.core.teaching.export import render, trace_csv
 from bpdesk.core.teaching.worked_example import worked_example
 from bpdesk.gui.shell.window_api import ToolHost
+from bpdesk.gui.views.checked_write import write_checked
 
 __all__ = ["Exports", "complete_step", "save_scene"]
 
@@ -51,7 +51,7 @@ def complete_step(snapshot: Snapshot) -> Stepper:
 
 
 def save_scene(view: QGraphicsView, path: str) -> None:
-    """The drawing as SVG (vector) or PNG, by the file's ending."""
+    """The drawing as SVG (vector) or PNG, by the file's ending (OSError if not written)."""
     scene = view.scene()
     rect = scene.itemsBoundingRect().adjusted(-20, -20, 20, 20)
     if path.lower().endswith(".svg"):
@@ -63,8 +63,8 @@ def save_scene(view: QGraphicsView, path: str) -> None:
         painter = QPainter(generator)
         scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
         painter.end()
-    else:
-        view.grab().save(path)
+    elif not view.grab().save(path, "PNG"):
+        raise OSError(f"The picture could not be written to {path}.")
 
 
 class Exports(QObject):
@@ -97,6 +97,15 @@ class Exports(QObject):
     def _message(self, text: str) -> None:
         self.host.show_message(text)
 
+    def _save(self, path: str, write: Callable[[str], object], what: str) -> str:
+        """Write through ``write_checked`` and say how it went; ``path``, or "" if not saved."""
+        problem = write_checked(path, write, what)
+        if problem is not None:
+            self._message(problem)
+            return ""
+        self._message(f"{what} was saved to {path}.")
+        return path
+
     def export_handout(self, fmt: str, exercise: bool = False) -> str:
         snapshot = self.host.snapshot
         if snapshot is None:
@@ -105,17 +114,14 @@ class Exports(QObject):
         path = self.chooser(f"Export the worked example ({label})", name, filters)
         if not path:
             return ""
-        try:
+
+        def write(file: str) -> None:
             trace = complete_step(snapshot).full_step()
             title = "Backpropagation: one worked step" + (" (exercise)" if exercise else "")
-            Path(path).write_text(
-                render(worked_example(trace, title), fmt, exercise=exercise), encoding="utf-8"
-            )
-        except (BpdeskError, OSError) as error:
-            self._message(f"The worked example could not be exported: {error}")
-            return ""
-        self._message(f"Saved the worked example to {path}.")
-        return path
+            text = render(worked_example(trace, title), fmt, exercise=exercise)
+            Path(file).write_text(text, encoding="utf-8")
+
+        return self._save(path, write, "The worked example")
 
     @Slot()
     def export_trace(self) -> str:
@@ -125,12 +131,10 @@ class Exports(QObject):
         path = self.chooser("Export this step's figures", "step.csv", "CSV (*.csv)")
         if not path:
             return ""
-        try:
-            Path(path).write_text(trace_csv(snapshot.trace), encoding="utf-8")
-        except OSError as error:
-            self._message(f"The figures could not be exported: {error}")
-            return ""
-        return path
+        text = trace_csv(snapshot.trace)
+        return self._save(
+            path, lambda file: Path(file).write_text(text, encoding="utf-8"), "The figures"
+        )
 
     @Slot()
     def export_drawing(self) -> str:
@@ -138,9 +142,4 @@ class Exports(QObject):
         path = self.chooser("Export the network drawing", "network.svg", "SVG (*.svg);;PNG (*.png)")
         if not path:
             return ""
-        try:
-            save_scene(canvas, path)
-        except OSError as error:
-            self._message(f"The drawing could not be exported: {error}")
-            return ""
-        return path
+        return self._save(path, lambda file: save_scene(canvas, file), "The drawing")

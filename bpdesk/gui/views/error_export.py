@@ -9,6 +9,7 @@ import numpy as np
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from bpdesk.core.stepping.plot_buffer import PlotBuffer
+from bpdesk.gui.views.checked_write import write_checked
 
 __all__ = ["export_with_dialog", "write_error_csv"]
 
@@ -41,16 +42,19 @@ def export_with_dialog(
     file_name: str,
     file_filter: str,
     export: Callable[[str], None],
-) -> None:
+) -> str:
     """Ask where to save (``file_name``'s suffix is added when left off), then ``export``
-    there; a file that cannot be written is said in a message box."""
+    there, checked (``write_checked``); a file that was not written is said plainly through
+    a message box. The path saved, or "" when cancelled or not saved."""
     path, _ = QFileDialog.getSaveFileName(parent, title, file_name, file_filter)
     if not path:
-        return
+        return ""
     suffix = file_name[file_name.rfind(".") :]
     if not path.lower().endswith(suffix):
         path += suffix
-    try:
-        export(path)
-    except OSError as error:
-        QMessageBox.warning(parent, "Export failed", f"Could not write {path}:\n{error}")
+    what = "The picture" if suffix == ".png" else "The table"
+    problem = write_checked(path, export, what)
+    if problem is not None:
+        QMessageBox.warning(parent, "Export failed", problem)
+        return ""
+    return path

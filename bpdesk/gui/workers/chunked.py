@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import threading
 import time
@@ -12,6 +13,7 @@ from typing import NamedTuple
 from PySide6.QtCore import QObject, QTimer
 
 from bpdesk.core.errors import BpdeskError
+from bpdesk.core.plain_words import internal_reason, os_error_words
 
 __all__ = ["CHUNK_SECONDS", "MAX_CHUNK", "Chunk", "ChunkSize", "ChunkedRun", "describe_failure"]
 
@@ -19,15 +21,22 @@ CHUNK_SECONDS = 0.007  # aim for chunks of work this long, so commands get in be
 MAX_CHUNK = 200_000  # never more units in one chunk, however fast they go
 GROWTH = 4.0  # a chunk is at most this many times the one before
 
+_log = logging.getLogger("bpdesk")
+
 
 def describe_failure(error: BaseException, doing: str) -> str:
-    """The message a person sees for an error raised while ``doing`` something."""
+    """The message a person sees for an error raised while ``doing`` something: bpdesk's own
+    refusal as it is, a refused file in words, anything else as a plain request to report it
+    (the details go to the ``bpdesk`` log, never into the message)."""
     if isinstance(error, BpdeskError):
         return str(error)
-    if isinstance(error, OSError) and error.strerror:
-        name = f" ({error.filename})" if error.filename else ""
-        return f"Something went wrong while {doing}: {error.strerror}{name}."
-    return f"Something went wrong while {doing}: {type(error).__name__}: {error}"
+    if isinstance(error, OSError):
+        return f"Something went wrong while {doing}: {os_error_words(error)}."
+    _log.error("Unexpected error while %s", doing, exc_info=error)
+    return (
+        f"Something went wrong while {doing}: a fault inside bpdesk "
+        f"({internal_reason(error)}); please report it."
+    )
 
 
 class Chunk(NamedTuple):

@@ -325,7 +325,7 @@ def test_an_export_that_cannot_be_written_is_said_not_raised(plot, tmp_path, mon
     warnings = []
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a: warnings.append(a[2])))
     qtbot.mouseClick(plot._csv_button, Qt.MouseButton.LeftButton)
-    assert len(warnings) == 1 and f"Could not write {target}" in warnings[0]
+    assert len(warnings) == 1 and f"could not be saved to {target}" in warnings[0]
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: ("", "")))
     qtbot.mouseClick(plot._csv_button, Qt.MouseButton.LeftButton)  # cancelled: nothing said
     assert len(warnings) == 1

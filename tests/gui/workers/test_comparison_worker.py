@@ -90,7 +90,7 @@ def test_a_stop_during_a_chunk_ends_the_run_after_that_chunk(threaded, qtbot):
     assert not worker.running
 
 
-def test_a_failing_chunk_is_reported_in_words_then_finished(threaded, qtbot):
+def test_a_failing_chunk_is_reported_in_words_then_finished(threaded, qtbot, caplog):
     _, commands, collector = threaded
     comparison = _restarts(2)
 
@@ -101,8 +101,10 @@ def test_a_failing_chunk_is_reported_in_words_then_finished(threaded, qtbot):
     with qtbot.waitSignal(collector.finished, timeout=10_000):
         commands.start.emit(comparison, 100)
     assert collector.errors == [
-        "Something went wrong while comparing training runs: RuntimeError: out of paper"
+        "Something went wrong while comparing training runs: a fault inside bpdesk "
+        "(an unexpected problem); please report it."
     ]
+    assert "RuntimeError: out of paper" in caplog.text  # the details go to the log
     assert collector.ends == 1
     assert collector.results[-1].iterations_done == 0
 
