@@ -92,6 +92,7 @@ def create_window(
     app = ensure_application()
     apply_theme(app, settings.theme())
     from bpdesk.gui.shell import autosave as recovery
+    from bpdesk.gui.shell import crash_guard
     from bpdesk.gui.tools.teaching_window import TeachingWindow
     from bpdesk.gui.workers.stepper_worker import describe_failure, open_lesson
 
@@ -113,6 +114,7 @@ def create_window(
     app.aboutToQuit.connect(window.shutdown)
     if autosave:
         recovery.start_autosaving(window, restored=recovered is not None, note=note)
+        crash_guard.install(window.show_message)  # faults said plainly and logged, not fatal
     if problem:
         window.show_message(problem + " The lecture's example is open instead.")
     return window

@@ -13,7 +13,6 @@ from PySide6.QtCore import qInstallMessageHandler
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from bpdesk.app import create_window
 from bpdesk.launch import _QUIET
 from tests.reliability.test_plain_messages import assert_plain
 
@@ -30,17 +29,6 @@ BAD_TARGETS = {
     "a folder": _a_folder,
     "proc": lambda tmp, suffix: Path(f"/proc/bpdesk-export{suffix}"),
 }
-
-
-@pytest.fixture
-def window(qtbot, monkeypatch):
-    monkeypatch.setenv("BPDESK_NO_PROMPTS", "1")
-    win = create_window("lecture", restore_layout=False)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: win.snapshot is not None, timeout=5000)
-    yield win
-    win.shutdown()
 
 
 @pytest.fixture

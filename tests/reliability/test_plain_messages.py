@@ -264,4 +264,37 @@ def test_the_crash_log_is_in_the_data_folder_given_by_the_environment(tmp_path, 
     from bpdesk.gui.shell import crash_guard
 
     monkeypatch.setenv("BPDESK_DATA_DIR", str(tmp_path / "data"))
-    assert crash_guard.log_folder() == tmp_path / "data"
+    guard = crash_guard.install(lambda _text: None)
+    try:
+        assert guard.log_path == tmp_path / "data" / crash_guard.LOG_NAME
+    finally:
+        guard.uninstall()
+
+
+# ------------------------------------------------------------ CSV dialog
+def test_a_csv_with_repeated_column_names_imports_through_the_dialog(qtbot, window, tmp_path):
+    data = tmp_path / "repeated.csv"
+    data.write_text("x,x,x,y\n0,0,1,0\n0,1,0,1\n1,0,0,1\n1,1,1,0\n")
+    dialog = window.data_import.open(str(data), dialog_result=False)
+    shown = [dialog.inputs.item(row).text() for row in range(dialog.inputs.count())]
+    assert shown == ["x (column 1)", "x (column 2)", "x (column 3)", "y"]
+    dialog.as_numbers.setChecked(True)
+    assert dialog.try_accept(), dialog.message.text()
+    assert dialog.dataset.input_names == ("x (column 1)", "x (column 2)", "x (column 3)")
+    assert dialog.dataset.inputs[:, 2].tolist() == [1.0, 0.0, 0.0, 1.0]
+    window.load_data(dialog.dataset)
+    qtbot.waitUntil(lambda: window.snapshot.n_samples == 4, timeout=5000)
+    assert window.snapshot.spec.sizes[0] == 3
+
+
+@pytest.mark.parametrize("content", list(BAD_CSV.values()), ids=list(BAD_CSV))
+def test_bad_csv_is_plain_in_the_window(qtbot, window, tmp_path, content):
+    data = tmp_path / "data.csv"
+    data.write_bytes(content)
+    dialog = window.data_import.open(str(data), dialog_result=False)
+    if dialog is None:
+        assert_plain(window.message())
+        return
+    dialog.as_numbers.setChecked(True)
+    assert not dialog.try_accept()
+    assert_plain(dialog.message.text())

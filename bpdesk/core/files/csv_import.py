@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from bpdesk.core.errors import DataError
 from bpdesk.core.files.dataset import SCALINGS, Dataset
 
-__all__ = ["MAX_CLASSES", "MAX_FILE_BYTES", "csv_columns", "read_csv"]
+__all__ = ["MAX_CLASSES", "MAX_FILE_BYTES", "column_labels", "csv_columns", "read_csv"]
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 """Files larger than this are refused: they would not fit a teaching app's memory."""
@@ -139,6 +139,15 @@ def csv_columns(path: str | os.PathLike[str]) -> list[str]:
     return list(header.fields)
 
 
+def column_labels(names: Sequence[str]) -> list[str]:
+    """The names to show for a header's columns: a name used by more than one column gets
+    its place, counted from 1 as a spreadsheet counts ("x (column 2)")."""
+    return [
+        f"{name} (column {index + 1})" if name and names.count(name) > 1 else name
+        for index, name in enumerate(names)
+    ]
+
+
 class _Columns:
     """Finds the columns a caller chose, by header name or by 0-based position."""
 
@@ -146,13 +155,14 @@ class _Columns:
         self.header = header
         self.shown = shown
         self.chosen: dict[int, str] = {}
+        self.labels = column_labels(header.fields)
 
     def label(self, index: int) -> str:
-        name = self.header.fields[index]
+        name = self.labels[index]
         return f"'{name}'" if name else f"number {index} (unnamed)"
 
     def name(self, index: int) -> str:
-        return self.header.fields[index] or f"column {index}"
+        return self.labels[index] or f"column {index}"
 
     def find(self, column: object, role: str) -> int:
         names = self.header.fields

@@ -6,39 +6,30 @@ raise) and ``threading.excepthook``. Each unexpected exception is written in ful
 ``describe_failure`` logs land there too) and ``show`` gets one plain sentence on the GUI thread
 through a queued signal, whatever thread failed: no widget is touched from another thread.
 
-The data folder is Qt's ``AppDataLocation`` for bpdesk, or the folder named by the environment
-variable ``BPDESK_DATA_DIR`` when it is set (tests set it, so they never write to the user's).
+The data folder is the autosave's (``autosave.data_folder``): Qt's ``AppDataLocation`` for
+bpdesk, or the folder named by the environment variable ``BPDESK_DATA_DIR`` when it is set
+(tests set it, or pass ``folder``, so they never write to the user's).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from bpdesk.core.plain_words import internal_reason
+from bpdesk.gui.shell.autosave import data_folder
 
-__all__ = ["DATA_DIR_ENV", "LOG_NAME", "CrashGuard", "install", "log_folder"]
+__all__ = ["LOG_NAME", "CrashGuard", "install"]
 
-DATA_DIR_ENV = "BPDESK_DATA_DIR"
 LOG_NAME = "bpdesk-errors.log"
 
 _log = logging.getLogger("bpdesk")
-
-
-def log_folder() -> Path:
-    """The user's data folder for bpdesk (``$BPDESK_DATA_DIR`` when set)."""
-    chosen = os.environ.get(DATA_DIR_ENV)
-    if chosen:
-        return Path(chosen)
-    location = QStandardPaths.StandardLocation.AppDataLocation
-    return Path(QStandardPaths.writableLocation(location))
 
 
 def plain_message(error: BaseException) -> str:
@@ -120,4 +111,4 @@ class CrashGuard:
 def install(show: Callable[[str], None], *, folder: Path | None = None) -> CrashGuard:
     """Guard the running app (call on the GUI thread): unexpected exceptions go to ``show``
     and to the log in ``folder`` (the user's data folder unless given)."""
-    return CrashGuard(show, folder if folder is not None else log_folder())
+    return CrashGuard(show, folder if folder is not None else data_folder())

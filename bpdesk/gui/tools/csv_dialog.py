@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from bpdesk.core.errors import BpdeskError
-from bpdesk.core.files.csv_import import csv_columns, read_csv
+from bpdesk.core.files.csv_import import column_labels, csv_columns, read_csv
 from bpdesk.core.files.datasets import Dataset
 from bpdesk.gui.shell.window_api import ToolHost
 
@@ -37,7 +37,7 @@ class CsvImportDialog(QDialog):
         self.inputs = QListWidget()
         self.targets = QListWidget()
         for widget in (self.inputs, self.targets):
-            for name in columns:
+            for name in column_labels(columns):
                 item = QListWidgetItem(name)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Unchecked)
@@ -73,9 +73,10 @@ class CsvImportDialog(QDialog):
         layout.addWidget(buttons)
 
     @staticmethod
-    def _checked(widget: QListWidget) -> list[str]:
+    def _checked(widget: QListWidget) -> list[int]:
+        """The ticked columns, by number (two columns may share a name)."""
         return [
-            widget.item(row).text()
+            row
             for row in range(widget.count())
             if widget.item(row).checkState() == Qt.CheckState.Checked
         ]
