@@ -44,6 +44,8 @@ def internal_reason(error: BaseException) -> str:
         return "something nested too deeply"
     if isinstance(error, OSError):
         return os_error_words(error)
+    if isinstance(error, FloatingPointError):
+        return "a calculation overflowed (its numbers grew too large)"
     if isinstance(error, ArithmeticError):
         return "a number was out of range"
     if isinstance(error, ValueError):
