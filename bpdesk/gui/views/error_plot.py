@@ -30,6 +30,7 @@ from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.gui.shell.theme import clamp_font_scale
 from bpdesk.gui.views.error_export import export_with_dialog, write_error_csv
 from bpdesk.gui.views.plot_axes import CountAxis
+from bpdesk.gui.views.quiet import check_quietly
 from bpdesk.gui.views.redraw import RUN_REDRAW_INTERVAL, RedrawThrottle
 
 __all__ = ["ErrorPlot"]
@@ -214,10 +215,7 @@ class ErrorPlot(QWidget):
     def set_log_scale(self, on: bool) -> None:
         """A logarithmic error axis (values ≤ 0 are left out there) or a linear one."""
         on = bool(on)
-        if self._log_box.isChecked() != on:
-            self._log_box.blockSignals(True)
-            self._log_box.setChecked(on)
-            self._log_box.blockSignals(False)
+        check_quietly(self._log_box, on)
         if on == self._log:
             return
         self._log = on

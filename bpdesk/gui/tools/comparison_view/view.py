@@ -35,6 +35,7 @@ from bpdesk.core.teaching.comparison import (
 from bpdesk.gui.shell.theme import clamp_font_scale
 from bpdesk.gui.tools.comparison_view.plots import BASE_POINT_SIZE, ComparisonPlots
 from bpdesk.gui.tools.comparison_view.text import HELP, settings_text, summary
+from bpdesk.gui.views.quiet import check_quietly
 from bpdesk.gui.workers.chunked import describe_failure
 from bpdesk.gui.workers.comparison_worker import ComparisonWorker
 
@@ -265,10 +266,7 @@ class ComparisonView(QWidget):
     def set_log_scale(self, on: bool) -> None:
         """A logarithmic error axis (the default) or a linear one."""
         on = bool(on)
-        if self._log_box.isChecked() != on:
-            self._log_box.blockSignals(True)
-            self._log_box.setChecked(on)
-            self._log_box.blockSignals(False)
+        check_quietly(self._log_box, on)
         if on == self._log:
             return
         self._log = on
