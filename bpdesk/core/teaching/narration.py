@@ -1,12 +1,26 @@
-"""Plain sentences, in the lecture's notation, saying what a sub-step just did and why."""
+"""Plain sentences, in the lecture's notation, saying what a sub-step just did and why.
+
+Each sentence reads its numbers straight from the trace's arrays (sample 0 of the batch),
+so narrating one neuron costs the same in a network of any size. A press that did many
+sub-steps (a whole pass through a large network) is told by its first and last few
+sub-steps, and a sum or list of many terms by its first and last terms: what is on
+screen stays readable and quick to lay out.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 from bpdesk.core.formatting import format_term as t
 from bpdesk.core.formatting import format_value as f
 from bpdesk.core.stepping.trace import Op, StepTrace
 
-__all__ = ["narrate", "narrate_op"]
+__all__ = ["MAX_PARAGRAPHS", "MAX_TERMS", "narrate", "narrate_op"]
+
+MAX_PARAGRAPHS = 12  # sub-steps told in full; beyond, the first and last few
+HEAD_PARAGRAPHS = 5  # of those, how many from the start
+MAX_TERMS = 8  # terms of a sum or list written out; beyond, the first and last few
+HEAD_TERMS = 6
 
 _SQUASH = {
     "sigmoid": "the logistic function squashes it",
@@ -18,13 +32,44 @@ _SQUASH = {
 }
 
 
+def _chosen(count: int, limit: int, head: int) -> tuple[list[int], int]:
+    """The indices of ``count`` items to write out (all of them up to ``limit``, else the
+    first ``head`` and the last ``limit - head``) and how many are left out."""
+    if count <= limit:
+        return list(range(count)), 0
+    tail = limit - head
+    return [*range(head), *range(count - tail, count)], count - limit
+
+
+def _listing(count: int, item: Callable[[int], str], separator: str) -> str:
+    """``item(0) separator item(1) …``; a long list keeps its first and last terms and says
+    how many are left out in between (only the terms written out are formatted)."""
+    chosen, left_out = _chosen(count, MAX_TERMS, HEAD_TERMS)
+    texts = [item(k) for k in chosen]
+    if not left_out:
+        return separator.join(texts)
+    more = f"… ({left_out} more) …"
+    return separator.join([*texts[:HEAD_TERMS], more, *texts[HEAD_TERMS:]])
+
+
 def narrate(trace: StepTrace, since: int = 0) -> str:
-    """What the sub-steps ``since`` … ``trace.done`` did, one paragraph each."""
-    paragraphs = [narrate_op(trace, op) for op in trace.ops[since : trace.done]]
+    """What the sub-steps ``since`` … ``trace.done`` did, one paragraph each (many
+    sub-steps: the first and last few, and a line saying how many lie between)."""
+    ops = trace.ops[since : trace.done]
+    chosen, left_out = _chosen(len(ops), MAX_PARAGRAPHS, HEAD_PARAGRAPHS)
+    paragraphs = [narrate_op(trace, ops[k]) for k in chosen]
+    if left_out:
+        skipped = (
+            f"… {left_out} more sub-steps of the same kind, one neuron or layer each. "
+            "Click any neuron or weight in the drawing to see its numbers in the "
+            "Derivation panel. …"
+        )
+        paragraphs.insert(HEAD_PARAGRAPHS, skipped)
     return "\n\n".join(p for p in paragraphs if p)
 
 
 def narrate_op(trace: StepTrace, op: Op) -> str:
+    """The paragraph for one sub-step ``op`` of ``trace``."""
     if op.kind == "forward":
         return _forward(trace, op)
     if op.kind == "error":
@@ -34,41 +79,49 @@ def narrate_op(trace: StepTrace, op: Op) -> str:
     return _update(trace, op)
 
 
+def _carried(trace: StepTrace, i: int) -> tuple[Sequence[str], Sequence[float]]:
+    """The names and values (sample 0) that weight layer ``i`` multiplies."""
+    below = trace.spec.neuron_names(i)
+    if i == 0:
+        return below, trace.inputs[0]
+    return [f"out_{b}" for b in below], trace.layers[i - 1].out[0]
+
+
 def _forward(trace: StepTrace, op: Op) -> str:
     spec = trace.spec
-    v = trace.named_values()
     i, j = op.layer, op.neuron
+    layer = trace.layers[i]
     n = spec.neuron_names(i + 1)[j]
-    below = spec.neuron_names(i)
-    bias = spec.bias_name(i, 0 if spec.shared_bias else j)
-    carried = [b if i == 0 else f"out_{b}" for b in below]
-    symbols = " + ".join(f"{spec.weight_name(i, s, j)}·{c}" for s, c in enumerate(carried))
-    numbers = " + ".join(
-        f"{t(v[spec.weight_name(i, s, j)])}×{t(v[c])}" for s, c in enumerate(carried)
-    )
+    column = 0 if spec.shared_bias else j
+    bias = spec.bias_name(i, column)
+    carried, values = _carried(trace, i)
+    weights = layer.w_before[:, j]
+    symbols = _listing(len(carried), lambda s: f"{spec.weight_name(i, s, j)}·{carried[s]}", " + ")
+    numbers = _listing(len(carried), lambda s: f"{t(weights[s])}×{t(values[s])}", " + ")
     sources = "inputs" if i == 0 else "inputs from the layer below"
     act = spec.activations[i]
     return (
         f"{n} adds up its weighted {sources}: net_{n} = {symbols} + {bias}·1 = "
-        f"{numbers} + {t(v[bias])}×1 = {f(v[f'net_{n}'])}; {_SQUASH[act.name]}: "
-        f"out_{n} = {act.formula.replace('net', f'net_{n}')} = {f(v[f'out_{n}'])}."
+        f"{numbers} + {t(layer.b_before[0, column])}×1 = {f(layer.net[0, j])}; "
+        f"{_SQUASH[act.name]}: "
+        f"out_{n} = {act.formula.replace('net', f'net_{n}')} = {f(layer.out[0, j])}."
     )
 
 
 def _error(trace: StepTrace) -> str:
     spec = trace.spec
-    v = trace.named_values()
     outs = spec.neuron_names(spec.n_layers)
-    parts = [
-        f"E_{o} = "
-        f"{spec.loss_fn.formula.replace('target', f'target_{o}').replace('out', f'out_{o}')}"
-        f" = {f(v[f'E_{o}'])}"
-        for o in outs
-    ]
+    formula = spec.loss_fn.formula
+
+    def part(k: int) -> str:
+        o = outs[k]
+        said = formula.replace("target", f"target_{o}").replace("out", f"out_{o}")
+        return f"E_{o} = {said} = {f(trace.errors[0, k])}"
+
     batch = trace.inputs.shape[0]
     mean = "" if batch == 1 else f" (the mean over the {batch} samples of the batch)"
     return (
-        "Each output is compared with its target: " + "; ".join(parts) + ". "
+        "Each output is compared with its target: " + _listing(len(outs), part, "; ") + ". "
         f"The network's total error is their sum{mean}: E_total = {f(trace.E_total)}. "
         "That is what the backward pass will reduce."
     )
@@ -76,36 +129,42 @@ def _error(trace: StepTrace) -> str:
 
 def _backward(trace: StepTrace, op: Op) -> str:
     spec = trace.spec
-    v = trace.named_values()
     i, j = op.layer, op.neuron
+    layer = trace.layers[i]
     n = spec.neuron_names(i + 1)[j]
-    last = i == spec.n_layers - 1
-    if last:
+    blame_value = f(layer.dE_dout[0, j])
+    if i == spec.n_layers - 1:
         blame = (
             f"How much does the error change when out_{n} changes? "
-            f"∂E_total/∂out_{n} = {f(v[f'dE_total/dout_{n}'])}."
+            f"∂E_total/∂out_{n} = {blame_value}."
         )
     else:
         above = spec.neuron_names(i + 2)
-        terms = " + ".join(f"∂E_{k}/∂out_{n}" for k in above)
-        numbers = " + ".join(t(v[f"dE_{k}/dout_{n}"]) for k in above)
-        blame = (
-            f"{n} feeds {', '.join(above)}, so a change in out_{n} changes the error through each "
-            f"of them, and the changes add up: ∂E_total/∂out_{n} = {terms} = {numbers} = "
-            f"{f(v[f'dE_total/dout_{n}'])} (each term is that neuron's δ times its weight "
-            f"from {n})."
+        terms_array = layer.dE_dout_terms
+        terms = _listing(len(above), lambda k: f"∂E_{above[k]}/∂out_{n}", " + ")
+        numbers = _listing(
+            len(above),
+            lambda k: t(float("nan") if terms_array is None else terms_array[0, j, k]),
+            " + ",
         )
+        blame = (
+            f"{n} feeds {_listing(len(above), lambda k: above[k], ', ')}, so a change in "
+            f"out_{n} changes the error through each of them, and the changes add up: "
+            f"∂E_total/∂out_{n} = {terms} = {numbers} = {blame_value} (each term is that "
+            f"neuron's δ times its weight from {n})."
+        )
+    delta = f(layer.delta[0, j])
     slope = (
-        f"The slope of {n}'s activation is ∂out_{n}/∂net_{n} = {f(v[f'dout_{n}/dnet_{n}'])}, "
-        f"so δ_{n} = ∂E_total/∂net_{n} = {f(v[f'dE_total/dnet_{n}'])}."
+        f"The slope of {n}'s activation is ∂out_{n}/∂net_{n} = {f(layer.dout_dnet[0, j])}, "
+        f"so δ_{n} = ∂E_total/∂net_{n} = {delta}."
     )
-    below = spec.neuron_names(i)
-    weights = ", ".join(
-        f"∂E_total/∂{spec.weight_name(i, s, j)} = {f(v[f'dE_total/dnet_{n}'])} × "
-        f"{t(v[f'dnet_{n}/d{spec.weight_name(i, s, j)}'])} = "
-        f"{f(v[f'dE_total/d{spec.weight_name(i, s, j)}'])}"
-        for s in range(len(below))
-    )
+    _, carried = _carried(trace, i)
+
+    def weight(s: int) -> str:
+        w = spec.weight_name(i, s, j)
+        return f"∂E_total/∂{w} = {delta} × {t(carried[s])} = {f(layer.grad_w[s, j])}"
+
+    weights = _listing(len(carried), weight, ", ")
     return (
         f"{blame} {slope} Each weight into {n} gets δ_{n} times the value it carried "
         f"forward: {weights}."
@@ -114,14 +173,18 @@ def _backward(trace: StepTrace, op: Op) -> str:
 
 def _update(trace: StepTrace, op: Op) -> str:
     spec = trace.spec
-    v = trace.named_values()
     layers = range(spec.n_layers) if op.layer < 0 else [op.layer]
-    names = [
-        spec.weight_name(i, s, j)
-        for i in layers
-        for j in range(spec.sizes[i + 1])
-        for s in range(spec.sizes[i])
+    # Every weight moved, in the order of their names: (layer, source, target).
+    moved = [
+        (i, s, j) for i in layers for j in range(spec.sizes[i + 1]) for s in range(spec.sizes[i])
     ]
+
+    def listing(say: Callable[[str, int, int, int], str]) -> str:
+        return _listing(len(moved), lambda k: say(spec.weight_name(*moved[k]), *moved[k]), ", ")
+
+    def after(w: str, i: int, s: int, j: int) -> str:
+        return f"{w}+ = {f(trace.layers[i].w_after[s, j])}"
+
     if trace.optimizer == "lm":
         lm = trace.lm
         detail = (
@@ -130,21 +193,33 @@ def _update(trace: StepTrace, op: Op) -> str:
         )
         if lm is not None and lm.rejected:
             detail += f"; {lm.rejected} trial step(s) raised the error and were rejected"
-        return detail + ". " + ", ".join(f"{w}+ = {f(v[f'{w}+'])}" for w in names) + "."
+        return detail + ". " + listing(after) + "."
+    eta = f(trace.eta)
     if trace.optimizer == "gd" and trace.momentum == 0:
-        rule = f"Each weight takes a step against its gradient, scaled by η = {f(trace.eta)}"
-        moves = ", ".join(
-            f"{w}+ = {f(v[w])} − {f(trace.eta)} × {t(v[f'dE_total/d{w}'])} = {f(v[f'{w}+'])}"
-            for w in names
-        )
+        rule = f"Each weight takes a step against its gradient, scaled by η = {eta}"
+
+        def move(w: str, i: int, s: int, j: int) -> str:
+            layer = trace.layers[i]
+            return (
+                f"{w}+ = {f(layer.w_before[s, j])} − {eta} × {t(layer.grad_w[s, j])} = "
+                f"{f(layer.w_after[s, j])}"
+            )
     else:
         rule = (
-            f"Each weight moves by Δw = −η ∂E/∂w + α Δw(t−1) with η = {f(trace.eta)} and "
+            f"Each weight moves by Δw = −η ∂E/∂w + α Δw(t−1) with η = {eta} and "
             f"α = {f(trace.momentum)}"
             if trace.optimizer == "gd"
             else f"Each weight moves by the step {trace.optimizer} computes from its gradient"
         )
-        moves = ", ".join(f"{w}+ = {f(v[w])} + {t(v[f'Δ{w}'])} = {f(v[f'{w}+'])}" for w in names)
+
+        def move(w: str, i: int, s: int, j: int) -> str:
+            layer = trace.layers[i]
+            return (
+                f"{w}+ = {f(layer.w_before[s, j])} + {t(layer.weight_change[s, j])} = "
+                f"{f(layer.w_after[s, j])}"
+            )
+
+    moves = listing(move)
     if trace.update_order == "sequential":
         why = (
             " This is the sequential order: these new weights are already in place when the "

@@ -1,9 +1,16 @@
-"""The Explain panel: plain sentences saying what the step just taken did, and why."""
+"""The Explain panel: plain sentences saying what the step just taken did, and why.
+
+The panel follows every snapshot (it only notes where the step stands, which costs
+nothing) but writes its text only while it is visible: a hidden panel, behind another
+tab or closed, computes nothing, and catches up with the latest snapshot when shown.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from bpdesk.core.formatting import format_value
@@ -13,6 +20,15 @@ from bpdesk.core.teaching.narration import narrate
 __all__ = ["ExplainPanel"]
 
 _BASE_POINTS = 12.0
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """What to write for a snapshot not written yet: it and the sub-step narrated from."""
+
+    snapshot: Snapshot
+    since: int
+    stepped_back: bool
 
 
 class ExplainPanel(QWidget):
@@ -30,6 +46,8 @@ class ExplainPanel(QWidget):
         layout.addWidget(self._heading)
         layout.addWidget(self._text, 1)
         self._last: tuple[int, int] | None = None
+        self._pending: _Pending | None = None  # the text to write once visible
+        self.texts_written = 0  # how many narrations were written (for tests)
         self._scale = 1.0
         self.set_font_scale(1.0)
         self._show(
@@ -55,19 +73,48 @@ class ExplainPanel(QWidget):
 
     @Slot(object)
     def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Note where ``snapshot``'s step stands; write the text now if the panel is visible."""
         trace = snapshot.trace
         position = (trace.iteration, trace.done)
         if snapshot.running:
             self._last = None
+            self._pending = _Pending(snapshot, 0, False)
+        else:
+            previous = self._last
+            self._last = position
+            if position == previous:
+                return
+            since, stepped_back = 0, False
+            if previous is not None and previous[0] == trace.iteration:
+                if previous[1] < trace.done:
+                    since = previous[1]
+                elif previous[1] > trace.done:
+                    since, stepped_back = trace.done - 1, True  # say where we are now
+            self._pending = _Pending(snapshot, since, stepped_back)
+        if self.isVisible():
+            self._write_pending()
+
+    def has_pending(self) -> bool:
+        """A snapshot came while the panel was hidden and its text is not written yet."""
+        return self._pending is not None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Shown again: write the text of the latest snapshot that came while hidden."""
+        super().showEvent(event)
+        self._write_pending()
+
+    def _write_pending(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return
+        snapshot, trace = pending.snapshot, pending.snapshot.trace
+        self.texts_written += 1
+        if snapshot.running:
             self._show(
                 f"Training runs: iteration {snapshot.iteration}, epoch {snapshot.epoch}, "
                 f"error {format_value(snapshot.error)}. Each iteration does the forward pass, the "
                 "backward pass and the update on one batch, as in the single steps."
             )
-            return
-        previous = self._last
-        self._last = position
-        if position == previous:
             return
         if trace.done == 0:
             self._show(
@@ -77,12 +124,7 @@ class ExplainPanel(QWidget):
                 "neuron at a time."
             )
             return
-        since = 0
-        if previous is not None and previous[0] == trace.iteration and previous[1] < trace.done:
-            since = previous[1]
-        elif previous is not None and previous[0] == trace.iteration and previous[1] > trace.done:
-            since = trace.done - 1  # stepped back: say where we are now
-        text = narrate(trace, since)
-        if since == trace.done - 1 and previous is not None and previous[1] > trace.done:
+        text = narrate(trace, pending.since)
+        if pending.stepped_back:
             text = "Stepped back. The last sub-step now is:\n\n" + text
         self._show(text)

@@ -1,7 +1,10 @@
-"""The Explain panel narrates each step with the lecture's numbers."""
+"""The Explain panel narrates each step with the lecture's numbers, and only when visible."""
 
 from __future__ import annotations
 
+import pytest
+
+import bpdesk.gui.tools.explain as explain
 from bpdesk.core.files.presets import get_preset
 from bpdesk.core.formatting import format_value
 from bpdesk.core.stepping.snapshot import make_snapshot
@@ -12,6 +15,7 @@ from bpdesk.gui.tools.explain import ExplainPanel
 def test_forward_neuron_is_narrated_with_numbers(qtbot, lecture_reference):
     panel = ExplainPanel()
     qtbot.addWidget(panel)
+    panel.show()
     stepper = Stepper(get_preset("lecture").trainer())
     panel.show_snapshot(make_snapshot(stepper, seq=0))
     assert "Press F" in panel.plain_text()
@@ -29,6 +33,7 @@ def test_forward_neuron_is_narrated_with_numbers(qtbot, lecture_reference):
 def test_phase_narration_covers_only_the_new_sub_steps(qtbot):
     panel = ExplainPanel()
     qtbot.addWidget(panel)
+    panel.show()
     stepper = Stepper(get_preset("lecture").trainer())
     stepper.step_phase("forward")
     panel.show_snapshot(make_snapshot(stepper, seq=1))
@@ -51,3 +56,71 @@ def test_font_scale_grows_the_text(qtbot):
     before = panel._text.font().pointSizeF()
     panel.set_font_scale(2.0)
     assert panel._text.font().pointSizeF() == 2 * before
+
+
+def _counting_narrate(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Make the panel's narrate count its calls (and still narrate)."""
+    calls: list[int] = []
+    real = explain.narrate
+
+    def counted(trace, since=0):
+        calls.append(since)
+        return real(trace, since)
+
+    monkeypatch.setattr(explain, "narrate", counted)
+    return calls
+
+
+def test_a_hidden_panel_computes_nothing(qtbot, monkeypatch):
+    calls = _counting_narrate(monkeypatch)
+    panel = ExplainPanel()
+    qtbot.addWidget(panel)  # never shown
+    stepper = Stepper(get_preset("lecture").trainer())
+    before = panel.plain_text()
+    for seq, phase in enumerate(("forward", "backward", "update"), start=1):
+        stepper.step_phase(phase)
+        panel.show_snapshot(make_snapshot(stepper, seq=seq))
+    assert calls == []
+    assert panel.texts_written == 0
+    assert panel.plain_text() == before  # nothing was written either
+    assert panel.has_pending()
+
+
+def test_a_panel_shown_later_tells_the_latest_press_only(qtbot, monkeypatch):
+    calls = _counting_narrate(monkeypatch)
+    panel = ExplainPanel()
+    qtbot.addWidget(panel)
+    stepper = Stepper(get_preset("lecture").trainer())
+    panel.show_snapshot(make_snapshot(stepper, seq=0))
+    stepper.step_phase("forward")
+    panel.show_snapshot(make_snapshot(stepper, seq=1))
+    forward_done = stepper.done
+    stepper.step_phase("backward")
+    panel.show_snapshot(make_snapshot(stepper, seq=2))
+    assert calls == []
+    panel.show()
+    qtbot.waitUntil(lambda: not panel.has_pending())
+    assert calls == [forward_done]  # narrated once, from where the backward press began
+    text = panel.plain_text()
+    assert "h1 feeds o1, o2" in text
+    assert "adds up its weighted" not in text
+    # Hidden again: a step back is noted, written when the panel is next shown.
+    panel.hide()
+    stepper.step_back()
+    panel.show_snapshot(make_snapshot(stepper, seq=3))
+    assert len(calls) == 1
+    panel.show()
+    qtbot.waitUntil(lambda: not panel.has_pending())
+    assert panel.plain_text().startswith("Stepped back")
+
+
+def test_a_visible_panel_writes_each_snapshot_at_once(qtbot):
+    panel = ExplainPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    stepper = Stepper(get_preset("lecture").trainer())
+    stepper.step_phase("forward")
+    panel.show_snapshot(make_snapshot(stepper, seq=1))
+    assert not panel.has_pending()
+    assert panel.texts_written == 1
+    assert "E_total" in panel.plain_text()
