@@ -6,10 +6,23 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+from numpy.typing import NDArray
+
 from bpdesk.core.engine.network import NetworkSpec
 from bpdesk.core.stepping.snapshot import Snapshot
 
-__all__ = ["LastKnown", "ParameterRow", "connection", "parameter_rows"]
+__all__ = [
+    "Figures",
+    "LastKnown",
+    "ParameterRow",
+    "Shown",
+    "connection",
+    "figures",
+    "parameter_rows",
+]
+
+Array = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -65,72 +78,132 @@ def _bias_names(spec: NetworkSpec) -> frozenset[str]:
     return frozenset(name for name in spec.parameter_names if spec.ref(name).kind == "b")
 
 
+@dataclass(frozen=True)
+class Figures:
+    """One figure of every parameter, in the order of ``spec.parameter_names``."""
+
+    gradient: NDArray[np.float64]  # ∂E_total/∂p of the step (NaN: not reached yet)
+    before: NDArray[np.float64]  # the value the step started from
+    change: NDArray[np.float64]  # Δp of the update (NaN: not made yet)
+    after: NDArray[np.float64]  # p+ (NaN: not made yet)
+
+
+def _in_name_order(arrays: list[tuple[Array, Array]]) -> Array:
+    """Weights w1… layer by layer (target-major, as the names count them), then biases."""
+    weights = [w.T.ravel() for w, _ in arrays]
+    biases = [b.ravel() for _, b in arrays]
+    return np.concatenate([*weights, *biases]).astype(np.float64, copy=False)
+
+
+def figures(snapshot: Snapshot) -> Figures:
+    """The step's figures for every parameter, read from the trace's arrays at once."""
+    layers = snapshot.trace.layers
+    return Figures(
+        gradient=_in_name_order([(la.grad_w, la.grad_b) for la in layers]),
+        before=_in_name_order([(la.w_before, la.b_before) for la in layers]),
+        change=_in_name_order([(la.weight_change, la.bias_change) for la in layers]),
+        after=_in_name_order([(la.w_after, la.b_after) for la in layers]),
+    )
+
+
+_NONE = np.iinfo(np.int64).min // 2  # "no iteration": older than any shown
+
+
 class LastKnown:
     """The last gradient and update known for every parameter, kept after a new step starts.
 
     A remembered figure belongs to the iteration it was computed in; it is shown while
     the step on show is that one or the next, and dropped when training goes back to
-    before it (step back, reset) or the network changes.
+    before it (step back, reset) or the network changes. Kept as arrays in the order of
+    the parameter names, so a network of thousands of weights costs a few array steps.
     """
 
     def __init__(self) -> None:
         self._spec: NetworkSpec | None = None
-        self._gradients: dict[str, tuple[int, float]] = {}
-        self._updates: dict[str, tuple[int, float, float]] = {}
+        size = 0
+        self._gradient_iteration = np.full(size, _NONE, dtype=np.int64)
+        self._gradient = np.full(size, math.nan)
+        self._update_iteration = np.full(size, _NONE, dtype=np.int64)
+        self._previous = np.full(size, math.nan)
+        self._change = np.full(size, math.nan)
 
-    def update(
-        self, snapshot: Snapshot, named: dict[str, float]
-    ) -> tuple[dict[str, tuple[int, float]], dict[str, tuple[int, float, float]]]:
-        """Take in the snapshot's figures; returns what to show, by name:
-        (iteration, gradient) and (iteration, previous value, change)."""
+    def _forget(self, spec: NetworkSpec) -> None:
+        size = len(spec.parameter_names)
+        self._spec = spec
+        self._gradient_iteration = np.full(size, _NONE, dtype=np.int64)
+        self._gradient = np.full(size, math.nan)
+        self._update_iteration = np.full(size, _NONE, dtype=np.int64)
+        self._previous = np.full(size, math.nan)
+        self._change = np.full(size, math.nan)
+
+    def update(self, snapshot: Snapshot) -> Shown:
+        """Take in the snapshot's figures; returns what to show for every parameter."""
         spec = snapshot.spec
         if spec != self._spec:
-            self._spec, self._gradients, self._updates = spec, {}, {}
+            self._forget(spec)
         iteration = snapshot.trace.iteration
-        gradients: dict[str, tuple[int, float]] = {}
-        updates: dict[str, tuple[int, float, float]] = {}
-        for name in spec.parameter_names:
-            gradient = named.get(f"dE_total/d{name}", math.nan)
-            if math.isfinite(gradient):
-                self._gradients[name] = (iteration, gradient)
-            elif name in self._gradients and self._gradients[name][0] >= iteration:
-                del self._gradients[name]  # from a step that was undone
-            if self._gradients.get(name, (-2,))[0] >= iteration - 1:
-                gradients[name] = self._gradients[name]
-            after = named.get(f"{name}+", math.nan)
-            if math.isfinite(after):
-                before = named.get(name, math.nan)
-                self._updates[name] = (iteration, before, named.get(f"Δ{name}", math.nan))
-            elif name in self._updates and self._updates[name][0] >= iteration:
-                del self._updates[name]
-            if self._updates.get(name, (-2,))[0] >= iteration - 1:
-                updates[name] = self._updates[name]
-        return gradients, updates
+        now = figures(snapshot)
+        known = np.isfinite(now.gradient)
+        self._gradient_iteration[known] = iteration
+        self._gradient[known] = now.gradient[known]
+        undone = ~known & (self._gradient_iteration >= iteration)  # from a step undone
+        self._gradient_iteration[undone] = _NONE
+        made = np.isfinite(now.after)
+        self._update_iteration[made] = iteration
+        self._previous[made] = now.before[made]
+        self._change[made] = now.change[made]
+        undone = ~made & (self._update_iteration >= iteration)
+        self._update_iteration[undone] = _NONE
+        gradient_shown = self._gradient_iteration >= iteration - 1
+        update_shown = self._update_iteration >= iteration - 1
+        return Shown(
+            gradient_iteration=np.where(gradient_shown, self._gradient_iteration, -1),
+            gradient=np.where(gradient_shown, self._gradient, math.nan),
+            update_iteration=np.where(update_shown, self._update_iteration, -1),
+            previous=np.where(update_shown, self._previous, math.nan),
+            change=np.where(update_shown, self._change, math.nan),
+        )
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the table shows of the remembered figures (iteration -1 and NaN: none)."""
+
+    gradient_iteration: NDArray[np.int64]
+    gradient: NDArray[np.float64]
+    update_iteration: NDArray[np.int64]
+    previous: NDArray[np.float64]
+    change: NDArray[np.float64]
 
 
 def parameter_rows(snapshot: Snapshot, memory: LastKnown) -> list[ParameterRow]:
     """The table's lines for ``snapshot``, in the order of the network's parameter names."""
     spec = snapshot.spec
-    gradients, updates = memory.update(snapshot, snapshot.trace.named_values())
+    shown = memory.update(snapshot)
     iteration = snapshot.trace.iteration
     fixed_biases = not snapshot.config.train_biases
     connections, biases = _connections(spec), _bias_names(spec)
-    rows = []
-    for name in spec.parameter_names:
-        grad_iteration, gradient = gradients.get(name, (-1, math.nan))
-        update_iteration, previous, change = updates.get(name, (-1, math.nan, math.nan))
-        rows.append(
-            ParameterRow(
-                name=name,
-                connection=connections[name],
-                value=snapshot.values.get(name, math.nan),
-                gradient=gradient,
-                gradient_iteration=grad_iteration,
-                previous=previous,
-                change=change,
-                update_iteration=update_iteration,
-                current_iteration=iteration,
-                fixed=fixed_biases and name in biases,
-            )
+    values = snapshot.values
+    return [
+        ParameterRow(
+            name,
+            connections[name],
+            values.get(name, math.nan),
+            gradient,
+            grad_iteration,
+            previous,
+            change,
+            update_iteration,
+            iteration,
+            fixed_biases and name in biases,
         )
-    return rows
+        for name, gradient, grad_iteration, previous, change, update_iteration in zip(
+            spec.parameter_names,
+            shown.gradient.tolist(),
+            shown.gradient_iteration.tolist(),
+            shown.previous.tolist(),
+            shown.change.tolist(),
+            shown.update_iteration.tolist(),
+            strict=True,
+        )
+    ]
