@@ -98,7 +98,7 @@ def create_window(
 
     problem = ""
     recovered, note = (
-        recovery.offer_restore(recovery.autosave_files(), recovery.ask_with_dialog)
+        recovery.offer_restore(recovery.left_copies(), recovery.ask_with_dialog)
         if autosave
         else (None, "")
     )
@@ -113,7 +113,7 @@ def create_window(
     window = TeachingWindow(stepper, path, restore_layout=restore_layout)
     app.aboutToQuit.connect(window.shutdown)
     if autosave:
-        recovery.start_autosaving(window, restored=recovered is not None, note=note)
+        recovery.start_autosaving(window, recovered, note=note)
         crash_guard.install(window.show_message)  # faults said plainly and logged, not fatal
     if problem:
         window.show_message(problem + " The lecture's example is open instead.")
