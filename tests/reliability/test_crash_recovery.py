@@ -48,43 +48,52 @@ class App:
         self.process.wait(timeout=60)
 
 
-@pytest.fixture
-def start(tmp_path) -> Iterator[Callable[..., App]]:
-    """Start bpdesk processes sharing one data folder; every one is killed at the end."""
-    started: list[App] = []
-    folders = {name: tmp_path / name for name in ("data", "settings")}
-    for folder in folders.values():
-        folder.mkdir()
-    source_root = str(Path(bpdesk.__file__).resolve().parent.parent)
+class Launcher:
+    """Starts bpdesk processes that share one data folder (``data``), each with its hooks."""
 
-    def launch(name: str, **hooks: str) -> App:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.data = folder / "data"
+        self.settings = folder / "settings"
+        self.data.mkdir()
+        self.settings.mkdir()
+        self.started: list[App] = []
+
+    def __call__(self, name: str, **hooks: str) -> App:
+        """Start ``python -m bpdesk``; ``hooks`` set BPDESK_<NAME> (steps=…, restore=…)."""
         env = {k: v for k, v in os.environ.items() if k not in HOOKS}
+        source_root = str(Path(bpdesk.__file__).resolve().parent.parent)
+        report = self.folder / f"{name}-report.json"
         env.update(
             QT_QPA_PLATFORM="offscreen",
-            BPDESK_DATA_DIR=str(folders["data"]),
-            BPDESK_SETTINGS_DIR=str(folders["settings"]),
+            BPDESK_DATA_DIR=str(self.data),
+            BPDESK_SETTINGS_DIR=str(self.settings),
             BPDESK_NO_PROMPTS="1",
             BPDESK_AUTOSAVE_SECONDS="0.2",
-            BPDESK_REPORT=str(tmp_path / f"{name}-report.json"),
+            BPDESK_REPORT=str(report),
             PYTHONPATH=os.pathsep.join(filter(None, [source_root, env.get("PYTHONPATH")])),
         )
         env.update({f"BPDESK_{key.upper()}": value for key, value in hooks.items()})
-        output = tmp_path / f"{name}-output.txt"
+        output = self.folder / f"{name}-output.txt"
         with open(output, "wb") as out:
             process = subprocess.Popen(
                 [sys.executable, "-m", "bpdesk"],
                 env=env,
-                cwd=tmp_path,
+                cwd=self.folder,
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
-        app = App(process, output, Path(env["BPDESK_REPORT"]))
-        started.append(app)
+        app = App(process, output, report)
+        self.started.append(app)
         return app
 
-    launch.data = folders["data"]  # type: ignore[attr-defined]
-    yield launch
-    for app in started:
+
+@pytest.fixture
+def start(tmp_path) -> Iterator[Launcher]:
+    """The launcher; every process it started is killed at the end."""
+    launcher = Launcher(tmp_path)
+    yield launcher
+    for app in launcher.started:
         app.kill()
 
 
@@ -129,7 +138,9 @@ def _copy_holding(data: Path, expected: Stepper) -> Path | None:
 
 
 def _report(app: App) -> dict:
-    return _wait_for("report of what the window shows", lambda: _read(app.report), app)  # type: ignore[return-value]
+    report = _wait_for("report of what the window shows", lambda: _read(app.report), app)
+    assert isinstance(report, dict)
+    return report
 
 
 def _read(path: Path) -> dict | None:
@@ -140,6 +151,11 @@ def _lock_owner(copy: Path) -> int:
     """The process id the copy's lock file names."""
     lock = copy.with_suffix(".lock")
     return int(lock.read_text(encoding="utf-8").split()[0])
+
+
+def _questions(app: App) -> list[str]:
+    """The restore questions the app printed (BPDESK_RESTORE answered them)."""
+    return [line for line in app.said().splitlines() if line.startswith("bpdesk closed")]
 
 
 def _clock(path: Path) -> str:
@@ -167,17 +183,21 @@ def test_a_lecture_killed_midway_is_offered_back_with_its_time_and_restored(star
 
     again = start("again", restore="yes")
     report = _report(again)
-    assert f"Restore the lesson autosaved at {saved_at}" in again.said()
+    (question,) = _questions(again)
+    assert question.startswith("bpdesk closed unexpectedly. Restore the lesson autosaved ")
+    assert saved_at in question and question.endswith("BPDESK_RESTORE=yes")
     _assert_shows(report, expected)
     assert report["modified"] and report["document_path"] == ""
-    assert f"autosaved at {saved_at}" in report["message"] and "restored" in report["message"]
+    assert saved_at in report["message"] and "restored" in report["message"]
     # The restored lesson goes on in the same copy, now held by the new process.
     assert _copies(start.data) == [copy] and _lock_owner(copy) == again.process.pid
     again.kill()  # a second crash: the copy is still there to be offered
+    saved_at = _clock(copy)  # the restored lesson was autosaved again meanwhile
 
     fresh = start("fresh", restore="no")
     report = _report(fresh)
-    assert "bpdesk closed unexpectedly. Restore the lesson autosaved" in fresh.said()
+    (question,) = _questions(fresh)
+    assert saved_at in question and question.endswith("BPDESK_RESTORE=no")
     _assert_shows(report, _lecture_after([]))
     assert not report["modified"]
     assert _copies(start.data) == []
@@ -199,7 +219,7 @@ def test_two_running_windows_keep_their_own_copies_and_only_the_dead_one_is_offe
 
     third = start("third", restore="yes")
     report = _report(third)
-    assert third.said().count("Restore the lesson") == 1  # the running window's is not offered
+    assert len(_questions(third)) == 1  # the running window's copy is not offered
     _assert_shows(report, expected_one)
     assert copy_two.read_bytes() == before and _lock_owner(copy_two) == two.process.pid
     two.kill()
@@ -207,7 +227,7 @@ def test_two_running_windows_keep_their_own_copies_and_only_the_dead_one_is_offe
 
     fourth = start("fourth", restore="no")
     report = _report(fourth)
-    said = fourth.said()
-    assert "Autosaved lesson 1 of 2" in said and "Autosaved lesson 2 of 2" in said
+    first, second = _questions(fourth)
+    assert "Autosaved lesson 1 of 2" in first and "Autosaved lesson 2 of 2" in second
     _assert_shows(report, _lecture_after([]))
     assert _copies(start.data) == []
