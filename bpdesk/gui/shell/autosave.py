@@ -306,7 +306,8 @@ def restore_question(
     lesson = f"the lesson {name}" if name else "the lesson"
     question = f"Restore {lesson} autosaved {_when(saved_at, now)}?"
     if count > 1:
-        question += f" (Autosaved lesson {number} of {count}: Discard asks about the next.)"
+        then = ": Discard asks about the next" if number < count else ""
+        question += f" (Autosaved lesson {number} of {count}{then}.)"
     return "bpdesk closed unexpectedly. " + question
 
 

@@ -195,7 +195,9 @@ def test_the_question_says_when_in_plain_words():
     assert "autosaved on 30 November at 21:55" in restore_question(now - 86400, now)
     named = restore_question(now - 150, now, name="week3.bpdesk", number=2, count=3)
     assert "Restore the lesson week3.bpdesk autosaved at 21:53" in named
-    assert "Autosaved lesson 2 of 3" in named
+    assert "(Autosaved lesson 2 of 3: Discard asks about the next.)" in named
+    last = restore_question(now - 150, now, number=3, count=3)
+    assert last.endswith("(Autosaved lesson 3 of 3.)")
 
 
 def test_the_interval_comes_from_the_environment(monkeypatch):
