@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QLockFile
 
 import bpdesk
 from bpdesk.core.files import documents, session
@@ -149,8 +150,8 @@ def _read(path: Path) -> dict | None:
 
 def _lock_owner(copy: Path) -> int:
     """The process id the copy's lock file names."""
-    lock = copy.with_suffix(".lock")
-    return int(lock.read_text(encoding="utf-8").split()[0])
+    pid, _host, _app = QLockFile(str(copy.with_suffix(".lock"))).getLockInfo()
+    return int(pid)
 
 
 def _questions(app: App) -> list[str]:
