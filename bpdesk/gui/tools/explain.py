@@ -1,21 +1,23 @@
 """The Explain panel: plain sentences saying what the step just taken did, and why.
 
 The panel follows every snapshot (it only notes where the step stands, which costs
-nothing) but writes its text only while it is visible: a hidden panel, behind another
-tab or closed, computes nothing, and catches up with the latest snapshot when shown.
+nothing) but writes its text only while it is on screen: a hidden panel, behind another
+tab or closed, computes nothing, and catches up with the latest snapshot when shown or
+painted again (or when its text is asked for).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QEvent, QObject, QTimer, Slot
 from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from bpdesk.core.formatting import format_value
 from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.core.teaching.narration import narrate
+from bpdesk.gui.views.derivation_panel import is_seen
 
 __all__ = ["ExplainPanel"]
 
@@ -45,6 +47,7 @@ class ExplainPanel(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self._heading)
         layout.addWidget(self._text, 1)
+        self._text.viewport().installEventFilter(self)
         self._last: tuple[int, int] | None = None
         self._pending: _Pending | None = None  # the text to write once visible
         self.texts_written = 0  # how many narrations were written (for tests)
@@ -65,6 +68,8 @@ class ExplainPanel(QWidget):
         self._heading.setFont(bold)
 
     def plain_text(self) -> str:
+        """What the panel says; asked while hidden, it writes the latest snapshot's text first."""
+        self._write_pending()
         return self._text.toPlainText()
 
     def _show(self, text: str) -> None:
@@ -91,7 +96,7 @@ class ExplainPanel(QWidget):
                 elif previous[1] > trace.done:
                     since, stepped_back = trace.done - 1, True  # say where we are now
             self._pending = _Pending(snapshot, since, stepped_back)
-        if self.isVisible():
+        if is_seen(self):
             self._write_pending()
 
     def has_pending(self) -> bool:
@@ -102,6 +107,18 @@ class ExplainPanel(QWidget):
         """Shown again: write the text of the latest snapshot that came while hidden."""
         super().showEvent(event)
         self._write_pending()
+
+    def catch_up(self) -> None:
+        """Write what came while hidden, if the panel is on screen now (its tab came to
+        the front: Qt shows no widget then, it only exposes it)."""
+        if is_seen(self):
+            self._write_pending()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Painted while behind (its tab came to the front): catch up right after."""
+        if event.type() == QEvent.Type.Paint and self._pending is not None:
+            QTimer.singleShot(0, self, self.catch_up)
+        return super().eventFilter(watched, event)
 
     def _write_pending(self) -> None:
         pending, self._pending = self._pending, None

@@ -20,6 +20,7 @@ from bpdesk.gui.tools.landscape_view import LandscapeView
 from bpdesk.gui.tools.lesson_bar import LessonBar
 from bpdesk.gui.tools.practice import PracticePanel
 from bpdesk.gui.tools.presentation import PRESENTATION_SCALES, Presentation, window_action
+from bpdesk.gui.views.derivation_panel import is_seen
 from bpdesk.gui.workers.map_jobs import MapJobs
 from bpdesk.resources import resource_path
 
@@ -176,8 +177,9 @@ class TeachingTools(QObject):
     @Slot(object)
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         for name, view, dock in self._views():
-            # During a run, a panel nobody can see waits: it catches up when it is shown.
-            if view is None or (snapshot.running and not dock.isVisible()):
+            # A panel nobody can see waits: it catches up when it is shown. (Explain is told
+            # every snapshot, to know what each press did; it writes only while visible.)
+            if view is None or (view is not self.explain and not is_seen(dock)):
                 continue
             try:
                 view.show_snapshot(snapshot)
@@ -238,6 +240,7 @@ class TeachingTools(QObject):
             for _, view, dock in self._views():
                 if view is not None and dock.isVisible():
                     view.show_snapshot(snapshot)
+        self.explain.catch_up()
 
     def _show_boundary(self) -> None:
         snapshot = self.host.snapshot

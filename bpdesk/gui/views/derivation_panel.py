@@ -1,9 +1,14 @@
-"""The derivation panel: the chain rule for the selected element with the step's numbers."""
+"""The derivation panel: the chain rule for the selected element with the step's numbers.
+
+Only a panel on screen derives and lays out its text: a hidden one (behind the Explain
+tab, or closed) notes that it is behind and catches up when it is shown or painted again,
+or when its text is asked for. Text that did not change is not laid out again.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Slot
-from PySide6.QtGui import QFont, QFontMetricsF, QPalette, QTextOption
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
+from PySide6.QtGui import QFont, QFontMetricsF, QPalette, QShowEvent, QTextOption
 from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from bpdesk.core.errors import BpdeskError
@@ -15,7 +20,7 @@ from bpdesk.core.teaching.equations.text_render import term_text
 from bpdesk.gui.shell.theme import clamp_font_scale
 from bpdesk.gui.views.redraw import RedrawThrottle
 
-__all__ = ["DARK", "LIGHT", "DerivationPanel", "html_style"]
+__all__ = ["DARK", "LIGHT", "DerivationPanel", "html_style", "is_seen"]
 
 BASE_POINT_SIZE = 14.0  # the body text at font scale 1; the header is larger
 HEADER_FACTOR = 1.3
@@ -27,6 +32,12 @@ EMPTY_TEXT = "Select a neuron, weight or bias in the network to see how its numb
 # The derivation's colours: text, numbers, results, values not computed yet, headings, notes.
 LIGHT = HtmlStyle("#111111", "#0b3f8c", "#000000", "#a33a00", "#0b3f8c", "#333333")
 DARK = HtmlStyle("#f0f0f0", "#9cc3ff", "#ffffff", "#ffae6b", "#9cc3ff", "#d0d0d0")
+
+
+def is_seen(widget: QWidget) -> bool:
+    """Whether any of ``widget`` is on screen: shown, and not behind another dock's tab
+    (a dock behind a tab counts as visible in Qt, but none of it is exposed)."""
+    return widget.isVisible() and not widget.visibleRegion().isEmpty()
 
 
 def html_style(widget: QWidget) -> HtmlStyle:
@@ -50,6 +61,9 @@ class DerivationPanel(QWidget):
         self._shown: tuple[str, str] | None = None
         self._scale = 1.0
         self._stacked = True  # whether the fractions are stacked (they fit the width)
+        self._stale = False  # a redraw was asked for while hidden
+        self._html: tuple[str, str] | None = None  # the header and body on show
+        self.renders = 0  # how many times a derivation was worked out (for tests)
         self._redraw = RedrawThrottle(self._render, self, interval=RUNNING_INTERVAL)
 
         self._header = QLabel(self)
@@ -89,13 +103,21 @@ class DerivationPanel(QWidget):
 
     def selection(self) -> tuple[str, str] | None:
         """The element shown: the selection, or the default one (None before a snapshot)."""
+        self._catch_up()
         return self._shown
 
     def derivation(self) -> Derivation | None:
+        """The derivation on show (worked out now if the panel was hidden)."""
+        self._catch_up()
         return self._derivation
+
+    def is_stale(self) -> bool:
+        """A snapshot or selection came while hidden and is not drawn yet."""
+        return self._stale
 
     def plain_text(self) -> str:
         """What the panel shows, as plain text (the same numbers)."""
+        self._catch_up()
         if self._derivation is None:
             return EMPTY_TEXT
         return self._derivation.to_text()
@@ -127,14 +149,35 @@ class DerivationPanel(QWidget):
         header.setBold(True)
         self._header.setFont(header)
 
+    def _catch_up(self) -> None:
+        """Draw what came while hidden (asked for, or shown again)."""
+        if self._stale:
+            self._stale = False
+            self._draw()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Shown again: draw what came while hidden."""
+        super().showEvent(event)
+        self._catch_up()
+
     def _render(self) -> None:
+        """Draw now if visible (or asked for); a hidden panel only notes it is behind."""
+        if self._snapshot is not None and not is_seen(self):
+            self._stale = True
+            return
+        self._stale = False
+        self._draw()
+
+    def _draw(self) -> None:
         snapshot = self._snapshot
         if snapshot is None:
             self._derivation = None
             self._shown = None
+            self._html = None
             self._header.setText("Derivation")
             self._body.setPlainText(EMPTY_TEXT)
             return
+        self.renders += 1
         derivation = None
         candidates = [self._selection, default_selection(snapshot.spec)]
         for kind, name in (c for c in candidates if c is not None):
@@ -151,16 +194,19 @@ class DerivationPanel(QWidget):
         colours = html_style(self)
         self._derivation = derivation
         self._shown = (derivation.kind, derivation.name)
-        self._header.setText(derivation.header_html(colours))
-        self._fill_body(derivation, colours)
-        if same_element:
-            bar.setValue(position)
-
-    def _fill_body(self, derivation: Derivation, colours: HtmlStyle) -> None:
-        """Stacked fractions where they fit the panel's width, else ∂a/∂b on one line."""
         body = self._body
         self._stacked = self._stacked_width(derivation) <= body.viewport().width()
-        body.setHtml(derivation.to_html(colours, include_header=False, stacked=self._stacked))
+        html = (
+            derivation.header_html(colours),
+            derivation.to_html(colours, include_header=False, stacked=self._stacked),
+        )
+        if html == self._html:
+            return  # the same text: nothing to lay out again
+        self._html = html
+        self._header.setText(html[0])
+        body.setHtml(html[1])
+        if same_element:
+            bar.setValue(position)
 
     def _stacked_width(self, derivation: Derivation) -> float:
         """About how wide the widest row of stacked fractions is, in pixels."""
@@ -200,7 +246,10 @@ class DerivationPanel(QWidget):
             self._redraw.draw_now()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """When the text area changes width, stack the fractions again if they (no longer) fit."""
+        """When the text area changes width, stack the fractions again if they (no longer) fit;
+        when it is painted (its tab came to the front), catch up with what came meanwhile."""
+        if watched is self._body.viewport() and event.type() == QEvent.Type.Paint and self._stale:
+            QTimer.singleShot(0, self, self._catch_up)
         if (
             watched is self._body.viewport()
             and event.type() == QEvent.Type.Resize

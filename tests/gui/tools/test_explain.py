@@ -82,8 +82,12 @@ def test_a_hidden_panel_computes_nothing(qtbot, monkeypatch):
         panel.show_snapshot(make_snapshot(stepper, seq=seq))
     assert calls == []
     assert panel.texts_written == 0
-    assert panel.plain_text() == before  # nothing was written either
     assert panel.has_pending()
+    # Asked for its text, it writes the latest press's (the update) and only that.
+    text = panel.plain_text()
+    assert text != before and "simultaneous update" in text
+    assert "adds up its weighted" not in text
+    assert len(calls) == 1 and not panel.has_pending()
 
 
 def test_a_panel_shown_later_tells_the_latest_press_only(qtbot, monkeypatch):

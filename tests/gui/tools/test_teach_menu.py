@@ -6,6 +6,7 @@ import pytest
 
 from bpdesk.app import create_window
 from bpdesk.core.formatting import format_value
+from bpdesk.gui.views.derivation_panel import is_seen
 
 
 @pytest.fixture
@@ -146,3 +147,40 @@ def test_a_lesson_slide_is_refused_during_a_run(qtbot, window):
     qtbot.waitUntil(lambda: not window.running and not window.snapshot.running, timeout=5000)
     assert tools.next_slide()
     assert tools.lesson_bar.counter() == "2 / 7"
+
+
+def test_hidden_teaching_panels_wait_and_catch_up_when_shown(qtbot, window):
+    tools = window.teaching
+    window.parameters_dock.raise_()
+    window.derivation_dock.raise_()
+    qtbot.waitUntil(lambda: is_seen(window.derivation) and is_seen(window.parameters))
+    assert not is_seen(tools.practice_dock)  # behind the parameters' tab
+    assert not is_seen(tools.explain_dock)  # behind the derivation's tab
+    given = tools.practice._snapshot
+    written = tools.explain.texts_written
+    window.request_step("forward")
+    _wait_snapshot(qtbot, window, lambda s: s.phase == "backward")
+    assert tools.practice._snapshot is given  # the hidden practice panel was not given it
+    assert tools.explain.texts_written == written  # the hidden Explain wrote nothing
+    assert tools.explain.has_pending()
+    tools.practice_dock.raise_()
+    qtbot.waitUntil(lambda: tools.practice._snapshot is window.snapshot)
+    tools.explain_dock.raise_()
+    qtbot.waitUntil(lambda: not tools.explain.has_pending())
+    assert tools.explain.texts_written == written + 1
+    assert "adds up" in tools.explain._text.toPlainText()
+
+
+def test_the_derivation_behind_the_explain_tab_waits_and_catches_up(qtbot, window):
+    tools = window.teaching
+    tools.explain_dock.raise_()
+    qtbot.waitUntil(lambda: is_seen(tools.explain) and not is_seen(window.derivation))
+    renders = window.derivation.renders
+    window.request_step("forward")
+    _wait_snapshot(qtbot, window, lambda s: s.phase == "backward")
+    qtbot.waitUntil(lambda: "adds up" in tools.explain._text.toPlainText())  # Explain, seen
+    assert window.derivation.renders == renders and window.derivation.is_stale()
+    window.derivation_dock.raise_()
+    qtbot.waitUntil(lambda: not window.derivation.is_stale())
+    assert window.derivation.renders == renders + 1
+    assert "w5" in window.derivation.plain_text()

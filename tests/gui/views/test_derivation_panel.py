@@ -105,6 +105,7 @@ def test_running_snapshots_are_drawn_a_few_times_a_second(qtbot):
 
 def test_dark_palette_uses_light_text(qtbot):
     panel = _panel(qtbot)
+    panel.show()
     panel.setPalette(palette("dark"))
     panel.show_snapshot(_snapshot("forward"))
     body = panel.findChild(QTextBrowser, "derivation_body")
@@ -124,3 +125,40 @@ def test_fractions_are_stacked_where_they_fit(qtbot):
     panel.resize(1400, 600)
     qtbot.waitUntil(panel.fractions_stacked, timeout=2000)
     assert panel.plain_text() == narrow  # the same derivation, laid out differently
+
+
+def test_a_hidden_panel_derives_nothing_until_shown(qtbot):
+    panel = _panel(qtbot)  # never shown
+    body = panel.findChild(QTextBrowser, "derivation_body")
+    panel.show_snapshot(_snapshot("forward", "backward"))
+    panel.set_selection("weight", "w1")
+    assert panel.renders == 0 and panel.is_stale()
+    assert body.toPlainText() == EMPTY_TEXT  # nothing laid out either
+    panel.show()
+    qtbot.waitUntil(lambda: not panel.is_stale(), timeout=2000)
+    assert panel.renders == 1  # one derivation for the two requests
+    assert panel.selection() == ("weight", "w1")
+    assert "∂w1" in body.toPlainText()
+    assert "∂E_total/∂w1" in panel.plain_text()
+
+
+def test_a_hidden_panel_asked_for_its_text_works_it_out(qtbot):
+    panel = _panel(qtbot)
+    panel.show_snapshot(_snapshot("forward", "backward"))
+    assert panel.renders == 0
+    text = panel.plain_text()
+    assert "∂E_total/∂w5" in text
+    assert panel.renders == 1 and not panel.is_stale()
+
+
+def test_the_same_text_is_not_laid_out_again(qtbot):
+    panel = _panel(qtbot)
+    panel.show()
+    body = panel.findChild(QTextBrowser, "derivation_body")
+    panel.show_snapshot(_snapshot("forward", seq=1))
+    layouts: list[int] = []
+    body.document().contentsChanged.connect(lambda: layouts.append(1))
+    panel.show_snapshot(_snapshot("forward", seq=2))  # another snapshot, the same numbers
+    assert panel.renders == 2 and layouts == []
+    panel.show_snapshot(_snapshot("forward", "backward", seq=3))
+    assert layouts  # new numbers are laid out

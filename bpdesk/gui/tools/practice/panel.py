@@ -26,7 +26,13 @@ from bpdesk.core.teaching.derivation import Derivation, derive
 from bpdesk.core.teaching.practice import Judgement, judge
 from bpdesk.gui.shell.theme import clamp_font_scale
 from bpdesk.gui.tools.practice.chooser import QuantityChooser
-from bpdesk.gui.tools.practice.quantities import HOME_TASK, PHASE_WORDS, Quantity, quantities
+from bpdesk.gui.tools.practice.quantities import (
+    HOME_TASK,
+    PHASE_WORDS,
+    Quantity,
+    quantities,
+    true_value,
+)
 from bpdesk.gui.tools.practice.reveal import partial, reveal_steps
 from bpdesk.gui.views.derivation_panel import html_style
 from bpdesk.gui.views.redraw import RedrawThrottle
@@ -316,7 +322,7 @@ class PracticePanel(QWidget):
     def _true_value(self) -> float:
         if self._snapshot is None:
             return math.nan
-        return float(self._snapshot.trace.named_values().get(self._chosen, math.nan))
+        return true_value(self._snapshot.trace, self._chosen)
 
     def _missing_hint(self, q: Quantity) -> str:
         """The buttons to press first, e.g. "Press Update first: w8+ is computed in the update."

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bpdesk.core.engine.network import NetworkSpec
+from bpdesk.core.errors import ConfigError
+from bpdesk.core.stepping.trace import StepTrace
 
-__all__ = ["HOME_TASK", "PHASE_TITLES", "PHASE_WORDS", "Quantity", "quantities"]
+__all__ = ["HOME_TASK", "PHASE_TITLES", "PHASE_WORDS", "Quantity", "quantities", "true_value"]
 
 PHASE_TITLES = {
     "forward": "Forward pass (press Forward)",
@@ -69,3 +73,65 @@ def quantities(spec: NetworkSpec, *, biases: bool, lecture: bool) -> list[Quanti
         new = f"{r.name}+"
         out.append(Quantity(new, new, f"new {kind} {r.name}", "update", kind, r.name, task))
     return out
+
+
+@lru_cache(maxsize=4)
+def _neurons(spec: NetworkSpec) -> dict[str, tuple[int, int]]:
+    """Every neuron after the inputs: its weight layer (0 feeds the first hidden layer) and
+    its place in that layer."""
+    return {
+        n: (level - 1, j)
+        for level in range(1, spec.n_layers + 1)
+        for j, n in enumerate(spec.neuron_names(level))
+    }
+
+
+def _neuron_value(trace: StepTrace, what: str, neuron: str) -> float | None:
+    found = _neurons(trace.spec).get(neuron)
+    if found is None:
+        return None
+    i, j = found
+    layer = trace.layers[i]
+    if what == "net":
+        return float(layer.net[0, j])
+    if what == "out":
+        return float(layer.out[0, j])
+    if what == "delta":
+        return float(layer.delta[0, j])
+    if i == trace.spec.n_layers - 1:  # E of an output
+        return float(trace.errors[0, j])
+    return None
+
+
+def _parameter_value(trace: StepTrace, what: str, name: str) -> float | None:
+    try:
+        ref = trace.spec.ref(name)
+    except ConfigError:
+        return None
+    layer = trace.layers[ref.layer]
+    if ref.kind == "w":
+        array = layer.grad_w if what == "gradient" else layer.w_after
+    else:
+        array = layer.grad_b if what == "gradient" else layer.b_after
+    return float(array[ref.row, ref.col])
+
+
+def true_value(trace: StepTrace, name: str) -> float:
+    """The value of the quantity called ``name`` (see :func:`quantities`) in ``trace``, as
+    ``trace.named_values()[name]`` gives it, read from the one array that holds it (a name
+    of another kind is looked up among all of them; an unknown name is NaN)."""
+    found: float | None = None
+    if name == "E_total":
+        found = float(trace.E_total)
+    elif name.startswith("dE_total/dnet_"):
+        found = _neuron_value(trace, "delta", name[len("dE_total/dnet_") :])
+    elif name.startswith("dE_total/d"):
+        found = _parameter_value(trace, "gradient", name[len("dE_total/d") :])
+    elif name.endswith("+"):
+        found = _parameter_value(trace, "after", name[:-1])
+    elif name.startswith(("net_", "out_", "E_")):
+        what, _, neuron = name.partition("_")
+        found = _neuron_value(trace, what, neuron)
+    if found is not None:
+        return found
+    return float(trace.named_values().get(name, math.nan))
