@@ -52,6 +52,7 @@ __all__ = [
 
 # During a run the table follows at most five snapshots a second.
 RUN_REFRESH_INTERVAL = 0.2  # seconds
+ROWS_BEFORE_LAYOUT = 60  # rows measured for the column widths before the table is laid out
 
 
 class ParameterTable(QWidget):
@@ -117,6 +118,8 @@ class ParameterTable(QWidget):
         self.model.edit_refused.connect(self._on_refused)
         self.model.modelReset.connect(self.fit_columns)
         self.model.modelReset.connect(self._on_new_rows)
+        # Rows scrolled into view may hold longer texts: the columns widen to fit them.
+        self.view.verticalScrollBar().valueChanged.connect(self._widen_if_needed)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Show ``snapshot``; during a run at most a few times a second (the last one wins)."""
@@ -164,12 +167,14 @@ class ParameterTable(QWidget):
     # ---------------------------------------------------------------- sizing
     @Slot()
     def fit_columns(self) -> None:
-        """Columns as wide as their widest text (value and gradient at least as wide as a
-        number at the lecture's precision)."""
+        """Columns as wide as their widest text in view (value and gradient at least as wide
+        as a number at the lecture's precision); rows scrolled into view widen them."""
+        self._fit(self._text_widths())
+
+    def _fit(self, widest: list[int]) -> None:
         metrics = self.view.fontMetrics()
         header_metrics = self.view.horizontalHeader().fontMetrics()
         padding = metrics.horizontalAdvance("0")
-        widest = self._text_widths()
         for column in range(len(COLUMNS)):
             width = max(
                 widest[column],
@@ -178,15 +183,30 @@ class ParameterTable(QWidget):
             )
             self.view.setColumnWidth(column, width + 2 * padding)
         names = [row.name for row in self.model.rows()] or ["w10"]
+        longest = max(len(n) for n in names)
         vertical = self.view.verticalHeader()
-        vertical.setMinimumWidth(max(header_metrics.horizontalAdvance(n) for n in names) + padding)
+        vertical.setMinimumWidth(
+            max(header_metrics.horizontalAdvance(n) for n in names if len(n) >= longest - 1)
+            + padding
+        )
         vertical.setDefaultSectionSize(int(metrics.height() * 1.5))
 
+    def rows_in_view(self) -> range:
+        """The rows the table shows now (a screenful from the top before it is laid out)."""
+        count = self.model.rowCount()
+        viewport = self.view.viewport()
+        first = max(self.view.rowAt(0), 0)
+        last = self.view.rowAt(max(viewport.height() - 1, 0))
+        if last < 0:
+            last = first + ROWS_BEFORE_LAYOUT
+        return range(min(first, count), min(last + 1, count))
+
     def _text_widths(self) -> list[int]:
-        """The widest text of each column in pixels; only the longest few texts are measured
-        (a digit is as wide as any other)."""
+        """The widest text of each column among the rows in view, in pixels; only the
+        longest few texts are measured (a digit is as wide as any other)."""
+        rows = self.model.rows_at(self.rows_in_view())
         texts: list[list[str]] = [[] for _ in COLUMNS]
-        for row in self.model.rows():
+        for row in rows:
             for column in range(len(COLUMNS)):
                 texts[column].append(ParameterModel._text(row, column))
         metrics = self.view.fontMetrics()
@@ -201,12 +221,18 @@ class ParameterTable(QWidget):
             )
         return widths
 
+    @Slot()
     def _widen_if_needed(self) -> None:
         padding = 2 * self.view.fontMetrics().horizontalAdvance("0")
-        for column, width in enumerate(self._text_widths()):
+        widths = self._text_widths()
+        for column, width in enumerate(widths):
             if width + padding > self.view.columnWidth(column):
-                self.fit_columns()
+                self._fit([max(w, self._fitted_width(c)) for c, w in enumerate(widths)])
                 return
+
+    def _fitted_width(self, column: int) -> int:
+        """The text width a column has room for now (so widening never narrows another)."""
+        return self.view.columnWidth(column) - 2 * self.view.fontMetrics().horizontalAdvance("0")
 
     # ---------------------------------------------------------------- edits
     @Slot()

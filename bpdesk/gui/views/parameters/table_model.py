@@ -80,6 +80,10 @@ class ParameterModel(QAbstractTableModel):
     def rows(self) -> list[ParameterRow]:
         return list(self._rows)
 
+    def rows_at(self, lines: range) -> list[ParameterRow]:
+        """The rows at ``lines`` (a range of row numbers within the table)."""
+        return self._rows[lines.start : lines.stop]
+
     def row_of(self, name: str) -> int:
         for i, row in enumerate(self._rows):
             if row.name == name:

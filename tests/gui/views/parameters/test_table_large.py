@@ -1,0 +1,42 @@
+"""A large weight table measures only the rows in view, and widens as rows scroll into view."""
+
+from __future__ import annotations
+
+from bpdesk.core.files.documents import open_source
+from bpdesk.core.stepping.snapshot import make_snapshot
+from bpdesk.gui.views.parameters.table import ParameterTable
+
+
+def test_column_widths_come_from_the_rows_in_view(qtbot):
+    stepper = open_source("digits")  # 2,410 weights and biases
+    table = ParameterTable()
+    qtbot.addWidget(table)
+    table.resize(420, 600)
+    table.show()
+    asked: list[range] = []
+    real = table.model.rows_at
+    table.model.rows_at = lambda lines: asked.append(lines) or real(lines)  # type: ignore[method-assign]
+    table.show_snapshot(make_snapshot(stepper, seq=1))
+    rows = table.model.rowCount()
+    assert rows == len(stepper.trainer.network.spec.parameter_names)
+    assert asked and all(len(lines) < 200 for lines in asked)
+    assert all(lines.start == 0 for lines in asked)
+    asked.clear()
+    table.view.scrollToBottom()
+    qtbot.waitUntil(lambda: any(rows - 1 in lines for lines in asked))
+    assert all(len(lines) < 200 for lines in asked)
+
+
+def test_scrolling_never_narrows_a_column(qtbot):
+    stepper = open_source("digits")
+    table = ParameterTable()
+    qtbot.addWidget(table)
+    table.resize(420, 600)
+    table.show()
+    table.show_snapshot(make_snapshot(stepper, seq=1))
+    before = [table.view.columnWidth(c) for c in range(table.model.columnCount())]
+    assert all(width > 0 for width in before[1:])
+    table.view.scrollToBottom()
+    qtbot.wait(50)
+    after = [table.view.columnWidth(c) for c in range(table.model.columnCount())]
+    assert all(a >= b for a, b in zip(after, before, strict=True))
