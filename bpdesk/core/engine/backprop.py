@@ -65,8 +65,14 @@ def output_delta(
 def hidden_delta(
     delta_above: Array, weights_above: Array, activation: Activation, net: Array, out: Array
 ) -> tuple[Array, Array]:
-    """∂E/∂out = Σ_k δ_k w(h→k) and δ = ∂E/∂out · ∂out/∂net for a hidden layer."""
-    dE_dout: Array = delta_above @ weights_above.swapaxes(-1, -2)
+    """∂E/∂out = Σ_k δ_k w(h→k) and δ = ∂E/∂out · ∂out/∂net for a hidden layer.
+
+    The weights above are transposed into a row-major copy first: NumPy then takes the
+    same matrix–vector kernel as in the forward pass, which on small layers adds the
+    terms k = 1, 2, … in order, as ``small_net``'s plain floats do (a transposed view
+    takes another kernel, which fuses multiply and add)."""
+    above_t = np.ascontiguousarray(weights_above.swapaxes(-1, -2))
+    dE_dout: Array = delta_above @ above_t
     return dE_dout, activation.backprop(net, out, dE_dout)
 
 

@@ -26,6 +26,7 @@ from bpdesk.core.engine.history import History
 from bpdesk.core.engine.levenberg import LevenbergMarquardt
 from bpdesk.core.engine.network import Network
 from bpdesk.core.engine.optimizers import Optimizer, make_optimizer
+from bpdesk.core.engine.small_net import Plan, SmallNet, plan_for, platform_agrees
 from bpdesk.core.errors import ConfigError, DataError
 
 __all__ = ["MAX_ETA", "UPDATE_ORDERS", "RunResult", "TrainConfig", "Trainer"]
@@ -101,6 +102,10 @@ class Trainer:
         self._previous = (list(network.weights), list(network.biases))
         self.optimizer: Optimizer | None = None
         self.lm: LevenbergMarquardt | None = None
+        # Small networks trained online take the plain-float path of ``small_net.py``
+        # (the same numbers); False keeps every run on the NumPy path below.
+        self.use_small_net = True
+        self._small: SmallNet | None = None
         self._make_optimizer()
         self._new_epoch_order()
 
@@ -131,6 +136,17 @@ class Trainer:
         self._loss = spec.loss_fn
         self._canonical = spec.loss_fn.canonical_activation == spec.activations[-1].name
         self._shared = spec.shared_bias
+        self._small_plan: Plan | None = plan_for(spec, self.config, self.n_samples)
+
+    def small_net(self) -> SmallNet | None:
+        """The plain-float path for the current settings, or None where runs take the
+        NumPy path (see ``small_net.py`` for when; the platform is checked once per shape)."""
+        plan = self._small_plan
+        if not self.use_small_net or plan is None or not platform_agrees(plan, Trainer):
+            return None
+        if self._small is None or self._small.plan != plan:
+            self._small = SmallNet(plan, self)
+        return self._small
 
     def _make_optimizer(self) -> None:
         self.optimizer, self.lm = self._new_optimizer(self.config)
@@ -268,6 +284,7 @@ class Trainer:
         sequential = self._sequential
         train_biases = self.config.train_biases
         shared = self._shared
+        contiguous = np.ascontiguousarray
         for layer in range(len(weights) - 1, -1, -1):
             dE_dw = outs[layer].T @ delta
             if n != 1:
@@ -279,7 +296,7 @@ class Trainer:
                     biases[layer] = step(2 * layer + 1, biases[layer], dE_db)
             if layer > 0:
                 _, slope, elementwise = layers[layer - 1]
-                dE_dout = delta @ weights[layer].T
+                dE_dout = delta @ contiguous(weights[layer].T)  # as backprop.hidden_delta
                 if elementwise:
                     delta = dE_dout * slope(nets[layer - 1], outs[layer])
                 else:
@@ -303,6 +320,22 @@ class Trainer:
         error of a finished epoch at or below ``target_error``; or until the run diverges."""
         if iterations is None and epochs is None and target_error is None:
             raise ConfigError("Give a number of iterations, of epochs or a target error.")
+        small = self.small_net()
+        if small is not None:
+            done, stopped, bad = small.run(self, iterations, epochs, target_error)
+        else:
+            done, stopped, bad = self._run_arrays(iterations, epochs, target_error)
+        if bad is not None:
+            return RunResult(done, self._diverge(bad), diverged=True)
+        if not self.network.is_finite():
+            return RunResult(done, self._diverge(float("inf")), diverged=True)
+        return RunResult(done, stopped)
+
+    def _run_arrays(
+        self, iterations: int | None, epochs: int | None, target_error: float | None
+    ) -> tuple[int, str, float | None]:
+        """The run on NumPy arrays: (iterations done, why it stopped, the non-finite error
+        where it diverged, else None)."""
         done = 0
         end_epoch = None if epochs is None else self.epoch + epochs
         full = self.batch_size >= self.n_samples
@@ -329,7 +362,7 @@ class Trainer:
                 before = (list(weights), list(biases))
                 error = iterate(x, t)
                 if error != error or error in (math.inf, -math.inf):
-                    return RunResult(done, self._diverge(error), diverged=True)
+                    return done, stopped, error
                 self._previous = before
                 epoch_before = self.epoch
                 # finish_iteration, inlined:
@@ -346,9 +379,7 @@ class Trainer:
                     and self.epoch_errors.last() <= target_error
                 ):
                     stopped = f"target error {target_error:g} reached after epoch {self.epoch}"
-        if not self.network.is_finite():
-            return RunResult(done, self._diverge(float("inf")), diverged=True)
-        return RunResult(done, stopped)
+        return done, stopped, None
 
     def _diverge(self, error: float) -> str:
         """Put back the last finite weights and say what happened."""
