@@ -16,6 +16,7 @@ __all__ = [
     "Figures",
     "LastKnown",
     "ParameterRow",
+    "RowTable",
     "Shown",
     "connection",
     "figures",
@@ -176,34 +177,62 @@ class Shown:
     change: NDArray[np.float64]
 
 
+class RowTable:
+    """Every line of the table for one snapshot, each made when it is first asked for
+    (the table asks only for the rows in view): a network of thousands of weights costs a
+    few array steps per snapshot, not thousands of rows."""
+
+    def __init__(self, snapshot: Snapshot, memory: LastKnown) -> None:
+        spec = snapshot.spec
+        self.names: tuple[str, ...] = spec.parameter_names
+        self._shown = memory.update(snapshot)
+        self._iteration = snapshot.trace.iteration
+        self._fixed_biases = not snapshot.config.train_biases
+        self._connections = _connections(spec)
+        self._biases = _bias_names(spec)
+        self._values = snapshot.values
+        self._made: dict[int, ParameterRow] = {}
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def row(self, k: int) -> ParameterRow:
+        """Line ``k`` (made once, then kept)."""
+        found = self._made.get(k)
+        if found is not None:
+            return found
+        name, shown = self.names[k], self._shown
+        row = ParameterRow(
+            name,
+            self._connections[name],
+            self._values.get(name, math.nan),
+            float(shown.gradient[k]),
+            int(shown.gradient_iteration[k]),
+            float(shown.previous[k]),
+            float(shown.change[k]),
+            int(shown.update_iteration[k]),
+            self._iteration,
+            self._fixed_biases and name in self._biases,
+        )
+        self._made[k] = row
+        return row
+
+    def rows(self, lines: range | None = None) -> list[ParameterRow]:
+        """The lines at ``lines`` (all of them without)."""
+        return [self.row(k) for k in (range(len(self)) if lines is None else lines)]
+
+    def any_fixed(self) -> bool:
+        """Some line is a bias that training leaves alone."""
+        return self._fixed_biases and bool(self._biases)
+
+    def any_from_before(self) -> bool:
+        """Some figure shown is from the step before the one on show (set in italics)."""
+        shown, now = self._shown, self._iteration
+        old_gradient = (shown.gradient_iteration != now) & ~np.isnan(shown.gradient)
+        old_update = (shown.update_iteration != now) & ~np.isnan(shown.previous)
+        return bool(old_gradient.any() or old_update.any())
+
+
 def parameter_rows(snapshot: Snapshot, memory: LastKnown) -> list[ParameterRow]:
     """The table's lines for ``snapshot``, in the order of the network's parameter names."""
-    spec = snapshot.spec
-    shown = memory.update(snapshot)
-    iteration = snapshot.trace.iteration
-    fixed_biases = not snapshot.config.train_biases
-    connections, biases = _connections(spec), _bias_names(spec)
-    values = snapshot.values
-    return [
-        ParameterRow(
-            name,
-            connections[name],
-            values.get(name, math.nan),
-            gradient,
-            grad_iteration,
-            previous,
-            change,
-            update_iteration,
-            iteration,
-            fixed_biases and name in biases,
-        )
-        for name, gradient, grad_iteration, previous, change, update_iteration in zip(
-            spec.parameter_names,
-            shown.gradient.tolist(),
-            shown.gradient_iteration.tolist(),
-            shown.previous.tolist(),
-            shown.change.tolist(),
-            shown.update_iteration.tolist(),
-            strict=True,
-        )
-    ]
+    return RowTable(snapshot, memory).rows()

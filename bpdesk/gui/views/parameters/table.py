@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 
@@ -18,7 +17,13 @@ from PySide6.QtWidgets import (
 
 from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.gui.views.parameters.number_field import RefusalLabel
-from bpdesk.gui.views.parameters.rows import LastKnown, ParameterRow, connection, parameter_rows
+from bpdesk.gui.views.parameters.rows import (
+    LastKnown,
+    ParameterRow,
+    RowTable,
+    connection,
+    parameter_rows,
+)
 from bpdesk.gui.views.parameters.table_model import (
     CHANGE,
     COLUMNS,
@@ -136,24 +141,21 @@ class ParameterTable(QWidget):
 
     def _refresh(self, snapshot: Snapshot) -> None:
         self._shown = snapshot
-        rows = parameter_rows(snapshot, self._memory)
-        self.model.set_rows(rows)
-        self._update_legend(rows)
+        rows = RowTable(snapshot, self._memory)
+        self.model.set_table(rows)
+        self._update_legend()
         if not snapshot.running:  # measuring every row sixty times a second would slow a run
             self._widen_if_needed()
 
     def message(self) -> str:
         return self.note.message()
 
-    def _update_legend(self, rows: list[ParameterRow]) -> None:
+    def _update_legend(self) -> None:
         lines = []
-        if any(row.fixed for row in rows):
+        table = self.model.table()
+        if table.any_fixed():
             lines.append("Biases (grey, “fixed”) are not trained, as in the lecture.")
-        if any(
-            (not row.gradient_is_current and not math.isnan(row.gradient))
-            or (not row.update_is_current and not math.isnan(row.previous))
-            for row in rows
-        ):
+        if table.any_from_before():
             lines.append("Figures in italics are from the previous step.")
         text = "\n".join(lines)
         if text != self.legend.text():
@@ -182,7 +184,7 @@ class ParameterTable(QWidget):
                 header_metrics.horizontalAdvance(COLUMNS[column]),
             )
             self.view.setColumnWidth(column, width + 2 * padding)
-        names = [row.name for row in self.model.rows()] or ["w10"]
+        names = self.model.names() or ("w10",)
         longest = max(len(n) for n in names)
         vertical = self.view.verticalHeader()
         vertical.setMinimumWidth(

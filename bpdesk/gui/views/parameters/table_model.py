@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLineEdit, QStyledItemDelegate, QStyleOptionViewIt
 
 from bpdesk.core.formatting import format_value
 from bpdesk.gui.views.parameters.number_field import check_parameter, refusal
-from bpdesk.gui.views.parameters.rows import ParameterRow
+from bpdesk.gui.views.parameters.rows import ParameterRow, RowTable
 
 __all__ = [
     "CHANGE",
@@ -47,6 +47,33 @@ _COLUMN_TIPS = (
 _Index = QModelIndex | QPersistentModelIndex
 
 
+class _Listed:
+    """Rows made beforehand, with the row table's interface."""
+
+    def __init__(self, rows: list[ParameterRow]) -> None:
+        self._rows = list(rows)
+        self.names = tuple(r.name for r in rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def row(self, k: int) -> ParameterRow:
+        return self._rows[k]
+
+    def rows(self, lines: range | None = None) -> list[ParameterRow]:
+        return list(self._rows) if lines is None else self._rows[lines.start : lines.stop]
+
+    def any_fixed(self) -> bool:
+        return any(r.fixed for r in self._rows)
+
+    def any_from_before(self) -> bool:
+        return any(
+            (not r.gradient_is_current and not math.isnan(r.gradient))
+            or (not r.update_is_current and not math.isnan(r.previous))
+            for r in self._rows
+        )
+
+
 def _blank(value: float) -> str:
     """Numbers not known yet stay empty in the history columns (the value column shows …)."""
     return "" if math.isnan(value) else format_value(value)
@@ -60,46 +87,63 @@ class ParameterModel(QAbstractTableModel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[ParameterRow] = []
+        self._table: RowTable | _Listed = _Listed([])
+        self._index: dict[str, int] | None = None  # row of each name, made when first asked
         self._italic = QFont()  # only the style is set: the rest follows the view's font
         self._italic.setItalic(True)
 
     # ---------------------------------------------------------------- data in
-    def set_rows(self, rows: list[ParameterRow]) -> None:
+    def set_table(self, table: RowTable | _Listed) -> None:
         """New values; the same names keep open editors, other names rebuild the table."""
-        if [r.name for r in rows] != [r.name for r in self._rows]:
+        if table.names != self._table.names:
             self.beginResetModel()
-            self._rows = list(rows)
+            self._table = table
+            self._index = None
             self.endResetModel()
             return
-        self._rows = list(rows)
-        if rows:
-            # A range (not one cell), so an open editor keeps what is being typed.
-            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(COLUMNS) - 1))
+        self._table = table
+        if len(table):
+            # A range (not one cell), so an open editor keeps what is being typed; the view
+            # asks again only for the cells it shows.
+            last = self.index(len(table) - 1, len(COLUMNS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
+    def set_rows(self, rows: list[ParameterRow]) -> None:
+        """Show ``rows`` as they are (for callers that made every row themselves)."""
+        self.set_table(_Listed(rows))
+
+    def table(self) -> RowTable | _Listed:
+        return self._table
+
+    def names(self) -> tuple[str, ...]:
+        return self._table.names
 
     def rows(self) -> list[ParameterRow]:
-        return list(self._rows)
+        """Every row (each made now if not yet: prefer ``rows_at`` for a large network)."""
+        return self._table.rows()
 
     def rows_at(self, lines: range) -> list[ParameterRow]:
         """The rows at ``lines`` (a range of row numbers within the table)."""
-        return self._rows[lines.start : lines.stop]
+        return self._table.rows(range(lines.start, min(lines.stop, len(self._table))))
 
     def row_of(self, name: str) -> int:
-        for i, row in enumerate(self._rows):
-            if row.name == name:
-                return i
-        raise KeyError(name)
+        if self._index is None:
+            self._index = {n: k for k, n in enumerate(self._table.names)}
+        try:
+            return self._index[name]
+        except KeyError:
+            raise KeyError(name) from None
 
     # ---------------------------------------------------------------- Qt model
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._table)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
     def hasChildren(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
         """Only the root has children (public here: generic model walkers call it)."""
-        return not parent.isValid() and bool(self._rows)
+        return not parent.isValid() and bool(len(self._table))
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -118,9 +162,9 @@ class ParameterModel(QAbstractTableModel):
 
     def _row_header(self, section: int, role: int) -> object:
         """Rows are headed by the parameter's name, which stays in view when scrolling."""
-        if not 0 <= section < len(self._rows):
+        if not 0 <= section < len(self._table):
             return None
-        row = self._rows[section]
+        row = self._table.row(section)
         if role == Qt.ItemDataRole.DisplayRole:
             return row.name
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -140,9 +184,9 @@ class ParameterModel(QAbstractTableModel):
         return flags
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or index.row() >= len(self._rows):
+        if not index.isValid() or index.row() >= len(self._table):
             return None
-        row, column = self._rows[index.row()], index.column()
+        row, column = self._table.row(index.row()), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
         if role == Qt.ItemDataRole.EditRole:
@@ -210,7 +254,7 @@ class ParameterModel(QAbstractTableModel):
         """Typing a value: a usable number different from the shown one asks for the change."""
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != VALUE:
             return False
-        row = self._rows[index.row()]
+        row = self._table.row(index.row())
         text = str(value).strip()
         if text == format_value(row.value):
             return False  # unchanged (the shown text is rounded: taking it would move the value)

@@ -40,3 +40,25 @@ def test_scrolling_never_narrows_a_column(qtbot):
     qtbot.wait(50)
     after = [table.view.columnWidth(c) for c in range(table.model.columnCount())]
     assert all(a >= b for a, b in zip(after, before, strict=True))
+
+
+def test_only_the_rows_in_view_are_made(qtbot):
+    stepper = open_source("digits")
+    table = ParameterTable()
+    qtbot.addWidget(table)
+    table.resize(420, 600)
+    table.show()
+    stepper.step_phase("forward")
+    stepper.step_phase("backward")
+    table.show_snapshot(make_snapshot(stepper, seq=1))
+    qtbot.wait(50)  # painted
+    made = table.model.table()._made
+    # A screenful, and the 100 first and 100 last row names Qt's header samples for its width.
+    assert 0 < len(made) <= 260 < table.model.rowCount()
+    # What the table shows for a row far down is made when asked, and is the right one.
+    last = table.model.rowCount() - 1
+    name = table.model.names()[last]
+    assert table.model.rows_at(range(last, last + 1))[0].name == name
+    assert table.model.row_of(name) == last
+    gradient = stepper.trace.named_values()[f"dE_total/d{name}"]
+    assert table.model.rows_at(range(last, last + 1))[0].gradient == gradient
