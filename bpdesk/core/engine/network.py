@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -57,7 +58,7 @@ class NetworkSpec:
     loss: str = "half_sse"
     shared_bias: bool = False
     input_names: tuple[str, ...] | None = None
-    _refs: dict[str, ParamRef] = field(init=False, repr=False, compare=False)
+    _bias_refs: dict[str, ParamRef] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.n_inputs < 1 or self.n_inputs > MAX_LAYER_SIZE:
@@ -82,7 +83,8 @@ class NetworkSpec:
             raise ConfigError(
                 f"{len(self.input_names)} input names given for {self.n_inputs} inputs."
             )
-        object.__setattr__(self, "_refs", {ref.name: ref for ref in self._build_refs()})
+        biases = {ref.name: ref for ref in self._bias_refs_in_order()}
+        object.__setattr__(self, "_bias_refs", biases)
 
     @classmethod
     def build(
@@ -149,8 +151,16 @@ class NetworkSpec:
             return tuple(f"h{j + 1}" for j in range(size))
         return tuple(f"h{layer}.{j + 1}" for j in range(size))
 
+    @cached_property
+    def _weight_offsets(self) -> tuple[int, ...]:
+        """Where each layer's weights start in w1, w2, … (counted from 0), and their total."""
+        sizes, offsets = self.sizes, [0]
+        for layer in range(self.n_layers):
+            offsets.append(offsets[-1] + sizes[layer] * sizes[layer + 1])
+        return tuple(offsets)
+
     def weight_name(self, layer: int, source: int, target: int) -> str:
-        offset = sum(self.sizes[i] * self.sizes[i + 1] for i in range(layer))
+        offset = self._weight_offsets[layer]
         return f"w{offset + target * self.sizes[layer] + source + 1}"
 
     def bias_name(self, layer: int, neuron: int) -> str:
@@ -158,29 +168,48 @@ class NetworkSpec:
             return f"b{layer + 1}"
         return f"b_{self.neuron_names(layer + 1)[neuron]}"
 
-    def _build_refs(self) -> list[ParamRef]:
+    def _bias_refs_in_order(self) -> list[ParamRef]:
         refs = []
         for layer in range(self.n_layers):
-            n_in, n_out = self.weight_shape(layer)
-            for target in range(n_out):
-                for source in range(n_in):
-                    name = self.weight_name(layer, source, target)
-                    refs.append(ParamRef(name, layer, "w", source, target))
-        for layer in range(self.n_layers):
-            for col in range(self.bias_shape(layer)[1]):
-                refs.append(ParamRef(self.bias_name(layer, col), layer, "b", 0, col))
+            if self.shared_bias:
+                refs.append(ParamRef(self.bias_name(layer, 0), layer, "b", 0, 0))
+                continue
+            names = self.neuron_names(layer + 1)  # once a layer: bias_name makes them all
+            refs.extend(ParamRef(f"b_{name}", layer, "b", 0, j) for j, name in enumerate(names))
         return refs
 
-    @property
+    def _weight_ref(self, name: str) -> ParamRef | None:
+        """The weight ``name`` (w1, w2, … exactly as written by ``weight_name``), or None.
+
+        Worked out from the number, so a network of a million weights keeps no table."""
+        digits = name[1:]
+        if name[:1] != "w" or not 0 < len(digits) <= 20 or digits[0] == "0":
+            return None
+        if not (digits.isascii() and digits.isdigit()):
+            return None
+        index = int(digits) - 1
+        offsets = self._weight_offsets
+        if index >= offsets[-1]:
+            return None
+        layer = bisect_right(offsets, index) - 1
+        target, source = divmod(index - offsets[layer], self.sizes[layer])
+        return ParamRef(name, layer, "w", source, target)
+
+    def has_parameter(self, name: str) -> bool:
+        """Whether this network has a parameter called ``name``."""
+        return name in self._bias_refs or self._weight_ref(name) is not None
+
+    @cached_property
     def parameter_names(self) -> tuple[str, ...]:
         """Every parameter's name: the weights w1… in order, then the biases layer by layer."""
-        return tuple(self._refs)
+        weights = [f"w{k}" for k in range(1, self._weight_offsets[-1] + 1)]
+        return (*weights, *self._bias_refs)
 
     def ref(self, name: str) -> ParamRef:
-        try:
-            return self._refs[name]
-        except KeyError:
-            raise ConfigError(f"This network has no parameter called '{name}'.") from None
+        found = self._bias_refs.get(name) or self._weight_ref(name)
+        if found is None:
+            raise ConfigError(f"This network has no parameter called '{name}'.")
+        return found
 
     def with_layers(self, layers: Sequence[LayerSpec]) -> NetworkSpec:
         return NetworkSpec(
@@ -233,7 +262,9 @@ class Network:
         """A network whose every parameter is given by name (missing or extra names are errors)."""
         known = spec.parameter_names  # one tuple: names are looked up in dicts, never in it
         missing = [name for name in known if name not in values]
-        extra = [name for name in values if name not in spec._refs]
+        extra = []
+        if len(values) != len(known):  # every name is there, so an extra entry is an unknown one
+            extra = [name for name in values if not spec.has_parameter(name)]
         if missing or extra:
             parts = []
             if missing:
@@ -241,9 +272,25 @@ class Network:
             if extra:
                 parts.append("unknown " + ", ".join(extra))
             raise ConfigError("Parameter values do not fit the network: " + "; ".join(parts) + ".")
-        net = cls.zeros(spec)
+        try:
+            vector = np.array(list(map(values.__getitem__, known)), dtype=np.float64)
+        except (TypeError, ValueError, OverflowError):
+            vector = None
+        if vector is not None and vector.shape == (len(known),) and np.isfinite(vector).all():
+            return cls.from_vector(spec, vector)
+        net = cls.zeros(spec)  # the slow way, that names the value it cannot use
         for name, value in values.items():
             net.set(name, value)
+        return net
+
+    @classmethod
+    def from_vector(cls, spec: NetworkSpec, vector: Array) -> Network:
+        """A network from all its parameters in the order of ``spec.parameter_names``."""
+        vector = np.asarray(vector, dtype=np.float64)
+        if vector.shape != (spec.n_parameters,):
+            raise ConfigError(f"The network has {spec.n_parameters} parameters, not {vector.size}.")
+        net = cls.zeros(spec)
+        net.set_vector(vector)
         return net
 
     def copy(self) -> Network:
@@ -265,7 +312,7 @@ class Network:
 
     def values(self) -> dict[str, float]:
         """Every parameter by name, in the order of ``spec.parameter_names``."""
-        return {name: self.get(name) for name in self.spec.parameter_names}
+        return dict(zip(self.spec.parameter_names, self.vector().tolist(), strict=True))
 
     # ------------------------------------------------------------- as a vector
     def vector(self) -> Array:
