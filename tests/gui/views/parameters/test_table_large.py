@@ -49,7 +49,7 @@ def test_only_the_rows_in_view_are_made(qtbot):
     table.resize(420, 600)
     table.show()
     stepper.step_phase("forward")
-    stepper.step_phase("backward")
+    trace = stepper.step_phase("backward")
     table.show_snapshot(make_snapshot(stepper, seq=1))
     qtbot.wait(50)  # painted
     made = table.model.table()._made
@@ -60,5 +60,5 @@ def test_only_the_rows_in_view_are_made(qtbot):
     name = table.model.names()[last]
     assert table.model.rows_at(range(last, last + 1))[0].name == name
     assert table.model.row_of(name) == last
-    gradient = stepper.trace.named_values()[f"dE_total/d{name}"]
+    gradient = trace.named_values()[f"dE_total/d{name}"]
     assert table.model.rows_at(range(last, last + 1))[0].gradient == gradient
