@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Qt, Signal, Slot
-from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QStringListModel,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from bpdesk.gui.tools.practice.quantities import PHASE_TITLES, Quantity
@@ -11,6 +20,49 @@ from bpdesk.gui.tools.practice.quantities import PHASE_TITLES, Quantity
 __all__ = ["QuantityChooser"]
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class _QuantityList(QAbstractListModel):
+    """The chooser's lines: phase headers (bold, not selectable) and quantities, each
+    line's text made when the list shows it (a large network has thousands)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._lines: list[tuple[str, str]] = []  # (text, name; "" for a header)
+        self._rows: dict[str, int] = {}
+        self.bold = QFont()
+
+    def set_lines(self, lines: list[tuple[str, str]]) -> None:
+        self.beginResetModel()
+        self._lines = lines
+        self._rows = {name: row for row, (_, name) in enumerate(lines) if name}
+        self.endResetModel()
+
+    def row_of(self, name: str) -> int:
+        """The line of quantity ``name`` (-1: none)."""
+        return self._rows.get(name, -1)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._lines)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid() or not self._lines[index.row()][1]:
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or index.row() >= len(self._lines):
+            return None
+        text, name = self._lines[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return text
+        if role == NAME_ROLE:
+            return name or None
+        if role == Qt.ItemDataRole.FontRole and not name:
+            return self.bold
+        return None
 
 
 class QuantityChooser(QWidget):
@@ -23,10 +75,15 @@ class QuantityChooser(QWidget):
         super().__init__(parent)
         self._quantities: dict[str, Quantity] = {}
         self._current = ""
-        self._model = QStandardItemModel(self)
+        self._model = _QuantityList(self)
         self._combo = QComboBox()
         self._combo.setObjectName("practice_quantity")
         self._combo.setModel(self._model)
+        # Its width comes from the panel, not from measuring every line of a long list.
+        self._combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self._combo.setMinimumContentsLength(12)
         self._combo.setEditable(True)
         self._combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self._combo.setMaxVisibleItems(20)
@@ -51,33 +108,30 @@ class QuantityChooser(QWidget):
     def fill(self, items: list[Quantity]) -> None:
         """List ``items``, a header before each phase."""
         self._quantities = {q.name: q for q in items}
-        self._combo.blockSignals(True)
-        self._model.clear()
-        phase = ""
         bold = QFont(self._combo.font())
         bold.setBold(True)
-        for q in items:
+        self._model.bold = bold
+        labels = [q.chooser_label for q in items]
+        lines: list[tuple[str, str]] = []
+        phase = ""
+        for q, label in zip(items, labels, strict=True):
             if q.phase != phase:
                 phase = q.phase
-                header = QStandardItem(PHASE_TITLES[phase])
-                header.setFlags(Qt.ItemFlag.NoItemFlags)
-                header.setFont(bold)
-                self._model.appendRow(header)
-            item = QStandardItem(q.chooser_label)
-            item.setData(q.name, NAME_ROLE)
-            self._model.appendRow(item)
+                lines.append((PHASE_TITLES[phase], ""))
+            lines.append((label, q.name))
+        self._combo.blockSignals(True)
+        self._model.set_lines(lines)
         self._combo.blockSignals(False)
-        self._completions.setStringList([q.chooser_label for q in items])
+        self._completions.setStringList(labels)
 
     def select(self, name: str) -> None:
         """Show ``name`` as the chosen quantity (without signalling)."""
         self._current = name
-        for row in range(self._model.rowCount()):
-            if self._model.item(row).data(NAME_ROLE) == name:
-                self._combo.blockSignals(True)
-                self._combo.setCurrentIndex(row)
-                self._combo.blockSignals(False)
-                return
+        row = self._model.row_of(name)
+        if row >= 0:
+            self._combo.blockSignals(True)
+            self._combo.setCurrentIndex(row)
+            self._combo.blockSignals(False)
 
     def set_text_font(self, font: QFont) -> None:
         """Draw the label and the list in ``font`` (the list is filled again in it)."""
