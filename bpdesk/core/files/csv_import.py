@@ -1,12 +1,15 @@
-"""Reading a student's CSV file into a Dataset, or refusing it with a message naming the line."""
+"""Reading a student's CSV file into a Dataset, or refusing it with a message naming the line.
+
+The work goes a step at a time (``CsvScan``: the columns and a preview; ``CsvRead``: the data
+set), so a window can show progress and stop it; ``csv_columns`` and ``read_csv`` take every
+step at once.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import os
-import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,135 +18,53 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bpdesk.core.errors import DataError
+from bpdesk.core.files.csv_text import LOOKS_NUMERIC as _LOOKS_NUMERIC
+from bpdesk.core.files.csv_text import (
+    MAX_FILE_BYTES,
+    PREVIEW_ROWS,
+    CsvPreview,
+    CsvScan,
+    Steps,
+    run_steps,
+)
+from bpdesk.core.files.csv_text import Row as _Row
 from bpdesk.core.files.dataset import SCALINGS, Dataset
+from bpdesk.core.files.session import MAX_SAMPLES
 
-__all__ = ["MAX_CLASSES", "MAX_FILE_BYTES", "column_labels", "csv_columns", "read_csv"]
+__all__ = [
+    "MAX_CLASSES",
+    "MAX_FILE_BYTES",
+    "MAX_ROWS",
+    "PREVIEW_ROWS",
+    "CsvPreview",
+    "CsvRead",
+    "CsvScan",
+    "RowChoice",
+    "column_labels",
+    "csv_columns",
+    "read_csv",
+    "run_steps",
+]
 
-MAX_FILE_BYTES = 200 * 1024 * 1024
-"""Files larger than this are refused: they would not fit a teaching app's memory."""
 MAX_CLASSES = 100
 """The most distinct values a class column may hold."""
-
-# Control characters never found in a text file (tab, line feed and carriage return are fine).
-_NOT_TEXT = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]")
-_LOOKS_NUMERIC = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
-
-
-def _line_of(text: str | bytes, offset: int) -> int:
-    """The 1-based line (as an editor counts: LF, CR LF or a lone CR end a line) at ``offset``."""
-    head = text[:offset]
-    if isinstance(head, bytes):
-        return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
-    return head.count("\n") + head.count("\r") - head.count("\r\n") + 1
-
-
-def _read_text(path: str | os.PathLike[str]) -> tuple[str, str]:
-    """The file's text and its name for messages; refuses missing, huge, empty and binary files."""
-    file = Path(path)
-    shown = file.name or str(file)
-    try:
-        size = file.stat().st_size
-        if file.is_dir():
-            raise DataError(f"'{shown}' is a folder, not a CSV file.")
-        if size > MAX_FILE_BYTES:
-            raise DataError(
-                f"The file '{shown}' is {size / 1024**2:.0f} MB; bpdesk reads CSV files of up "
-                f"to {MAX_FILE_BYTES // 1024**2} MB."
-            )
-        raw = file.read_bytes()
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise DataError(f"The file '{shown}' cannot be read: {reason}.") from None
-    if not raw.strip():
-        raise DataError(f"The file '{shown}' is empty.")
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        raise DataError(
-            f"The file '{shown}' is not a text file (line {_line_of(raw, nul)} holds a NUL byte). "
-            "Save it as CSV (UTF-8) and try again."
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DataError(
-            f"The file '{shown}' is not UTF-8 text (line {_line_of(raw, error.start)} holds "
-            "bytes that UTF-8 does not allow). Save it as CSV (UTF-8) and try again."
-        ) from None
-    bad = _NOT_TEXT.search(text)
-    if bad:
-        raise DataError(
-            f"The file '{shown}' is not a text file (line {_line_of(text, bad.start())} holds "
-            f"the control character {bad.group()!r}). Save it as CSV (UTF-8) and try again."
-        )
-    return text, shown
-
-
-def _delimiter(text: str) -> str:
-    """A comma, unless the first line has none but has semicolons or tabs."""
-    first = next((line for line in io.StringIO(text, newline=None) if line.strip()), "")
-    if "," not in first:
-        for candidate in (";", "\t"):
-            if candidate in first:
-                return candidate
-    return ","
-
-
-@dataclass
-class _Row:
-    line: int
-    fields: list[str]
-
-
-def _rows(text: str, shown: str) -> tuple[_Row, list[_Row]]:
-    """The header and the data rows, each with the line it starts on.
-
-    Blank lines before the header and at the end are skipped; a blank line between data
-    rows is refused, since it usually means the file was pasted together wrongly.
-    """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
-    rows: list[_Row] = []
-    blank_at: int | None = None
-    start = 1
-    try:
-        for fields in reader:
-            line, start = start, reader.line_num + 1
-            if all(not f.strip() for f in fields):
-                if rows and blank_at is None:
-                    blank_at = line
-                continue
-            if blank_at is not None:
-                raise DataError(
-                    f"Line {blank_at} of '{shown}' is empty, but more rows follow on line {line}. "
-                    "Remove the empty line."
-                )
-            rows.append(_Row(line, [f.strip() for f in fields]))
-    except csv.Error as error:
-        raise DataError(
-            f"Line {start} of '{shown}' cannot be read as CSV ({error}); check its quote marks."
-        ) from None
-    if not rows:
-        raise DataError(f"The file '{shown}' is empty.")
-    header = rows[0]
-    if all(_LOOKS_NUMERIC.fullmatch(f) for f in header.fields):
-        raise DataError(
-            f"Line {header.line} of '{shown}' holds numbers, but the first line must name the "
-            "columns (a header row such as: x1,x2,y)."
-        )
-    return header, rows[1:]
+MAX_ROWS = MAX_SAMPLES
+"""The most data rows one import takes: the most samples a saved session holds."""
 
 
 def csv_columns(path: str | os.PathLike[str]) -> list[str]:
     """The column names in the header of a CSV file (for choosing inputs and targets)."""
-    text, shown = _read_text(path)
-    header, _ = _rows(text, shown)
-    return list(header.fields)
+    scan = CsvScan(path)
+    run_steps(scan)
+    return list(scan.result().columns)
 
 
 def column_labels(names: Sequence[str]) -> list[str]:
     """The names to show for a header's columns: a name used by more than one column gets
     its place, counted from 1 as a spreadsheet counts ("x (column 2)")."""
+    uses = Counter(names)
     return [
-        f"{name} (column {index + 1})" if name and names.count(name) > 1 else name
+        f"{name} (column {index + 1})" if name and uses[name] > 1 else name
         for index, name in enumerate(names)
     ]
 
@@ -156,6 +77,7 @@ class _Columns:
         self.shown = shown
         self.chosen: dict[int, str] = {}
         self.labels = column_labels(header.fields)
+        self._by_name: dict[str, list[int]] | None = None
 
     def label(self, index: int) -> str:
         name = self.labels[index]
@@ -163,6 +85,14 @@ class _Columns:
 
     def name(self, index: int) -> str:
         return self.labels[index] or f"column {index}"
+
+    def _places(self) -> dict[str, list[int]]:
+        """Each header name's column numbers (looked up once, for any number of columns)."""
+        if self._by_name is None:
+            self._by_name = {}
+            for index, name in enumerate(self.header.fields):
+                self._by_name.setdefault(name, []).append(index)
+        return self._by_name
 
     def find(self, column: object, role: str) -> int:
         names = self.header.fields
@@ -177,7 +107,7 @@ class _Columns:
                 )
             index = column
         else:
-            matches = [i for i, name in enumerate(names) if name == column.strip()]
+            matches = self._places().get(column.strip(), [])
             if not matches:
                 listed = ", ".join(n for n in names if n)
                 raise DataError(f"There is no column '{column}' in {where}; it has: {listed}.")
@@ -303,15 +233,16 @@ def _read_table(
 
 
 def _one_hot(
-    labels: list[str], rows: list[_Row], columns: _Columns, class_idx: int
+    labels: list[str], lines: tuple[int, int], columns: _Columns, class_idx: int
 ) -> tuple[NDArray[np.float64], tuple[str, ...]]:
-    """One-hot targets for the class labels, and the class names in their sorted order."""
+    """One-hot targets for the class labels (read from ``lines``, first and last), and the
+    class names in their sorted order."""
     found = _class_order(set(labels))
     where = f"The class column {columns.label(class_idx)} of '{columns.shown}'"
     if len(found) < 2:
         raise DataError(
             f"{where} holds only one class ('{found[0]}', on every line from "
-            f"{rows[0].line} to {rows[-1].line}); a network needs at least two classes "
+            f"{lines[0]} to {lines[1]}); a network needs at least two classes "
             "to tell apart."
         )
     if len(found) > MAX_CLASSES:
@@ -321,6 +252,29 @@ def _one_hot(
         )
     position = {label: k for k, label in enumerate(found)}
     return np.eye(len(found))[[position[label] for label in labels]], tuple(found)
+
+
+def _fast_table(
+    rows: list[_Row], width: int, number_idx: list[int], class_idx: int | None
+) -> tuple[NDArray[np.float64], list[str]] | None:
+    """The rows' numbers (one column per chosen number column) and class labels, read at
+    full speed; None when some cell needs ``_read_table``'s closer look."""
+    if any(len(row.fields) != width for row in rows):
+        return None
+    cells = [row.fields[i] for row in rows for i in number_idx]
+    joined = "".join(cells)
+    if not joined.isascii() or "_" in joined:
+        return None
+    try:
+        values = np.array([float(cell) for cell in cells], dtype=np.float64)
+    except ValueError:
+        return None
+    if not np.isfinite(values).all():
+        return None
+    labels = [] if class_idx is None else [row.fields[class_idx] for row in rows]
+    if not all(labels):
+        return None
+    return values.reshape(len(rows), len(number_idx)), labels
 
 
 def _number_task(
@@ -333,6 +287,144 @@ def _number_task(
     return ("binary" if zero_one else "regression"), ()
 
 
+@dataclass(frozen=True)
+class RowChoice:
+    """Which data rows to import: every one (``count`` None; refused over ``MAX_ROWS``), the
+    first ``count``, or ``count`` spread evenly over a file of ``total`` rows."""
+
+    count: int | None = None
+    total: int | None = None
+
+    def kept(self, first: int, rows: int) -> list[int]:
+        """Which of ``rows`` rows, the first being data row ``first`` (from 0), to keep."""
+        count, total = self.count, self.total
+        if count is None or total is None or total <= count:
+            return list(range(rows))
+        return [
+            k
+            for k in range(rows)
+            if (first + k + 1) * count // total > (first + k) * count // total
+        ]
+
+
+class CsvRead(Steps):
+    """Reads the chosen columns of a CSV file into a ``Dataset``, a step at a time (see
+    ``read_csv``, which takes every step at once); nothing is made of a half-read file."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        inputs: Sequence[str | int],
+        targets: Sequence[str | int] = (),
+        class_column: str | int | None = None,
+        scaling: str = "none",
+        name: str | None = None,
+        rows: RowChoice = RowChoice(),
+    ) -> None:
+        self._inputs, self._targets = _as_list(inputs), _as_list(targets)
+        _check_choices(self._inputs, self._targets, class_column, scaling, name)
+        super().__init__(path)
+        self._class, self._scaling, self._name, self._choice = class_column, scaling, name, rows
+        self._seen = 0  # data rows read so far
+        self._lines: list[int] = []  # first and last line kept
+        self._numbers: list[NDArray[np.float64]] = []
+        self._labels: list[str] = []
+        self._result: Dataset | None = None
+
+    def _begin(self, header: _Row) -> None:
+        columns = self._columns = _Columns(header, self.shown)
+        self._input_idx = [columns.find(c, "an input") for c in self._inputs]
+        self._target_idx = [columns.find(c, "a target") for c in self._targets]
+        self._class_idx = (
+            None if self._class is None else columns.find(self._class, "the class column")
+        )
+
+    def _take(self, rows: list[_Row]) -> None:
+        kept = [rows[k] for k in self._choice.kept(self._seen, len(rows))]
+        self._seen += len(rows)
+        if self._choice.count is not None:
+            kept = kept[: self._choice.count - self.taken]
+        elif self._seen > MAX_ROWS:
+            raise DataError(
+                f"The file '{self.shown}' has more than {MAX_ROWS:,} rows of data; bpdesk "
+                f"takes at most {MAX_ROWS:,} (the most a saved lesson holds). Import the "
+                "first rows only, or make the file shorter."
+            )
+        if not kept:
+            return
+        number_idx = self._input_idx + self._target_idx
+        width = len(self._columns.header.fields)
+        fast = _fast_table(kept, width, number_idx, self._class_idx)
+        if fast is None:
+            table = _read_table(
+                kept, self._columns, self._input_idx, self._target_idx, self._class_idx
+            )
+            fast = np.hstack([table.inputs, table.targets]), table.labels
+        self._numbers.append(fast[0])
+        self._labels.extend(fast[1])
+        self._lines = [self._lines[0] if self._lines else kept[0].line, kept[-1].line]
+
+    @property
+    def taken(self) -> int:
+        """How many data rows are kept so far."""
+        return sum(len(block) for block in self._numbers)
+
+    def _enough(self) -> bool:
+        count = self._choice.count
+        return count is not None and self.taken >= count
+
+    def result(self) -> Dataset:
+        """The data set (once ``done``)."""
+        assert self._result is not None
+        return self._result
+
+    def _end(self) -> None:
+        columns, shown = self._columns, self.shown
+        if not self._numbers:
+            raise DataError(
+                f"The file '{shown}' has a header (line {columns.header.line}) but no rows of data."
+            )
+        numbers = np.vstack(self._numbers)
+        self._numbers = []
+        n_in = len(self._input_idx)
+        class_idx = self._class_idx
+        if class_idx is not None:
+            lines = (self._lines[0], self._lines[-1])
+            y, class_names = _one_hot(self._labels, lines, columns, class_idx)
+            target_names, task = class_names, "multiclass"
+        else:
+            y = np.ascontiguousarray(numbers[:, n_in:])
+            target_names = tuple(columns.name(i) for i in self._target_idx)
+            task, class_names = _number_task(y, target_names)
+        predicted = "the class" if class_idx is not None else ", ".join(target_names)
+        dataset = Dataset(
+            name=self._name or Path(self.path).stem or shown,
+            inputs=np.ascontiguousarray(numbers[:, :n_in]),
+            targets=y,
+            input_names=tuple(columns.name(i) for i in self._input_idx),
+            target_names=target_names,
+            task=task,
+            source=f"Imported from {shown}",
+            description=(
+                f"{self._which(len(numbers))} of '{shown}': {n_in} input column(s) "
+                f"to predict {predicted}."
+            ),
+            class_names=class_names,
+        )
+        self._result = dataset.scaled(self._scaling)
+
+    def _which(self, taken: int) -> str:
+        """Which rows the data set holds, in words."""
+        count, total = self._choice.count, self._choice.total
+        if count is not None and total is not None and total > count:
+            return f"{taken:,} rows spread evenly over the {self._seen:,}"
+        whole = self._rows is not None and self._rows.done and self._seen <= taken
+        if count is not None and not whole:
+            return f"the first {taken:,} rows"
+        return f"{taken} rows"
+
+
 def read_csv(
     path: str | os.PathLike[str],
     *,
@@ -341,50 +433,24 @@ def read_csv(
     class_column: str | int | None = None,
     scaling: str = "none",
     name: str | None = None,
+    rows: RowChoice = RowChoice(),
 ) -> Dataset:
     """A data set from a CSV file with a header row.
 
     Columns are chosen by header name or 0-based number. The targets are either number
     columns (``targets``) or one column of class labels (``class_column``, text or numbers),
-    which becomes one-hot targets with the classes sorted. Any problem raises ``DataError``
-    naming the line; nothing is returned half-read.
+    which becomes one-hot targets with the classes sorted. ``rows`` says which data rows to
+    take (every one by default: a file of more than ``MAX_ROWS`` is refused). Any problem
+    raises ``DataError`` naming the line; nothing is returned half-read.
     """
-    input_list = _as_list(inputs)
-    target_list = _as_list(targets)
-    _check_choices(input_list, target_list, class_column, scaling, name)
-
-    text, shown = _read_text(path)
-    header, rows = _rows(text, shown)
-    columns = _Columns(header, shown)
-    input_idx = [columns.find(c, "an input") for c in input_list]
-    target_idx = [columns.find(c, "a target") for c in target_list]
-    class_idx = None if class_column is None else columns.find(class_column, "the class column")
-    if not rows:
-        raise DataError(
-            f"The file '{shown}' has a header (line {header.line}) but no rows of data."
-        )
-    table = _read_table(rows, columns, input_idx, target_idx, class_idx)
-    if class_idx is not None:
-        y, class_names = _one_hot(table.labels, rows, columns, class_idx)
-        target_names, task = class_names, "multiclass"
-    else:
-        y = table.targets
-        target_names = tuple(columns.name(i) for i in target_idx)
-        task, class_names = _number_task(y, target_names)
-
-    predicted = "the class" if class_idx is not None else ", ".join(target_names)
-    dataset = Dataset(
-        name=name or Path(path).stem or shown,
-        inputs=table.inputs,
-        targets=y,
-        input_names=tuple(columns.name(i) for i in input_idx),
-        target_names=target_names,
-        task=task,
-        source=f"Imported from {shown}",
-        description=(
-            f"{len(rows)} rows of '{shown}': {len(input_idx)} input column(s) "
-            f"to predict {predicted}."
-        ),
-        class_names=class_names,
+    job = CsvRead(
+        path,
+        inputs=inputs,
+        targets=targets,
+        class_column=class_column,
+        scaling=scaling,
+        name=name,
+        rows=rows,
     )
-    return dataset.scaled(scaling)
+    run_steps(job)
+    return job.result()

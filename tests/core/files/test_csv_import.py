@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bpdesk.core.errors import DataError
-from bpdesk.core.files import csv_import
+from bpdesk.core.files import csv_import, csv_text
 from bpdesk.core.files.csv_import import csv_columns, read_csv
 from bpdesk.core.files.datasets import Dataset, iris
 from bpdesk.resources import resource_path
@@ -258,7 +258,7 @@ def test_class_column_with_too_many_classes_is_refused(tmp_path):
 
 
 def test_huge_file_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(csv_import, "MAX_FILE_BYTES", 10)
+    monkeypatch.setattr(csv_text, "MAX_FILE_BYTES", 10)  # the reader's limit, read at open
     path = _write(tmp_path, GOOD)
     with pytest.raises(DataError, match="MB"):
         read_csv(path, inputs=["x1"], targets=["y"])
