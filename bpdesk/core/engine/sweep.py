@@ -8,14 +8,15 @@ its last finite weights while the others go on.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 
-from bpdesk.core.engine.backprop import backward_pass, batch_error
-from bpdesk.core.engine.network import Network, forward_pass
-from bpdesk.core.engine.optimizers import make_optimizer
+from bpdesk.core.engine.backprop import bias_gradient, hidden_delta, weight_gradient
+from bpdesk.core.engine.network import Network
+from bpdesk.core.engine.optimizers import GradientDescent, make_optimizer
 from bpdesk.core.engine.trainer import TrainConfig, Trainer
 from bpdesk.core.errors import ConfigError
 
@@ -65,7 +66,22 @@ class Sweep:
         for w, b in zip(self.weights, self.biases, strict=True):
             shapes += [w.shape, b.shape]
         self.optimizer = make_optimizer(config.optimizer, shapes, self.eta, self.momentum)
+        self._step = self.optimizer.step
+        if isinstance(self.optimizer, GradientDescent):
+            self._previous = self.optimizer.previous  # the optimiser's own memory
+            self._neg_eta = [np.broadcast_to(-self.eta, s).copy() for s in shapes]
+            self._alpha = (
+                [np.broadcast_to(self.momentum, s).copy() for s in shapes]
+                if bool(np.any(self.momentum))
+                else None
+            )
+            self._step = self._gd_step
         self.iteration_errors: list[Array] = []
+        self._layers = [(a.f, a.slope, a.elementwise) for a in spec.activations]
+        self._activations = spec.activations
+        self._loss = spec.loss_fn
+        self._canonical = self._loss.canonical_activation == spec.activations[-1].name
+        self._sequential = self.config.update_order == "sequential"
         self.diverged_at = np.full(k, -1)  # iteration at which each run diverged, or -1
 
     def network(self, k: int) -> Network:
@@ -95,47 +111,111 @@ class Sweep:
                 raise ConfigError("Give a number of iterations or of epochs.")
             iterations = epochs * schedule.iterations_per_epoch - schedule.position
         frozen = self.diverged_at >= 0
+        any_frozen = bool(frozen.any())
+        weights, biases = self.weights, self.biases
+        iterate, record = self._iteration, self.iteration_errors.append
+        finish = schedule.finish_iteration
+        inputs, targets = schedule.inputs, schedule.targets
+        # The whole set in every batch: one iteration is one epoch and no order changes.
+        full = schedule.batch_size >= schedule.n_samples
+        x, t = inputs, targets
         with np.errstate(all="ignore"):
-            for _ in range(iterations):
-                x, t = schedule.current_batch()
-                previous = ([w.copy() for w in self.weights], [b.copy() for b in self.biases])
-                error = self._iteration(x, t)
-                newly = ~np.isfinite(error) & ~frozen
-                if newly.any():
-                    self.diverged_at[newly] = schedule.iteration
-                    frozen = frozen | newly
-                if frozen.any():
-                    for i in range(self.spec.n_layers):
-                        self.weights[i][frozen] = previous[0][i][frozen]
-                        self.biases[i][frozen] = previous[1][i][frozen]
-                self.iteration_errors.append(error)
-                schedule.finish_iteration(0.0, x.shape[0])
+            for done in range(iterations):
+                if not full:
+                    idx = schedule.batch_indices()
+                    x, t = inputs[idx], targets[idx]
+                # The optimiser makes new arrays, so the old ones are the weights before.
+                previous = (list(weights), list(biases))
+                error = iterate(x, t)
+                # A sum of finite errors is finite (or overflows: then each is looked at).
+                if any_frozen or not math.isfinite(sum(error.tolist())):
+                    at = schedule.iteration + (done if full else 0)
+                    frozen = self._freeze(error, frozen, previous, at)
+                    any_frozen = bool(frozen.any())
+                record(error)
+                if not full:
+                    finish(0.0, x.shape[0])
+        if full:  # what finish_iteration would have counted, at once
+            schedule.iteration += iterations
+            schedule.epoch += iterations
         return iterations
 
-    def _iteration(self, x: Array, t: Array) -> Array:
-        """Forward, backward and update of every run on one batch; each run's error before."""
-        spec = self.spec
-        acts = spec.activations
-        nets, outs = forward_pass(zip(self.weights, self.biases, acts, strict=True), x)
-        error = batch_error(spec.loss_fn.per_output(outs[-1], t))
-        self.optimizer.begin_step()
-        sequential = self.config.update_order == "sequential"
-        gradients = backward_pass(
-            spec.loss_fn,
-            acts,
-            self.weights,
-            nets,
-            outs,
-            t,
-            spec.shared_bias,
-            update=self._update if sequential else None,
-        )
-        if not sequential:
-            for layer in range(spec.n_layers - 1, -1, -1):
-                self._update(layer, *gradients[layer])
-        return error
+    def _freeze(
+        self,
+        error: Array,
+        frozen: NDArray[np.bool_],
+        previous: tuple[list[Array], list[Array]],
+        iteration: int,
+    ) -> NDArray[np.bool_]:
+        """Mark the runs whose error is no longer finite and put every frozen run back."""
+        newly = ~np.isfinite(error) & ~frozen
+        if newly.any():
+            self.diverged_at[newly] = iteration
+            frozen = frozen | newly
+        for i in range(self.spec.n_layers):
+            self.weights[i][frozen] = previous[0][i][frozen]
+            self.biases[i][frozen] = previous[1][i][frozen]
+        return frozen
 
-    def _update(self, layer: int, dE_dw: Array, dE_db: Array) -> None:
-        self.weights[layer] = self.optimizer.step(2 * layer, self.weights[layer], dE_dw)
-        if self.config.train_biases:
-            self.biases[layer] = self.optimizer.step(2 * layer + 1, self.biases[layer], dE_db)
+    def _gd_step(self, slot: int, value: Array, grad: Array) -> Array:
+        """``GradientDescent.step`` with η and α spread to the array's shape beforehand (the
+        same numbers: NumPy multiplies arrays of one shape much faster than it broadcasts)."""
+        change = self._neg_eta[slot] * grad
+        if self._alpha is not None:
+            change = change + self._alpha[slot] * self._previous[slot]
+        self._previous[slot] = change
+        result: Array = value + change
+        return result
+
+    def _iteration(self, x: Array, t: Array) -> Array:
+        """Forward, backward and update of every run on one batch; each run's error before.
+
+        ``backprop``'s chain rule, layer by layer through its functions, with every
+        lookup hoisted out of the loop, since this runs once per iteration.
+        """
+        weights, biases = self.weights, self.biases
+        layers = self._layers
+        nets: list[Array] = []
+        outs: list[Array] = [x]
+        out = x
+        for w, b, (f, _, _) in zip(weights, biases, layers, strict=True):
+            net = out @ w + b
+            nets.append(net)
+            out = f(net)
+            outs.append(out)
+        loss = self._loss
+        if self._canonical:
+            per_output, delta = loss.per_output(out, t), out - t
+        else:
+            per_output, dE_dout = loss.value_and_grad(out, t)
+            _, last_slope, last_elementwise = layers[-1]
+            if last_elementwise:
+                delta = dE_dout * last_slope(net, out)
+            else:
+                delta = self._activations[-1].backprop(net, out, dE_dout)
+        n = x.shape[0]
+        error: Array = per_output.sum(axis=(-2, -1))
+        if n != 1:
+            error = error / n
+        self.optimizer.t += 1  # begin_step
+        step = self._step
+        sequential = self._sequential
+        train_biases = self.config.train_biases
+        shared = self.spec.shared_bias
+        activations = self._activations
+        for layer in range(len(weights) - 1, -1, -1):
+            dE_dw = weight_gradient(outs[layer], delta)
+            dE_db = bias_gradient(delta, shared) if train_biases else None
+            if sequential:
+                weights[layer] = step(2 * layer, weights[layer], dE_dw)
+                if dE_db is not None:
+                    biases[layer] = step(2 * layer + 1, biases[layer], dE_db)
+            if layer > 0:
+                _, delta = hidden_delta(
+                    delta, weights[layer], activations[layer - 1], nets[layer - 1], outs[layer]
+                )
+            if not sequential:
+                weights[layer] = step(2 * layer, weights[layer], dE_dw)
+                if dE_db is not None:
+                    biases[layer] = step(2 * layer + 1, biases[layer], dE_db)
+        return error
