@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,21 +39,115 @@ class Landscape:
         return float(self.xs[c]), float(self.ys[r]), float(self.errors[r, c])
 
 
-def _stacked_errors(network: Network, x: Array, t: Array, values: Array, names: list[str]) -> Array:
-    """E for each row of ``values`` (K × len(names)) put into ``network``'s named parameters."""
-    spec = network.spec
-    k = values.shape[0]
-    weights = [np.broadcast_to(w, (k, *w.shape)).copy() for w in network.weights]
-    biases = [np.broadcast_to(b, (k, *b.shape)).copy() for b in network.biases]
-    for column, name in enumerate(names):
-        ref = spec.ref(name)
-        target = weights if ref.kind == "w" else biases
-        target[ref.layer][:, ref.row, ref.col] = values[:, column]
-    a: Array = x
-    with np.errstate(all="ignore"):
-        for w, b, act in zip(weights, biases, spec.activations, strict=True):
-            a = act.f(a @ w + b)
-        return batch_error(spec.loss_fn.per_output(a, t))
+class _GridPlan:
+    """E for many settings of a few parameters, every other parameter held: the layers below
+    the first one touched are computed once, and each setting's nets are those shared values
+    plus its own changes (``out_below · (v − w)`` for a changed weight, ``v − b`` for a bias).
+
+    When the first touched layer's activation works neuron by neuron, only the neurons it
+    changes differ between settings, so the layer above gets its net as the shared net plus
+    their change times their weights: the work per setting grows with the neurons changed,
+    not with the layer's width.
+    """
+
+    def __init__(self, network: Network, x: Array, t: Array, names: list[str]) -> None:
+        spec = network.spec
+        self.spec, self.network, self.t = spec, network, t
+        self.refs = [spec.ref(name) for name in names]
+        self.current = np.array([network.get(name) for name in names])
+        self.first = min(ref.layer for ref in self.refs)
+        acts = spec.activations
+        a: Array = x
+        with np.errstate(all="ignore"):
+            for layer in range(self.first):
+                a = acts[layer].f(a @ network.weights[layer] + network.biases[layer])
+            self.below = a  # what the first touched layer takes in: samples × its inputs
+            self.base_net = a @ network.weights[self.first] + network.biases[self.first]
+            self.base_out = acts[self.first].f(self.base_net)
+        width = spec.sizes[self.first + 1]
+        cols: set[int] = set()
+        for ref in self.refs:
+            if ref.layer == self.first:
+                whole = ref.kind == "b" and spec.shared_bias
+                cols |= set(range(width)) if whole else {ref.col}
+        self.cols = sorted(cols)
+        self.narrow = (
+            acts[self.first].elementwise
+            and self.first + 1 < spec.n_layers
+            and len(self.cols) < width
+        )
+        self.n = x.shape[0]
+        self.width = max(spec.sizes[self.first :])
+
+    def _change(
+        self,
+        net: Array,
+        layer: int,
+        steps: Array,
+        below: Callable[[int], Array],
+        cols: list[int] | None = None,
+    ) -> None:
+        """Add the change of each of ``layer``'s parameters to ``net`` (settings × samples ×
+        the layer's neurons, or only ``cols`` of them); ``steps`` holds v − current per
+        setting and parameter, ``below(row)`` each setting's out of the neuron below."""
+        for index, ref in enumerate(self.refs):
+            if ref.layer != layer:
+                continue
+            step = steps[:, index]
+            if ref.kind == "b" and self.spec.shared_bias:
+                net += step[:, None, None]
+                continue
+            col = ref.col if cols is None else cols.index(ref.col)
+            if ref.kind == "b":
+                net[:, :, col] += step[:, None]
+            else:
+                net[:, :, col] += below(ref.row) * step[:, None]
+
+    def _narrow_start(self, steps: Array) -> Array:
+        """The out of the layer above the first touched one, from the changed neurons only."""
+        k, first, cols = steps.shape[0], self.first, self.cols
+        acts, weights = self.spec.activations, self.network.weights
+        net = np.repeat(self.base_net[None, :, cols], k, axis=0)
+        self._change(net, first, steps, lambda row: self.below[None, :, row], cols)
+        changed = acts[first].f(net) - self.base_out[None, :, cols]
+        above = first + 1
+        w = weights[above]
+        shared = self.base_out @ w + self.network.biases[above]
+        net = shared[None] + (changed.reshape(-1, len(cols)) @ w[cols]).reshape(k, self.n, -1)
+
+        def out_below(row: int) -> Array:
+            out = self.base_out[None, :, row]
+            return changed[:, :, cols.index(row)] + out if row in cols else out
+
+        self._change(net, above, steps, out_below)
+        return acts[above].f(net)
+
+    def errors(self, values: Array) -> Array:
+        """E for each row of ``values`` (settings × the parameters, in ``names``' order)."""
+        steps = values - self.current
+        k, spec = steps.shape[0], self.spec
+        acts, weights, biases = spec.activations, self.network.weights, self.network.biases
+        with np.errstate(all="ignore"):
+            if self.narrow:
+                a = self._narrow_start(steps)
+                start = self.first + 2
+            else:
+                net: Array = np.repeat(self.base_net[None], k, axis=0)
+                self._change(net, self.first, steps, lambda row: self.below[None, :, row])
+                a = acts[self.first].f(net)
+                start = self.first + 1
+            for layer in range(start, spec.n_layers):
+                w: Array = weights[layer]
+                net = (a.reshape(-1, w.shape[0]) @ w).reshape(k, self.n, -1) + biases[layer]
+                self._change(net, layer, steps, functools.partial(_column, a))
+                a = acts[layer].f(net)
+            return batch_error(spec.loss_fn.per_output(a, self.t))
+
+
+def _column(out: Array, row: int) -> Array:
+    """Each setting's out of neuron ``row`` (settings × samples)."""
+    column: Array = out[:, :, row]
+    return column
 
 
 def error_grid(
@@ -77,16 +173,12 @@ def error_grid(
     ys = np.linspace(c[1] - span, c[1] + span, size)
     grid_x, grid_y = np.meshgrid(xs, ys)
     values = np.column_stack([grid_x.ravel(), grid_y.ravel()])
-    x = np.atleast_2d(inputs)
-    t = np.atleast_2d(targets)
-    width = max(network.spec.sizes)
-    per_member = max(1, x.shape[0] * width)
-    chunk = max(1, _CHUNK_FLOATS // per_member)
+    x = np.atleast_2d(np.asarray(inputs, dtype=np.float64))
+    t = np.atleast_2d(np.asarray(targets, dtype=np.float64))
+    plan = _GridPlan(network, x, t, [first, second])
+    chunk = max(1, _CHUNK_FLOATS // max(1, plan.n * plan.width))
     errors = np.concatenate(
-        [
-            _stacked_errors(network, x, t, values[s : s + chunk], [first, second])
-            for s in range(0, values.shape[0], chunk)
-        ]
+        [plan.errors(values[s : s + chunk]) for s in range(0, values.shape[0], chunk)]
     )
     return Landscape(first, second, xs, ys, errors.reshape(size, size), (float(c[0]), float(c[1])))
 
