@@ -263,7 +263,7 @@ class Network:
         known = spec.parameter_names  # one tuple: names are looked up in dicts, never in it
         missing = [name for name in known if name not in values]
         extra = []
-        if len(values) != len(known):  # every name is there, so an extra entry is an unknown one
+        if missing or len(values) != len(known):  # else every key is one of the known names
             extra = [name for name in values if not spec.has_parameter(name)]
         if missing or extra:
             parts = []

@@ -21,6 +21,7 @@ from bpdesk.core.errors import BpdeskError, ConfigError, SessionError
 from bpdesk.core.files import session
 from bpdesk.core.files.datasets import Dataset, load_builtin
 from bpdesk.core.files.presets import PRESETS, get_preset
+from bpdesk.core.files.session_fields import Field
 from bpdesk.core.stepping.stepper import Stepper
 
 __all__ = [
@@ -49,7 +50,7 @@ def dataset_meta(dataset: Dataset, data: dict[str, Any]) -> dict[str, object]:
 def resolve_data(data: dict[str, Any]) -> tuple[Array, Array, dict[str, object]]:
     """The ``data`` section of a session: a built-in set by name and parameters, or the
     samples themselves."""
-    field = session._Field(data, "data")
+    field = Field(data, "data")
     if "builtin" in data:
         name = field["builtin"].str()
         params_field = field.get("params")

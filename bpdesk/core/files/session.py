@@ -6,15 +6,13 @@ writes a temporary file beside the target and renames it, so a crash never destr
 
 from __future__ import annotations
 
-import builtins
 import json
-import math
 import os
 import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 from numpy.typing import NDArray
@@ -25,12 +23,12 @@ from bpdesk.core.engine.config import (
     MOMENTUM,
     SEED,
     UPDATE_ORDERS,
-    Setting,
     check_optimizer,
 )
 from bpdesk.core.engine.network import LayerSpec, Network, NetworkSpec
 from bpdesk.core.engine.trainer import TrainConfig, Trainer
 from bpdesk.core.errors import BpdeskError, SessionError
+from bpdesk.core.files.session_fields import Field, whole_number
 from bpdesk.core.stepping.stepper import SavedState, Stepper
 
 __all__ = [
@@ -52,6 +50,7 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 """The one size rule: saving refuses, and opening refuses, any session larger than this."""
 MAX_SAMPLES = 200_000
 MAX_HISTORY = 20_000_000
+_CHUNK = 1 << 20  # bytes written or read at a time
 
 # A function per old version that lifts a document to the next version.
 _MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
@@ -101,7 +100,7 @@ def session_dict(stepper: Stepper) -> dict[str, Any]:
             "position": state.position,
             "epoch_sum": state.epoch_sum,
             "diverged": state.diverged,
-            "order": [int(i) for i in state.order],
+            "order": np.asarray(state.order, dtype=np.int64).tolist(),
             "rng": _jsonable(state.rng),
             "optimizer": _jsonable(state.optimizer),
             "step_done": state.done,
@@ -136,20 +135,23 @@ def dumps_session(stepper: Stepper) -> str:
         ) from None
 
 
-def _check_size(name: str, stepper: Stepper, text: str) -> bytes:
-    """The file's bytes, or a refusal if the loader would not open them again."""
+def _check_samples(name: str, stepper: Stepper) -> None:
+    """A refusal, before anything is written out, if the loader would not take the samples."""
     if stepper.trainer.n_samples > MAX_SAMPLES:
         raise SessionError(
             f"Cannot save {name}: a session holds at most {MAX_SAMPLES:,} samples and this "
             f"lesson has {stepper.trainer.n_samples:,}."
         )
-    raw = text.encode("utf-8")
-    if len(raw) > MAX_FILE_BYTES:
+
+
+def _check_size(name: str, text: str) -> None:
+    """A refusal if the loader would not open the file again (the text is ASCII: JSON escapes
+    every other character, so its length is its size in bytes)."""
+    if len(text) > MAX_FILE_BYTES:
         raise SessionError(
-            f"Cannot save {name}: it would be {len(raw) / 1e6:.0f} MB and a bpdesk session "
+            f"Cannot save {name}: it would be {len(text) / 1e6:.0f} MB and a bpdesk session "
             f"holds at most {MAX_FILE_BYTES / 1e6:.0f} MB."
         )
-    return raw
 
 
 def _new_file_mode() -> int:
@@ -163,7 +165,9 @@ def save_session(path: str | os.PathLike[str], stepper: Stepper) -> None:
     A link is written through; the target keeps its permission bits."""
     target = Path(os.path.realpath(path))
     name = Path(path).name or str(path)
-    raw = _check_size(name, stepper, dumps_session(stepper))
+    _check_samples(name, stepper)
+    text = dumps_session(stepper)
+    _check_size(name, text)
     try:
         mode = stat.S_IMODE(target.stat().st_mode)
     except OSError:
@@ -176,7 +180,8 @@ def save_session(path: str | os.PathLike[str], stepper: Stepper) -> None:
         raise SessionError(f"Cannot save {name}: {_reason(error)}.") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
+            for start in range(0, len(text), _CHUNK):  # no second copy of the whole file
+                handle.write(text[start : start + _CHUNK].encode("ascii"))
             handle.flush()
             os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
@@ -194,132 +199,23 @@ def _reason(error: OSError) -> str:
 
 
 # ------------------------------------------------------------------ reading
-class _Field:
-    """Reads one JSON value and names its path in every error."""
-
-    def __init__(self, value: Any, path: str) -> None:
-        self.value = value
-        self.path = path
-
-    def fail(self, reason: str) -> SessionError:
-        return SessionError(f"In the session file, {self.path or 'the top level'}: {reason}.")
-
-    def __getitem__(self, key: str) -> _Field:
-        obj = self.dict()
-        path = f"{self.path}.{key}" if self.path else key
-        if key not in obj:
-            raise SessionError(f"In the session file, {path} is missing.")
-        return _Field(obj[key], path)
-
-    def get(self, key: str) -> _Field | None:
-        obj = self.dict()
-        if key not in obj or obj[key] is None:
-            return None
-        return self[key]
-
-    def dict(self) -> dict[str, Any]:
-        if not isinstance(self.value, dict):
-            raise self.fail(f"expected an object, got {_kind(self.value)}")
-        return self.value
-
-    def list(self, max_len: int = 10_000_000) -> list[_Field]:
-        if not isinstance(self.value, list):
-            raise self.fail(f"expected a list, got {_kind(self.value)}")
-        if len(self.value) > max_len:
-            raise self.fail(f"has {len(self.value)} entries, more than the {max_len} allowed")
-        return [_Field(v, f"{self.path}[{i}]") for i, v in enumerate(self.value)]
-
-    def str(self, choices: tuple[str, ...] | None = None) -> str:
-        if not isinstance(self.value, str) or isinstance(self.value, _TooManyDigits):
-            raise self.fail(f"expected text, got {_kind(self.value)}")
-        if choices is not None and self.value not in choices:
-            raise self.fail(f"'{self.value}' is not one of {', '.join(choices)}")
-        return self.value
-
-    def bool(self) -> bool:
-        if not isinstance(self.value, bool):
-            raise self.fail(f"expected true or false, got {_kind(self.value)}")
-        return self.value
-
-    def int(self, low: int = 0, high: int = 2**63) -> int:
-        if isinstance(self.value, bool) or not isinstance(self.value, int):
-            raise self.fail(f"expected a whole number, got {_kind(self.value)}")
-        if not low <= self.value <= high:
-            raise self.fail(f"{self.value} is outside {low}…{high}")
-        return self.value
-
-    def float(self) -> float:
-        if isinstance(self.value, bool) or not isinstance(self.value, (int, float)):
-            raise self.fail(f"expected a number, got {_kind(self.value)}")
-        value = float(self.value)
-        if not math.isfinite(value):
-            raise self.fail("is not a finite number")
-        return value
-
-    def setting(self, setting: Setting) -> builtins.float:
-        """A number the core's rule for ``setting`` allows (a whole one if it must be)."""
-        if isinstance(self.value, bool) or not isinstance(self.value, (int, float)):
-            raise self.fail(f"expected a number, got {_kind(self.value)}")
-        if setting.integer and not isinstance(self.value, int):
-            raise self.fail(f"expected a whole number, got {self.value!r}")
-        reason = setting.check(self.value)
-        if reason is not None:
-            raise self.fail(reason[:1].lower() + reason[1:].rstrip("."))
-        return builtins.float(self.value)
-
-    def matrix(self, max_rows: builtins.int) -> Array:
-        rows = self.list(max_rows)
-        if not rows:
-            raise self.fail("is empty")
-        width = None
-        for row in rows:
-            cells = row.list(100_000)
-            if width is None:
-                width = len(cells)
-            if len(cells) != width or width == 0:
-                raise row.fail(f"has {len(cells)} values where the first row has {width}")
-        try:
-            array = np.array(self.value, dtype=np.float64)
-        except (TypeError, ValueError, OverflowError):
-            raise self.fail("holds something that is not a number") from None
-        if not np.isfinite(array).all():
-            raise self.fail("holds a value that is not a finite number")
-        return array
-
-
-class _TooManyDigits(str):
-    """A whole number in the file too long to be any value bpdesk saves."""
-
-
-def _whole_number(digits: str) -> int | _TooManyDigits:
-    return int(digits) if len(digits) <= 40 else _TooManyDigits(digits)
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, _TooManyDigits):
-        return f"a number with {len(value)} digits"
-    return {
-        dict: "an object",
-        list: "a list",
-        str: "text",
-        bool: "true/false",
-        type(None): "null",
-    }.get(type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__)
-
-
-def _array(field: _Field) -> Array:
+def _array(field: Field) -> Array:
     shape = [item.int(0, 10**7) for item in field["shape"].list(4)]
-    values = [f.float() for f in field["values"].list()]
-    if int(np.prod(shape)) != len(values):
-        raise field.fail(f"shape {shape} does not match its {len(values)} values")
-    return np.array(values, dtype=np.float64).reshape(shape)
+    values = field["values"].floats()
+    if int(np.prod(shape)) != values.size:
+        raise field.fail(f"shape {shape} does not match its {values.size} values")
+    return values.reshape(shape)
 
 
 def loads_session(text: str, resolve_data: DataResolver) -> Stepper:
     """A step machine from the text of a session file; ``resolve_data`` turns the ``data``
     section into (inputs, targets, meta)."""
+    return _from_document(_parse(text), resolve_data)
+
+
+def _parse(text: str) -> Any:
     try:
-        document = json.loads(text, parse_int=_whole_number)
+        return json.loads(text, parse_int=whole_number)
     except json.JSONDecodeError as error:
         raise SessionError(
             f"This is not a bpdesk session file: it is not valid JSON (line {error.lineno}, "
@@ -329,7 +225,10 @@ def loads_session(text: str, resolve_data: DataResolver) -> Stepper:
         raise SessionError(
             "This session file is nested too deeply to be a bpdesk session."
         ) from None
-    root = _Field(document, "")
+
+
+def _from_document(document: Any, resolve_data: DataResolver) -> Stepper:
+    root = Field(document, "")
     if root["format"].str() != FORMAT_NAME:
         raise root["format"].fail(f"expected '{FORMAT_NAME}'")
     version = root["version"].int(1, 10**6)
@@ -341,7 +240,7 @@ def loads_session(text: str, resolve_data: DataResolver) -> Stepper:
     while version < FORMAT_VERSION:
         document = _MIGRATIONS[version](document)
         version += 1
-    root = _Field(document, "")
+    root = Field(document, "")
     try:
         return _build(root, resolve_data)
     except SessionError:
@@ -352,7 +251,7 @@ def loads_session(text: str, resolve_data: DataResolver) -> Stepper:
         ) from None
 
 
-def _build(root: _Field, resolve_data: DataResolver) -> Stepper:
+def _build(root: Field, resolve_data: DataResolver) -> Stepper:
     net = root["network"]
     layers = tuple(
         LayerSpec(f["size"].int(1, 4096), f["activation"].str()) for f in net["layers"].list(16)
@@ -366,12 +265,7 @@ def _build(root: _Field, resolve_data: DataResolver) -> Stepper:
         shared_bias=net["shared_bias"].bool(),
         input_names=input_names,
     )
-    params = root["parameters"]
-    values = {name: params[name].float() for name in spec.parameter_names}
-    extra = set(params.dict()) - set(spec.parameter_names)
-    if extra:
-        raise params.fail(f"names parameters the network does not have: {', '.join(sorted(extra))}")
-    network = Network.from_values(spec, values)
+    network = _network(root["parameters"], spec)
     tr = root["training"]
     optimizer = tr["optimizer"].str()
     reason = check_optimizer(optimizer)
@@ -409,9 +303,26 @@ def _build(root: _Field, resolve_data: DataResolver) -> Stepper:
     return stepper
 
 
-def _state(st: _Field, history: _Field, stepper: Stepper, trainer: Trainer) -> SavedState:
+def _network(params: Field, spec: NetworkSpec) -> Network:
+    """The network from its parameters by name: one array when every value is a finite number
+    (the names found in one pass), else value by value to name the one that is wrong."""
+    stored = params.dict()
+    names = spec.parameter_names
+    values = list(map(stored.get, names))  # None where a name is missing (or its value null)
+    if len(stored) == len(names) and set(map(type, values)) <= {int, float}:
+        vector = np.array(values, dtype=np.float64)
+        if np.isfinite(vector).all():
+            return Network.from_vector(spec, vector)
+    checked = {name: params[name].float() for name in names}
+    extra = [name for name in stored if not spec.has_parameter(name)]
+    if extra:
+        raise params.fail(f"names parameters the network does not have: {', '.join(sorted(extra))}")
+    return Network.from_values(spec, checked)
+
+
+def _state(st: Field, history: Field, stepper: Stepper, trainer: Trainer) -> SavedState:
     n = trainer.n_samples
-    order = np.array([f.int(0, n - 1) for f in st["order"].list(MAX_SAMPLES)], dtype=np.int64)
+    order = st["order"].ints(0, n - 1, MAX_SAMPLES)
     if order.size != n or np.unique(order).size != n:
         raise st["order"].fail(f"must list each of the {n} samples once")
     position = st["position"].int(0, trainer.iterations_per_epoch - 1)
@@ -436,21 +347,14 @@ def _state(st: _Field, history: _Field, stepper: Stepper, trainer: Trainer) -> S
         diverged=diverged_field.str() if diverged_field else None,
         order=order,
         rng=rng,
-        iteration_errors=np.array(
-            [f.float() for f in history["iteration_errors"].list(MAX_HISTORY)], dtype=np.float64
-        ),
-        epoch_errors=np.array(
-            [f.float() for f in history["epoch_errors"].list(MAX_HISTORY)], dtype=np.float64
-        ),
+        iteration_errors=history["iteration_errors"].floats(MAX_HISTORY),
+        epoch_errors=history["epoch_errors"].floats(MAX_HISTORY),
         done=st["step_done"].int(0, len(stepper.ops)),
-        test_errors=np.array(
-            [f.float() for f in test_history.list(MAX_HISTORY)] if test_history else [],
-            dtype=np.float64,
-        ),
+        test_errors=test_history.floats(MAX_HISTORY) if test_history else np.zeros(0),
     )
 
 
-def _optimizer_state(field: _Field, trainer: Trainer) -> dict[str, object]:
+def _optimizer_state(field: Field, trainer: Trainer) -> dict[str, object]:
     if trainer.lm is not None:
         return {"mu": field["mu"].float()}
     assert trainer.optimizer is not None
@@ -478,14 +382,18 @@ _NOT_A_FILE = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a pipe", stat.S_IFSOCK: 
 
 def load_session(path: str | os.PathLike[str], resolve_data: DataResolver) -> Stepper:
     """Read and check a session file; SessionError names what is wrong."""
-    file = Path(path)
+    document = _parse(_read_text(Path(path)))  # neither the bytes nor the text kept meanwhile
+    return _from_document(document, resolve_data)
+
+
+def _read_text(file: Path) -> str:
     try:
         info = os.stat(file)
         if not stat.S_ISREG(info.st_mode):
             kind = _NOT_A_FILE.get(stat.S_IFMT(info.st_mode), "a device")
             raise SessionError(f"{file.name} is not a bpdesk session file: it is {kind}.")
         with open(file, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+            raw = _read_capped(handle, _reported_size(info))
     except OSError as error:
         raise SessionError(f"Cannot open {file.name}: {_reason(error)}.") from None
     if len(raw) > MAX_FILE_BYTES:
@@ -494,7 +402,23 @@ def load_session(path: str | os.PathLike[str], resolve_data: DataResolver) -> St
             f"({MAX_FILE_BYTES / 1e6:.0f} MB at most)."
         )
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise SessionError(f"{file.name} is not a bpdesk session file: it is not text.") from None
-    return loads_session(text, resolve_data)
+
+
+def _reported_size(info: os.stat_result) -> int:
+    return max(0, info.st_size)
+
+
+def _read_capped(handle: BinaryIO, reported: int) -> bytes:
+    """The file's bytes, but never more than MAX_FILE_BYTES + 1 of them, whatever size it
+    reports; read as big as it says it is, so a small file costs no buffer of the largest."""
+    parts, total, want = [], 0, min(reported, MAX_FILE_BYTES) + 1
+    while total <= MAX_FILE_BYTES:
+        part = handle.read(min(want, MAX_FILE_BYTES + 1 - total))
+        if not part:
+            break
+        parts.append(part)
+        total, want = total + len(part), _CHUNK
+    return parts[0] if len(parts) == 1 else b"".join(parts)
