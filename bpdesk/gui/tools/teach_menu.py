@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Protocol
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea, QWidget
 
 from bpdesk.core.errors import BpdeskError
@@ -235,10 +235,17 @@ class TeachingTools(QObject):
             _ = self.landscape  # built on first show
         if self.comparison_dock.isVisible():
             _ = self.comparison
+        if visible:
+            # Once the docks are laid out: only then does a tab brought to the front count
+            # as seen, and a tab behind another is left alone.
+            QTimer.singleShot(0, self, self._catch_up_seen)
+
+    @Slot()
+    def _catch_up_seen(self) -> None:
         snapshot = self.host.snapshot
-        if visible and snapshot is not None:
+        if snapshot is not None:
             for _, view, dock in self._views():
-                if view is not None and dock.isVisible():
+                if view is not None and view is not self.explain and is_seen(dock):
                     view.show_snapshot(snapshot)
         self.explain.catch_up()
 

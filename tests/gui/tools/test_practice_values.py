@@ -32,3 +32,18 @@ def test_an_unknown_name_is_not_a_number():
     assert math.isnan(true_value(trace, "net_h9"))
     assert math.isnan(true_value(trace, "w99+"))
     assert math.isnan(true_value(trace, "nothing"))
+
+
+@pytest.mark.parametrize("preset", ["lecture", "iris", "spirals"])
+def test_the_quantities_name_every_parameter_in_the_network_order(preset):
+    spec = open_source(preset).trainer.network.spec
+    items = quantities(spec, biases=True, lecture=preset == "lecture")
+    updates = [q.element for q in items if q.phase == "update"]
+    weights = [n for n in spec.parameter_names if spec.ref(n).kind == "w"]
+    biases = [n for n in spec.parameter_names if spec.ref(n).kind == "b"]
+    assert updates == weights + biases
+    for q in items:
+        if q.phase == "backward" and q.kind != "neuron":
+            assert q.kind == ("weight" if spec.ref(q.element).kind == "w" else "bias")
+    no_biases = quantities(spec, biases=False, lecture=False)
+    assert not any(q.kind == "bias" for q in no_biases)

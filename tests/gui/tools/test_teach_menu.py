@@ -173,8 +173,13 @@ def test_hidden_teaching_panels_wait_and_catch_up_when_shown(qtbot, window):
 
 def test_the_derivation_behind_the_explain_tab_waits_and_catches_up(qtbot, window):
     tools = window.teaching
+    window.parameters_dock.raise_()
+    qtbot.waitUntil(lambda: is_seen(window.parameters))
+    given = tools.practice._snapshot
     tools.explain_dock.raise_()
     qtbot.waitUntil(lambda: is_seen(tools.explain) and not is_seen(window.derivation))
+    qtbot.wait(20)
+    assert tools.practice._snapshot is given  # behind the parameters: not caught up
     renders = window.derivation.renders
     window.request_step("forward")
     _wait_snapshot(qtbot, window, lambda s: s.phase == "backward")

@@ -53,26 +53,39 @@ def quantities(spec: NetworkSpec, *, biases: bool, lecture: bool) -> list[Quanti
     for n in outputs:
         out.append(Quantity(f"E_{n}", f"E_{n}", f"error at {n}", "forward", "neuron", n))
     out.append(Quantity("E_total", "E_total", "total error", "forward", "neuron", outputs[0]))
-    refs = [spec.ref(p) for p in spec.parameter_names]
-    params = [r for r in refs if r.kind == "w" or biases]
+    params = [p for p in _parameters(spec) if p[1] == "w" or biases]
     for level in reversed(levels):
         for n in spec.neuron_names(level):
             label = f"delta of {n}, ∂E_total/∂net_{n}"
             out.append(Quantity(f"dE_total/dnet_{n}", f"δ_{n}", label, "backward", "neuron", n))
-        for r in (r for r in params if r.layer == level - 1):
-            kind, word = ("weight", "") if r.kind == "w" else ("bias", "bias ")
-            gradient = f"gradient for {word}{r.name}"
+        for _, letter, name in (p for p in params if p[0] == level - 1):
+            kind, word = ("weight", "") if letter == "w" else ("bias", "bias ")
+            gradient = f"gradient for {word}{name}"
             out.append(
-                Quantity(
-                    f"dE_total/d{r.name}", f"∂E_total/∂{r.name}", gradient, "backward", kind, r.name
-                )
+                Quantity(f"dE_total/d{name}", f"∂E_total/∂{name}", gradient, "backward", kind, name)
             )
-    for r in sorted(params, key=lambda r: r.kind == "b"):
-        kind = "weight" if r.kind == "w" else "bias"
-        task = lecture and f"{r.name}+" == HOME_TASK
-        new = f"{r.name}+"
-        out.append(Quantity(new, new, f"new {kind} {r.name}", "update", kind, r.name, task))
+    for _, letter, name in sorted(params, key=lambda p: p[1] == "b"):
+        kind = "weight" if letter == "w" else "bias"
+        task = lecture and f"{name}+" == HOME_TASK
+        new = f"{name}+"
+        out.append(Quantity(new, new, f"new {kind} {name}", "update", kind, name, task))
     return out
+
+
+def _parameters(spec: NetworkSpec) -> list[tuple[int, str, str]]:
+    """Every parameter as (weight layer, "w" or "b", name), in the order of
+    ``spec.parameter_names`` (worked out from the shape: no name is parsed)."""
+    found: list[tuple[int, str, str]] = []
+    for layer in range(spec.n_layers):
+        n_in, n_out = spec.weight_shape(layer)
+        found += [
+            (layer, "w", spec.weight_name(layer, source, target))
+            for target in range(n_out)
+            for source in range(n_in)
+        ]
+    for layer in range(spec.n_layers):
+        found += [(layer, "b", spec.bias_name(layer, c)) for c in range(spec.bias_shape(layer)[1])]
+    return found
 
 
 @lru_cache(maxsize=4)
