@@ -13,7 +13,7 @@ from bpdesk.core.engine.backprop import batch_error
 from bpdesk.core.engine.network import Network
 from bpdesk.core.errors import ConfigError
 
-__all__ = ["Landscape", "data_map", "error_grid", "output_grid"]
+__all__ = ["GridRun", "Landscape", "data_map", "error_grid", "output_grid"]
 
 Array = NDArray[np.float64]
 
@@ -150,6 +150,74 @@ def _column(out: Array, row: int) -> Array:
     return column
 
 
+class GridRun:
+    """An error landscape computed a slice of grid points at a time, so that a worker can
+    report how far it got and stop between slices; ``error_grid`` runs one to the end.
+
+    The grid is ``size`` × ``size`` points of ±``span`` around ``centre`` (by default the
+    current values); points are computed row by row, from the lowest ``second`` up.
+    """
+
+    def __init__(
+        self,
+        network: Network,
+        inputs: Array,
+        targets: Array,
+        first: str,
+        second: str,
+        *,
+        span: float = 1.0,
+        size: int = 41,
+        centre: tuple[float, float] | None = None,
+    ) -> None:
+        if first == second:
+            raise ConfigError("Pick two different parameters for the error landscape.")
+        if not 3 <= size <= 401:
+            raise ConfigError(f"The landscape grid needs 3 to 401 points a side, not {size}.")
+        if not (np.isfinite(span) and span > 0):
+            raise ConfigError(f"The landscape's range must be above 0, not {span}.")
+        network = network.copy()  # the grid is of the weights as they are now
+        c = centre if centre is not None else (network.get(first), network.get(second))
+        self.first, self.second, self.size = first, second, size
+        self.centre = (float(c[0]), float(c[1]))
+        self.xs = np.linspace(c[0] - span, c[0] + span, size)
+        self.ys = np.linspace(c[1] - span, c[1] + span, size)
+        grid_x, grid_y = np.meshgrid(self.xs, self.ys)
+        self._values = np.column_stack([grid_x.ravel(), grid_y.ravel()])
+        x = np.atleast_2d(np.asarray(inputs, dtype=np.float64))
+        t = np.atleast_2d(np.asarray(targets, dtype=np.float64))
+        self._plan = _GridPlan(network, x, t, [first, second])
+        # Grid points per slice: the activations of one slice stay within _CHUNK_FLOATS.
+        self.slice = max(1, _CHUNK_FLOATS // max(1, self._plan.n * self._plan.width))
+        self._errors = np.full(size * size, np.nan)
+        self.done = 0  # grid points computed so far
+
+    @property
+    def total(self) -> int:
+        """How many grid points there are."""
+        return self.size * self.size
+
+    @property
+    def finished(self) -> bool:
+        return self.done >= self.total
+
+    def advance(self, count: int) -> int:
+        """Compute up to ``count`` more grid points (at least one while any is left);
+        returns how many were computed."""
+        end = min(self.total, self.done + max(1, int(count)))
+        start = self.done
+        while self.done < end:
+            stop = min(end, self.done + self.slice)
+            self._errors[self.done : stop] = self._plan.errors(self._values[self.done : stop])
+            self.done = stop
+        return end - start
+
+    def result(self) -> Landscape:
+        """The landscape (points not computed yet are NaN)."""
+        errors = self._errors.reshape(self.size, self.size).copy()
+        return Landscape(self.first, self.second, self.xs, self.ys, errors, self.centre)
+
+
 def error_grid(
     network: Network,
     inputs: Array,
@@ -162,25 +230,9 @@ def error_grid(
     centre: tuple[float, float] | None = None,
 ) -> Landscape:
     """E on a ``size`` × ``size`` grid of ±``span`` around ``centre`` (the current values)."""
-    if first == second:
-        raise ConfigError("Pick two different parameters for the error landscape.")
-    if not 3 <= size <= 401:
-        raise ConfigError(f"The landscape grid needs 3 to 401 points a side, not {size}.")
-    if not (np.isfinite(span) and span > 0):
-        raise ConfigError(f"The landscape's range must be above 0, not {span}.")
-    c = centre if centre is not None else (network.get(first), network.get(second))
-    xs = np.linspace(c[0] - span, c[0] + span, size)
-    ys = np.linspace(c[1] - span, c[1] + span, size)
-    grid_x, grid_y = np.meshgrid(xs, ys)
-    values = np.column_stack([grid_x.ravel(), grid_y.ravel()])
-    x = np.atleast_2d(np.asarray(inputs, dtype=np.float64))
-    t = np.atleast_2d(np.asarray(targets, dtype=np.float64))
-    plan = _GridPlan(network, x, t, [first, second])
-    chunk = max(1, _CHUNK_FLOATS // max(1, plan.n * plan.width))
-    errors = np.concatenate(
-        [plan.errors(values[s : s + chunk]) for s in range(0, values.shape[0], chunk)]
-    )
-    return Landscape(first, second, xs, ys, errors.reshape(size, size), (float(c[0]), float(c[1])))
+    run = GridRun(network, inputs, targets, first, second, span=span, size=size, centre=centre)
+    run.advance(run.total)
+    return run.result()
 
 
 def output_grid(

@@ -10,6 +10,7 @@ import pytest
 
 from bpdesk.core.engine.init import initialize
 from bpdesk.core.engine.network import Network, NetworkSpec
+from bpdesk.core.errors import ConfigError
 from bpdesk.core.files.documents import open_source
 from bpdesk.core.teaching import landscape
 from bpdesk.core.teaching.landscape import error_grid
@@ -84,3 +85,30 @@ def test_the_centre_of_the_grid_is_the_current_error():
     assert grid.errors[3, 3] == pytest.approx(trainer.evaluate(), rel=1e-13)
     expected = per_point(net, trainer.inputs, trainer.targets, "w5", "w6", grid.xs[::3], grid.ys)
     np.testing.assert_allclose(grid.errors[:, ::3], expected, rtol=1e-11)
+
+
+def test_a_grid_run_in_pieces_is_the_grid_in_one_go():
+    net, x, t = problem("tanh + relu, softmax, CCE")
+    whole = error_grid(net, x, t, "w2", "b_h1.2", span=1.0, size=7)
+    run = landscape.GridRun(net, x, t, "w2", "b_h1.2", span=1.0, size=7)
+    assert run.total == 49 and run.done == 0 and not run.finished
+    net.set("w2", 5.0)  # the run keeps the weights it started from
+    assert run.advance(0) == 1  # at least one point while any is left
+    assert run.advance(10) == 10 and run.done == 11
+    partial = run.result()
+    assert np.isnan(partial.errors).sum() == 49 - 11
+    np.testing.assert_array_equal(partial.errors.ravel()[:11], whole.errors.ravel()[:11])
+    while not run.finished:
+        run.advance(13)
+    assert run.done == 49 and run.advance(5) == 0
+    np.testing.assert_array_equal(run.result().errors, whole.errors)
+    assert run.result().centre == whole.centre
+
+
+def test_a_grid_run_refuses_what_error_grid_refuses():
+    net, x, t = problem("leaky relu, linear, MSE")
+    for kwargs in ({"size": 2}, {"size": 402}, {"span": 0.0}, {"span": float("nan")}):
+        with pytest.raises(ConfigError):
+            landscape.GridRun(net, x, t, "w1", "w2", **kwargs)
+    with pytest.raises(ConfigError):
+        landscape.GridRun(net, x, t, "w1", "w1")

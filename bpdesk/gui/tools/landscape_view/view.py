@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -37,6 +38,7 @@ DEFAULT_PAIR = ("w5", "w6")
 DEFAULT_SPAN = 2.0
 DEFAULT_SIZE = 61
 MAX_PATH = 5000  # beyond this many points, every second older point is dropped
+BUSY_AFTER_MS = 500  # a computation still going after this long shows its progress and Cancel
 WAITING = "Waiting for a network."
 PRESS_COMPUTE = (
     "Pick two parameters and press Compute to draw the error E over them "
@@ -45,9 +47,15 @@ PRESS_COMPUTE = (
 
 
 class LandscapeView(QWidget):
-    """Draws a ``Landscape`` handed to it; asks for one with ``landscape_requested``."""
+    """Draws a ``Landscape`` handed to it; asks for one with ``landscape_requested``.
+
+    A computation still going after half a second shows a progress bar (driven by
+    ``show_progress``, busy until the first report) and a Cancel button, which emits
+    ``cancel_requested``; a landscape arriving after Cancel is not drawn.
+    """
 
     landscape_requested = Signal(str, str, float, int)  # first, second, span, grid size
+    cancel_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +68,12 @@ class LandscapeView(QWidget):
         self._scale = 1.0
         self._map = ContourMap(self)
         self._gl: Surface3D | None = None
+        self._computing = False
+        self._dropping = False  # Cancel was pressed: a landscape still on its way is dropped
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(BUSY_AFTER_MS)
+        self._busy_timer.timeout.connect(self._show_busy)
         self._build()
         self._apply_fonts()
         self._set_message(WAITING)
@@ -77,6 +91,7 @@ class LandscapeView(QWidget):
         layout.setSpacing(4)
         layout.addLayout(self._build_choosers())
         layout.addLayout(self._build_grid_row())
+        layout.addLayout(self._build_progress_row())
         layout.addWidget(self._message)
         layout.addWidget(self._tabs, 1)
 
@@ -129,6 +144,21 @@ class LandscapeView(QWidget):
         row.addStretch(1)
         return row
 
+    def _build_progress_row(self) -> QHBoxLayout:
+        self._progress = QProgressBar()
+        self._progress.setAccessibleName("Landscape progress")
+        self._progress.setFormat("%v of %m grid points")
+        self._progress.setVisible(False)
+        self._cancel = QPushButton("Cancel")
+        self._cancel.setToolTip("Stop computing this landscape")
+        self._cancel.setVisible(False)
+        self._cancel.clicked.connect(self.cancel)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self._progress, 1)
+        row.addWidget(self._cancel)
+        return row
+
     def _build_surface(self) -> QWidget:
         self._gl = Surface3D.create()
         if self._gl is not None:
@@ -178,9 +208,52 @@ class LandscapeView(QWidget):
         self._draw_path()
         self._describe()
 
+    @Slot(int, int)
+    def show_progress(self, done: int, total: int) -> None:
+        """How far the computation under way has got (grid points)."""
+        if not self._computing or total <= 0:
+            return
+        self._progress.setRange(0, int(total))
+        self._progress.setValue(min(int(done), int(total)))
+
+    @Slot()
+    def cancel(self) -> None:
+        """What Cancel does: stop waiting for the landscape and ask for it to be stopped."""
+        if not self._computing:
+            return
+        self._end_computing()
+        self._dropping = True
+        if self._landscape is not None:
+            self._describe()
+        else:
+            self._set_message("Cancelled. " + PRESS_COMPUTE)
+        self.cancel_requested.emit()
+
+    @Slot()
+    def landscape_cancelled(self) -> None:
+        """The computation was stopped (or replaced) before it finished."""
+        if self._computing:
+            self._end_computing()
+            self._set_message("The landscape was not computed. " + PRESS_COMPUTE)
+
+    def is_computing(self) -> bool:
+        """Whether a landscape has been asked for and not arrived, been cancelled or stopped."""
+        return self._computing
+
+    def progress_shown(self) -> bool:
+        """Whether the progress bar and Cancel are on show."""
+        return not self._progress.isHidden()
+
+    def progress_value(self) -> tuple[int, int]:
+        """The progress bar's value and maximum (grid points)."""
+        return self._progress.value(), self._progress.maximum()
+
     @Slot(object)
     def show_landscape(self, landscape: Landscape) -> None:
         """Draw ``landscape``; the descent path starts again from its centre."""
+        if self._dropping:
+            return  # Cancel was pressed for it
+        self._end_computing()
         self._landscape = landscape
         self._computed_at = self._iteration
         for combo, name in ((self._first, landscape.first), (self._second, landscape.second)):
@@ -347,6 +420,21 @@ class LandscapeView(QWidget):
             self._set_message("Pick two different parameters for the error landscape.")
             return
         self._set_message(f"Computing the error over {first} and {second}…")
+        self._computing, self._dropping = True, False
+        self._progress.setRange(0, 0)  # busy until the first report
+        self._busy_timer.start()
         self.landscape_requested.emit(
             first, second, float(self._span.value()), int(self._size.value())
         )
+
+    @Slot()
+    def _show_busy(self) -> None:
+        if self._computing:
+            self._progress.setVisible(True)
+            self._cancel.setVisible(True)
+
+    def _end_computing(self) -> None:
+        self._computing = False
+        self._busy_timer.stop()
+        self._progress.setVisible(False)
+        self._cancel.setVisible(False)
