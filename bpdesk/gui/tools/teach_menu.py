@@ -26,6 +26,10 @@ from bpdesk.resources import resource_path
 
 __all__ = ["PRESENTATION_SCALES", "TeachingTools"]
 
+PREBUILD_DELAY_MS = 2000  # after the first snapshot, the plot-heavy views start being built
+PREBUILD_GAP_MS = 300  # between two of them (the window answers in between)
+PREBUILD_RETRY_MS = 1000  # while a run goes
+
 
 class SnapshotView(Protocol):
     """A tool view that draws snapshots."""
@@ -75,6 +79,12 @@ class TeachingTools(QObject):
         self.slide = 0
         self._map: Snapshot | None = None  # the last snapshot whose decision map came back
         self._map_pending = False
+        # The plot-heavy views are built one at a time while the window is idle, a while
+        # after it opened, so that opening one from the Teach menu is only showing it.
+        self._prebuild = QTimer(self)
+        self._prebuild.setSingleShot(True)
+        self._prebuild.timeout.connect(self._build_next_view)
+        self._prebuild_started = False
         self._build_docks()
         self._build_menu()
         self.analysis = MapJobs(self)
@@ -153,6 +163,7 @@ class TeachingTools(QObject):
 
     def shutdown(self) -> None:
         """Finish the analysis and stop the side-by-side runs (safe to call twice)."""
+        self._prebuild.stop()
         if self._comparison is not None:
             self._comparison.shutdown()
         self.analysis.shutdown()
@@ -174,8 +185,28 @@ class TeachingTools(QObject):
         self.presentation.set_high_contrast(on)
 
     # ------------------------------------------------------------ snapshots
+    @Slot()
+    def _build_next_view(self) -> None:
+        """Build the next plot-heavy view not built yet (later again while a run goes:
+        building one holds the window up for a moment)."""
+        snapshot = self.host.snapshot
+        if snapshot is None or snapshot.running:
+            self._prebuild.start(PREBUILD_RETRY_MS)
+            return
+        if self._boundary is None:
+            _ = self.boundary
+        elif self._landscape is None:
+            _ = self.landscape
+        elif self._comparison is None:
+            _ = self.comparison
+        if None in (self._boundary, self._landscape, self._comparison):
+            self._prebuild.start(PREBUILD_GAP_MS)
+
     @Slot(object)
     def _on_snapshot(self, snapshot: Snapshot) -> None:
+        if not self._prebuild_started:
+            self._prebuild_started = True
+            self._prebuild.start(PREBUILD_DELAY_MS)
         for name, view, dock in self._views():
             # A panel nobody can see waits: it catches up when it is shown. (Explain is told
             # every snapshot, to know what each press did; it writes only while visible.)

@@ -189,3 +189,16 @@ def test_the_derivation_behind_the_explain_tab_waits_and_catches_up(qtbot, windo
     qtbot.waitUntil(lambda: not window.derivation.is_stale())
     assert window.derivation.renders == renders + 1
     assert "w5" in window.derivation.plain_text()
+
+
+def test_the_plot_views_are_built_while_idle_and_then_only_shown(qtbot, window):
+    tools = window.teaching
+    assert tools._boundary is None or tools._landscape is None or tools._comparison is None
+    qtbot.waitUntil(
+        lambda: None not in (tools._boundary, tools._landscape, tools._comparison), timeout=15000
+    )
+    assert not tools.boundary_dock.isVisible()  # built, not shown
+    built = tools._landscape
+    tools.landscape_dock.toggleViewAction().trigger()
+    qtbot.waitUntil(tools.landscape_dock.isVisible)
+    assert tools.landscape is built  # the same view, now shown
