@@ -64,6 +64,7 @@ class DerivationPanel(QWidget):
         self._stale = False  # a redraw was asked for while hidden
         self._html: tuple[str, str] | None = None  # the header and body on show
         self.renders = 0  # how many times a derivation was worked out (for tests)
+        self._width_of: tuple[Derivation, float] | None = None  # the last stacked width
         self._redraw = RedrawThrottle(self._render, self, interval=RUNNING_INTERVAL)
 
         self._header = QLabel(self)
@@ -140,6 +141,7 @@ class DerivationPanel(QWidget):
 
     # ------------------------------------------------------------ drawing
     def _apply_fonts(self) -> None:
+        self._width_of = None  # measured in the old font
         body = QFont(self.font())
         body.setPointSizeF(BASE_POINT_SIZE * self._scale)
         self._body.setFont(body)
@@ -209,7 +211,16 @@ class DerivationPanel(QWidget):
             bar.setValue(position)
 
     def _stacked_width(self, derivation: Derivation) -> float:
-        """About how wide the widest row of stacked fractions is, in pixels."""
+        """About how wide the widest row of stacked fractions is, in pixels (worked out once
+        per derivation and font: a resize asks again)."""
+        cached = self._width_of
+        if cached is not None and cached[0] is derivation:
+            return cached[1]
+        width = self._measure_stacked_width(derivation)
+        self._width_of = (derivation, width)
+        return width
+
+    def _measure_stacked_width(self, derivation: Derivation) -> float:
         metrics = QFontMetricsF(self._body.document().defaultFont())
 
         def width(text: str) -> float:
