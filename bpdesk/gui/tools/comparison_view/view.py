@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -45,10 +46,15 @@ ERROR_COLOUR = "#b00020"  # with a ⚠ and bold type: never colour alone
 MAX_HELD = 5_000_000  # error values a comparison may hold (iterations × runs)
 DEFAULT_ITERATIONS = 2000
 WITH_OPTIONS = ("eta", "momentum", "restarts")  # the kinds that take options
+BUSY_AFTER_MS = 500  # a run still going after this long shows its progress bar
 
 
 class ComparisonView(QWidget):
-    """Chooses what to compare, runs it on a worker thread and overlays the error curves."""
+    """Chooses what to compare, runs it on a worker thread and overlays the error curves.
+
+    A run still going after half a second shows a progress bar (iterations done); Stop
+    ends it after the chunk in progress, keeping the curves so far.
+    """
 
     _start_requested = Signal(object, int)
     _stop_requested = Signal()
@@ -71,6 +77,10 @@ class ComparisonView(QWidget):
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.setInterval(0)
         self._redraw_timer.timeout.connect(self._redraw)
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(BUSY_AFTER_MS)
+        self._busy_timer.timeout.connect(self._show_progress)
         self._plots = ComparisonPlots(self)
         self._build()
         self._apply_fonts()
@@ -92,6 +102,11 @@ class ComparisonView(QWidget):
         layout.setSpacing(4)
         layout.addLayout(self._build_choice_row())
         layout.addLayout(self._build_run_row())
+        self._progress = QProgressBar()
+        self._progress.setAccessibleName("Comparison progress")
+        self._progress.setFormat("%v of %m iterations")
+        self._progress.setVisible(False)
+        layout.addWidget(self._progress)
         layout.addWidget(self._status)
         layout.addLayout(plots, 1)
 
@@ -180,6 +195,9 @@ class ComparisonView(QWidget):
         self._running = True
         self._update_buttons()
         self._set_status(f"Running {comparison.n_runs} runs for {count:,} iterations…")
+        self._progress.setRange(0, count)
+        self._progress.setValue(0)
+        self._busy_timer.start()
         self._ensure_worker()
         self._start_requested.emit(comparison, count)
 
@@ -216,12 +234,21 @@ class ComparisonView(QWidget):
         thread.quit()
         thread.wait()
         self._redraw_timer.stop()
+        self._hide_progress()
         if self._running:
             self._running = False
             self._update_buttons()
 
     def is_running(self) -> bool:
         return self._running
+
+    def progress_shown(self) -> bool:
+        """Whether the progress bar is on show (a run going on for over half a second)."""
+        return not self._progress.isHidden()
+
+    def progress_value(self) -> tuple[int, int]:
+        """The progress bar's value and maximum (iterations)."""
+        return self._progress.value(), self._progress.maximum()
 
     def kind(self) -> str:
         """The chosen comparison: eta, momentum, optimizer, order or restarts."""
@@ -336,15 +363,26 @@ class ComparisonView(QWidget):
         if result.kind == "restarts":
             self._plots.draw_histogram(result)
         if self._running:
+            self._progress.setValue(min(result.iterations_done, self._total))
             self._set_status(
                 f"Running: {result.iterations_done:,} of {self._total:,} iterations done."
             )
+
+    @Slot()
+    def _show_progress(self) -> None:
+        if self._running:
+            self._progress.setVisible(True)
+
+    def _hide_progress(self) -> None:
+        self._busy_timer.stop()
+        self._progress.setVisible(False)
 
     @Slot()
     def _on_finished(self) -> None:
         if not self._running:
             return
         self._running = False
+        self._hide_progress()
         self._redraw()
         self._update_buttons()
         result = self._result
