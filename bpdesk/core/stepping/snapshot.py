@@ -1,13 +1,15 @@
 """Snapshots: an immutable picture of a training session, the only thing views ever draw.
 
-The worker thread makes one after every command and, during a run, at most about
-sixty a second; the window hands it to every view. Everything in it is a copy.
+The worker thread makes one after every command and, during a run, a few a second (one per
+frame); the window hands it to every view. Everything in it is a copy. A view that skips
+snapshots during a run gets the next one :func:`coalesce`-d with those it skipped, so no
+point of the error history is lost.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -18,7 +20,7 @@ from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.core.stepping.trace import Op, StepTrace
 from bpdesk.core.teaching.landscape import data_map
 
-__all__ = ["Snapshot", "make_snapshot"]
+__all__ = ["Snapshot", "coalesce", "make_snapshot"]
 
 Array = NDArray[np.float64]
 
@@ -103,7 +105,7 @@ def make_snapshot(
     return Snapshot(
         seq=seq,
         trace=trace,
-        values=stepper.network.values(),
+        values=_values_by_name(stepper),
         config=trainer.config,
         phase=stepper.next_phase,
         step_complete=stepper.step_complete,
@@ -132,3 +134,43 @@ def make_snapshot(
         test_targets=trainer.test_targets,
         decision_map=grid,
     )
+
+
+def _values_by_name(stepper: Stepper) -> dict[str, float]:
+    """Every parameter by name (``Network.values``, built from one vector: a run's snapshots
+    make it often, for networks of thousands of weights)."""
+    network = stepper.network
+    return dict(zip(network.spec.parameter_names, network.vector().tolist(), strict=True))
+
+
+def coalesce(skipped: Snapshot, newer: Snapshot) -> Snapshot:
+    """``newer`` as a view sees it that did not draw ``skipped`` (the snapshot before it):
+    its error history also carries the points ``skipped`` brought. A cut back in ``newer``
+    (its history starting at or before ``skipped``'s) keeps ``newer`` as it is."""
+    start, errors = _joined(
+        skipped.history_start, skipped.iteration_errors, newer.history_start, newer.iteration_errors
+    )
+    epoch_start, epoch_errors = _joined(
+        skipped.epoch_history_start,
+        skipped.epoch_errors,
+        newer.epoch_history_start,
+        newer.epoch_errors,
+    )
+    if start == newer.history_start and epoch_start == newer.epoch_history_start:
+        return newer
+    return replace(
+        newer,
+        history_start=start,
+        iteration_errors=errors,
+        epoch_history_start=epoch_start,
+        epoch_errors=epoch_errors,
+    )
+
+
+def _joined(start: int, values: Array, newer_start: int, newer_values: Array) -> tuple[int, Array]:
+    """The points from ``start`` followed by those from ``newer_start`` (which replace any of
+    the first from that index on); the newer points alone if the two do not meet."""
+    if newer_start <= start or newer_start > start + len(values):
+        return newer_start, newer_values
+    kept = values[: newer_start - start]
+    return start, np.concatenate((kept, newer_values))

@@ -203,11 +203,10 @@ class Stepper:
         """The current step as immutable data (copies); NaN where nothing is computed yet."""
         step = self.in_progress
         if step is None:
-            # Nothing stepped yet: the trace of the step that would begin now.
-            self._begin_step()
-            step = self.in_progress
-            self.in_progress, self.done = None, 0
-            assert step is not None
+            # Nothing stepped yet: the trace of the step that would begin now (no undo
+            # record is taken: a run asks for this many times a second).
+            self.ops, self.done = self._plan(), 0
+            return build_trace(self.trainer, StepInProgress.begin(self.trainer), self.ops, 0)
         return build_trace(self.trainer, step, self.ops, self.done)
 
     # ------------------------------------------------------------ undo & edits

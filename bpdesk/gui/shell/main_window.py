@@ -16,6 +16,13 @@ from bpdesk.gui.shell import settings
 from bpdesk.gui.shell.actions import create_actions
 from bpdesk.gui.shell.autosave import Autosave
 from bpdesk.gui.shell.banner import MessageBanner
+from bpdesk.gui.shell.cadence import (
+    DERIVATION_INTERVAL,
+    DRAWING_INTERVAL,
+    READOUT_INTERVAL,
+    TOOLS_INTERVAL,
+    ViewCadence,
+)
 from bpdesk.gui.shell.menus import build_menus, build_toolbar, menu_named
 from bpdesk.gui.shell.session_files import NO_PROMPTS_VARIABLE, FileChooser, SessionFiles
 from bpdesk.gui.shell.status_bar import build_status_labels, show_status
@@ -26,6 +33,7 @@ from bpdesk.gui.views.canvas.view import NetworkCanvas
 from bpdesk.gui.views.derivation_panel import DerivationPanel
 from bpdesk.gui.views.error_plot import ErrorPlot
 from bpdesk.gui.views.parameters.panel import ParameterPanel
+from bpdesk.gui.workers.chunked import describe_failure
 from bpdesk.gui.workers.stepper_worker import StepperWorker
 
 __all__ = ["NO_PROMPTS_VARIABLE", "MainWindow", "MessageBanner"]
@@ -41,7 +49,9 @@ class MainWindow(QMainWindow):
     The window is the tools' :class:`~bpdesk.gui.shell.window_api.ToolHost`.
     """
 
-    snapshot_shown = Signal(object)  # after every view has drawn a snapshot
+    # After the views have drawn a snapshot; during a run a few times a second, carrying the
+    # error history of the snapshots in between (see ViewCadence).
+    snapshot_shown = Signal(object)
     run_state_shown = Signal(bool)  # a run started (True) or ended (False)
 
     def __init__(
@@ -64,6 +74,7 @@ class MainWindow(QMainWindow):
         self.files.path = path
         self.autosave = Autosave(self.link, lambda: self.files.modified, self)
         self._build_views()
+        self._build_cadence()
         views = (self.canvas, self.derivation, self.parameters, self.error_plot)
         self.view_options = ViewOptions(self, views)
         docks = (self.parameters_dock, self.derivation_dock, self.error_dock)
@@ -209,30 +220,35 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ from the worker
     @Slot(object)
     def show_snapshot(self, snapshot: Snapshot) -> None:
-        """Hand a snapshot to every view and bring actions and status bar up to date."""
+        """Hand a snapshot to the views whose turn it is (all of them outside a run, see
+        :class:`ViewCadence`), bring actions and status bar up to date, then tell the tools."""
         self._draw_started = time.perf_counter()
         self._snapshot = snapshot
         self.link.snapshot_arrived()
-        for name, view in (
-            ("network drawing", self.canvas),
-            ("parameter panel", self.parameters),
-            ("derivation", self.derivation),
-            ("error plot", self.error_plot),
-        ):
+        for delivery in self.cadence.deliveries(snapshot):
             try:
-                view.show_snapshot(snapshot)
+                delivery.show(delivery.snapshot)
             except Exception as error:
-                self.show_message(
-                    f"Something went wrong while drawing the {name}: "
-                    f"{type(error).__name__}: {error}"
-                )
+                self.show_message(describe_failure(error, f"drawing the {delivery.name}"))
         if snapshot.message:
             self.show_message(snapshot.message)
         self._update_actions()
         show_status(self.status_labels, snapshot, self.link.running)
-        self.snapshot_shown.emit(snapshot)
+        for delivery in self._tools_cadence.deliveries(snapshot):
+            self.snapshot_shown.emit(delivery.snapshot)
         # Acknowledged once the repaint this caused is done (it is queued before this call).
         QTimer.singleShot(0, self, self._acknowledge_drawn)
+
+    def _build_cadence(self) -> None:
+        """Who draws which snapshot during a run: the plot and the drawing every frame, the
+        read-outs and the teaching tools (through ``snapshot_shown``) a few times a second."""
+        views = self.cadence = ViewCadence()
+        views.add("error plot", self.error_plot.show_snapshot)
+        views.add("network drawing", self.canvas.show_snapshot, interval=DRAWING_INTERVAL)
+        views.add("parameter panel", self.parameters.show_snapshot, interval=READOUT_INTERVAL)
+        views.add("derivation", self.derivation.show_snapshot, interval=DERIVATION_INTERVAL)
+        self._tools_cadence = ViewCadence()
+        self._tools_cadence.add("teaching tools", self.snapshot_shown.emit, interval=TOOLS_INTERVAL)
 
     @Slot()
     def _acknowledge_drawn(self) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
+    QGraphicsItem,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -30,6 +31,7 @@ from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.gui.shell.theme import clamp_font_scale
 from bpdesk.gui.views.error_export import export_with_dialog, write_error_csv
 from bpdesk.gui.views.plot_axes import CountAxis
+from bpdesk.gui.views.plot_range import RangeFollower
 from bpdesk.gui.views.quiet import check_quietly
 from bpdesk.gui.views.redraw import RUN_REDRAW_INTERVAL, RedrawThrottle
 
@@ -128,6 +130,9 @@ class ErrorPlot(QWidget):
             axis.setTextPen(pg.mkPen(TEXT_COLOUR))
             axis.enableAutoSIPrefix(False)
             axis.setStyle(maxTickLevel=1)  # major and minor grid lines, no finer ones
+            # The axes (their grid lines included) are drawn again only when they change, not
+            # with every new point of the curve: most of a frame's painting otherwise.
+            axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._train_curve = item.plot(pen=pg.mkPen(TRAIN_COLOUR, width=2))
         self._test_curve = item.plot(pen=pg.mkPen(TEST_COLOUR, width=2, style=Qt.PenStyle.DashLine))
         self._crosshair = pg.InfiniteLine(
@@ -150,6 +155,7 @@ class ErrorPlot(QWidget):
         self._legend.setPen(pg.mkPen(CROSSHAIR_COLOUR, width=1))
         self._legend.setLabelTextColor(TEXT_COLOUR)
         self._legend.setVisible(False)
+        self._range = RangeFollower(item)
         self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
         return self._plot
 
@@ -206,8 +212,8 @@ class ErrorPlot(QWidget):
         self._mode = mode
         self._hide_crosshair()
         self._update_titles()
+        self._range.follow()
         self._throttle.draw_now()
-        self._plot.getPlotItem().enableAutoRange()
 
     def x_axis(self) -> str:
         return self._mode
@@ -220,13 +226,14 @@ class ErrorPlot(QWidget):
             return
         self._log = on
         item = self._plot.getPlotItem()
+        self._range.follow()
         if on:
             self._throttle.draw_now()  # only positive values reach the log axis
             item.setLogMode(y=True)
+            self._throttle.draw_now()  # the axes, now in decades
         else:
             item.setLogMode(y=False)
             self._throttle.draw_now()
-        item.enableAutoRange()
 
     def log_scale(self) -> bool:
         return self._log
@@ -258,8 +265,8 @@ class ErrorPlot(QWidget):
             buffer.clear()
         self._diverged = False
         self._hide_crosshair()
+        self._range.follow()
         self._throttle.draw_now()
-        self._plot.getPlotItem().enableAutoRange()
 
     def point_count(self) -> int:
         """Points held for the curve on show (iterations or epochs)."""
@@ -325,8 +332,10 @@ class ErrorPlot(QWidget):
         if self._mode == "epoch" and len(self._tests):
             tx, ty = self._drawable(self._tests)
             self._test_curve.setData(tx, ty)
+            x, y = np.concatenate((x, tx)), np.concatenate((y, ty))
         else:
             self._test_curve.setData(np.empty(0), np.empty(0))
+        self._range.update(x, y, log=self._log)
         self._update_legend()
         self._update_last_value()
         if self._hover_x is not None:

@@ -26,7 +26,9 @@ from bpdesk.gui.workers.chunked import Chunk, ChunkedRun, describe_failure
 __all__ = ["StepperWorker", "describe_failure", "open_lesson"]
 
 
-SNAPSHOT_INTERVAL = 1.0 / 60.0  # at most about sixty snapshots a second during a run
+# During a run, one snapshot per frame of the error plot: at most twelve a second (more would
+# cost the run its time and the screen work, for nothing a person can see).
+SNAPSHOT_INTERVAL = 1.0 / 12.0
 IDLE_SHARE = 0.5  # paced: the screen rests this share of its drawing time between snapshots
 
 

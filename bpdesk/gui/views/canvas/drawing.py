@@ -31,11 +31,19 @@ DENSE = 16  # links in a bundle above which they are drawn thinner and fainter
 
 
 def draw_snapshot(
-    parts: CanvasScene, snapshot: Snapshot, selection: tuple[str, str] | None, quiz: QuizMask
+    parts: CanvasScene,
+    snapshot: Snapshot,
+    selection: tuple[str, str] | None,
+    quiz: QuizMask,
+    *,
+    links: bool = True,
 ) -> None:
-    """Show ``snapshot`` on ``parts``; ``selection`` (kind, name) keeps its label and a mark."""
+    """Show ``snapshot`` on ``parts``; ``selection`` (kind, name) keeps its label and a mark.
+    ``links=False`` leaves the link widths as they are (stroking thousands of links is the
+    dearest part of a redraw; during a run they follow the weights less often)."""
     values = StepValues(snapshot.trace, parts.layout.places)
-    _draw_links(parts, snapshot)
+    if links:
+        _draw_links(parts, snapshot)
     batch = snapshot.trace.batch
     parts.note.setText(batch_note(int(batch[0]), len(batch)) if len(batch) > 1 else "")
     inputs = parts.layout.columns[0].names

@@ -8,6 +8,7 @@ is ``editor``.
 from __future__ import annotations
 
 import math
+import time
 
 from PySide6.QtCore import QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QMouseEvent, QPainter, QResizeEvent, QShowEvent, QWheelEvent
@@ -32,6 +33,7 @@ __all__ = ["NetworkCanvas"]
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 25.0
 HIT_TOLERANCE = 6.0  # pixels around a neuron or link that still hit it
+RUN_LINK_INTERVAL = 1.0  # seconds between two restrokes of the links while a run goes on
 
 
 class NetworkCanvas(QGraphicsView):
@@ -70,9 +72,10 @@ class NetworkCanvas(QGraphicsView):
         self._parts: CanvasScene | None = None
         self._selection: tuple[str, str] | None = None
         self._quiz = QuizMask()
-        # During a run the drawing changes little per snapshot: it is redrawn about ten times
-        # a second (the last snapshot always), leaving the time to training.
+        # During a run the window hands over a few snapshots a second (the last one always);
+        # the links, dear to stroke, follow the weights once a second then.
         self._throttle = RedrawThrottle(self._draw, self)
+        self._links_drawn_at = -math.inf
         self._editor = InlineEditor(self)
         self._editor.committed.connect(self.value_edit_requested)
 
@@ -197,8 +200,14 @@ class NetworkCanvas(QGraphicsView):
         return 16 / 9
 
     def _draw(self) -> None:
-        if self._snapshot is not None and self._parts is not None:
-            draw_snapshot(self._parts, self._snapshot, self._selection, self._quiz)
+        snapshot = self._snapshot
+        if snapshot is None or self._parts is None:
+            return
+        now = time.monotonic()
+        links = not snapshot.running or now - self._links_drawn_at >= RUN_LINK_INTERVAL
+        if links:
+            self._links_drawn_at = now
+        draw_snapshot(self._parts, snapshot, self._selection, self._quiz, links=links)
 
     def _redraw(self) -> None:
         """Draw the latest snapshot again at once (the selection or the quiz changed)."""

@@ -1,0 +1,87 @@
+"""How often each view is handed a snapshot while a run goes on.
+
+Outside a run every view gets every snapshot at once: a press shows its result immediately.
+During a run the worker sends one snapshot per frame of the error plot, which takes each one;
+the other views take one every fraction of a second (the intervals below) — numbers that
+change faster than that cannot be read anyway, each of their redraws takes longer than a
+frame, and the window's drawing time is taken from the training (the two threads share one
+interpreter lock). A view
+that waited gets the newest snapshot :func:`~bpdesk.core.stepping.snapshot.coalesce`-d with the
+ones it skipped, so it loses no error history; the snapshot that ends a run reaches everyone.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bpdesk.core.stepping.snapshot import Snapshot, coalesce
+
+__all__ = [
+    "DERIVATION_INTERVAL",
+    "DRAWING_INTERVAL",
+    "READOUT_INTERVAL",
+    "TOOLS_INTERVAL",
+    "Delivery",
+    "ViewCadence",
+]
+
+# Seconds between two snapshots during a run, by view.
+DRAWING_INTERVAL = 0.5  # the network drawing's labels (its links restroke once a second)
+READOUT_INTERVAL = 0.5  # the parameter table
+TOOLS_INTERVAL = 0.5  # the teaching tools (the window's ``snapshot_shown``)
+DERIVATION_INTERVAL = 2.0  # the derivation: during a run its formula changes only in the weights
+
+Show = Callable[[Snapshot], None]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One view's turn: ``show(snapshot)``; ``name`` says which view, for messages."""
+
+    name: str
+    show: Show
+    snapshot: Snapshot
+
+
+@dataclass
+class _Receiver:
+    name: str
+    show: Show
+    interval: float
+    shown_at: float = -math.inf
+    waiting: Snapshot | None = None  # what it has not been given yet (coalesced)
+
+
+class ViewCadence:
+    """Decides, snapshot by snapshot, which views draw it now (see the module's note)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._receivers: list[_Receiver] = []
+
+    def add(self, name: str, show: Show, *, interval: float = 0.0) -> None:
+        """A view: ``show`` gets snapshots at most every ``interval`` seconds during a run."""
+        self._receivers.append(_Receiver(name, show, max(0.0, float(interval))))
+
+    def deliveries(self, snapshot: Snapshot) -> list[Delivery]:
+        """The views whose turn it is, each with the snapshot it should draw, in the order
+        they were added; the others keep it (coalesced) for their next turn."""
+        now = self._clock()
+        due: list[Delivery] = []
+        for receiver in self._receivers:
+            waiting = receiver.waiting
+            pending = snapshot if waiting is None else coalesce(waiting, snapshot)
+            if snapshot.running and now - receiver.shown_at < receiver.interval:
+                receiver.waiting = pending
+                continue
+            receiver.waiting = None
+            receiver.shown_at = now
+            due.append(Delivery(receiver.name, receiver.show, pending))
+        return due
+
+    def waiting(self) -> list[str]:
+        """The views holding a snapshot they have not drawn yet."""
+        return [r.name for r in self._receivers if r.waiting is not None]
