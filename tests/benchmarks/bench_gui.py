@@ -1,12 +1,14 @@
 """Measures how the main window keeps up while the worker trains, its memory and its start-up.
 
-Run from anywhere: ``python tests/benchmarks/bench_gui.py [--quick]``. Without a display
-it draws off screen. In one process it measures
+Run from anywhere: ``python tests/benchmarks/bench_gui.py [--quick] [--with-load]``. Without a
+display it draws off screen. In one process it measures
 
 1. how late a 10 ms timer in the window's thread fires while the worker trains the
    2-16-16-1 spirals network at full speed;
 2. that run's training rate against the same network trained by ``Trainer.run`` without Qt;
-3. how often the error plot repainted and how many snapshots arrived per second;
+3. how often the error plot repainted and how many snapshots arrived per second, and the
+   window thread's CPU time per second of run (what the worker loses: the two share one
+   interpreter lock);
 4. resident memory before and after a million iterations of the lecture's network;
 5. the start-up time to the first painted main window against a bare PySide6 + pyqtgraph
    window, each in a fresh interpreter.
@@ -531,7 +533,8 @@ def readable(r: dict[str, Any], goals: dict[str, bool], quick: bool) -> list[str
         f"bpdesk GUI benchmark{' (quick)' if quick else ''}: Python {platform.python_version()}, "
         f"Qt platform '{r['qt_platform']}', {os.cpu_count()} CPUs, "
         f"GIL switch interval {1000 * sys.getswitchinterval():g} ms, load average "
-        f"{r['load_average']:.2f} at the start (other programs running skew every figure)",
+        f"{r['load_average']:.2f} at the start (other programs running skew every figure)"
+        + ("; one CPU-bound process runs beside measurements 1-3" if r["with_load"] else ""),
         f"1. Event loop while the worker trains spirals 2-16-16-1 for {r['run_seconds']:.2f} s "
         f"(a {PROBE_MS} ms timer, {r['probe_ticks']} ticks)",
         figure("median delay", f"{r['probe_median_ms']:.2f} ms"),
@@ -628,6 +631,7 @@ def as_json(r: dict[str, Any], goals: dict[str, bool], quick: bool) -> dict[str,
 
     return {
         "quick": quick,
+        "with_load": bool(r["with_load"]),
         "qt_platform": r["qt_platform"],
         "figures": {key: float(r[key]) for key in FIGURES},
         "counts": {key: int(r[key]) for key in COUNTS},
@@ -643,9 +647,19 @@ def as_json(r: dict[str, Any], goals: dict[str, bool], quick: bool) -> dict[str,
     }
 
 
+def start_load() -> subprocess.Popen[bytes]:
+    """One CPU-bound process beside the benchmark (``--with-load``): a busy machine."""
+    return subprocess.Popen([sys.executable, "-c", "while True:\n    pass"])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny runs, to check the script")
+    parser.add_argument(
+        "--with-load",
+        action="store_true",
+        help="run one CPU-bound process beside the measurements 1-3 (a busy machine)",
+    )
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     use_headless_platform_if_needed()
@@ -655,7 +669,14 @@ def main(argv: list[str] | None = None) -> int:
         "qt_platform": QGuiApplication.platformName(),
         "load_average": load_average(),
     }
-    results.update(measure_run(sizes, waiter))
+    load = start_load() if args.with_load else None
+    try:
+        results.update(measure_run(sizes, waiter))
+    finally:
+        if load is not None:
+            load.kill()
+            load.wait()
+    results["with_load"] = load is not None
     results.update(measure_memory(sizes, waiter))
     results.update(measure_startup(sizes.startup_samples))
     results["rate_ratio"] = results["window_rate"] / results["headless_rate"]

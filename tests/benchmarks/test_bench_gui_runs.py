@@ -41,7 +41,7 @@ def is_number(value: object) -> bool:
 def test_quick_gui_benchmark_runs_and_ends_with_its_figures(tmp_path: Path) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYQTGRAPH_QT_LIB="PySide6")
     result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick"],
+        [sys.executable, str(SCRIPT), "--quick", "--with-load"],
         capture_output=True,
         text=True,
         timeout=300,
@@ -55,6 +55,7 @@ def test_quick_gui_benchmark_runs_and_ends_with_its_figures(tmp_path: Path) -> N
     report = json.loads(lines[-1])
     assert isinstance(report, dict)
     assert report["quick"] is True
+    assert report["with_load"] is True
     assert report["qt_platform"] == "offscreen"
 
     figures = report["figures"]
