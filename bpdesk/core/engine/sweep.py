@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from bpdesk.core.engine.backprop import bias_gradient, hidden_delta, weight_gradient
+from bpdesk.core.engine.backprop import bias_gradient, hidden_delta
 from bpdesk.core.engine.network import Network
 from bpdesk.core.engine.optimizers import GradientDescent, make_optimizer
 from bpdesk.core.engine.trainer import TrainConfig, Trainer
@@ -80,6 +80,7 @@ class Sweep:
         self._layers = [(a.f, a.slope, a.elementwise) for a in spec.activations]
         self._activations = spec.activations
         self._loss = spec.loss_fn
+        self._value_and_grad = self._loss.both or self._loss.value_and_grad
         self._canonical = self._loss.canonical_activation == spec.activations[-1].name
         self._sequential = self.config.update_order == "sequential"
         self.diverged_at = np.full(k, -1)  # iteration at which each run diverged, or -1
@@ -119,6 +120,11 @@ class Sweep:
         # The whole set in every batch: one iteration is one epoch and no order changes.
         full = schedule.batch_size >= schedule.n_samples
         x, t = inputs, targets
+        added = biases  # what the forward pass adds to each layer's net
+        if full and not self.config.train_biases:
+            # Biases that never change, spread to the nets' shape once (the same numbers).
+            shapes = [(self.k, x.shape[0], size) for size in self.spec.sizes[1:]]
+            added = [np.broadcast_to(b, s).copy() for b, s in zip(biases, shapes, strict=True)]
         with np.errstate(all="ignore"):
             for done in range(iterations):
                 if not full:
@@ -126,7 +132,7 @@ class Sweep:
                     x, t = inputs[idx], targets[idx]
                 # The optimiser makes new arrays, so the old ones are the weights before.
                 previous = (list(weights), list(biases))
-                error = iterate(x, t)
+                error = iterate(x, t, added)
                 # A sum of finite errors is finite (or overflows: then each is looked at).
                 if any_frozen or not math.isfinite(sum(error.tolist())):
                     at = schedule.iteration + (done if full else 0)
@@ -167,18 +173,21 @@ class Sweep:
         result: Array = value + change
         return result
 
-    def _iteration(self, x: Array, t: Array) -> Array:
+    def _iteration(self, x: Array, t: Array, added: list[Array] | None = None) -> Array:
         """Forward, backward and update of every run on one batch; each run's error before.
 
         ``backprop``'s chain rule, layer by layer through its functions, with every
-        lookup hoisted out of the loop, since this runs once per iteration.
+        lookup hoisted out of the loop, since this runs once per iteration. ``added``: the
+        biases as the forward pass adds them (by default the biases themselves).
         """
         weights, biases = self.weights, self.biases
         layers = self._layers
         nets: list[Array] = []
         outs: list[Array] = [x]
         out = x
-        for w, b, (f, _, _) in zip(weights, biases, layers, strict=True):
+        for w, b, (f, _, _) in zip(
+            weights, biases if added is None else added, layers, strict=True
+        ):
             net = out @ w + b
             nets.append(net)
             out = f(net)
@@ -187,7 +196,7 @@ class Sweep:
         if self._canonical:
             per_output, delta = loss.per_output(out, t), out - t
         else:
-            per_output, dE_dout = loss.value_and_grad(out, t)
+            per_output, dE_dout = self._value_and_grad(out, t)
             _, last_slope, last_elementwise = layers[-1]
             if last_elementwise:
                 delta = dE_dout * last_slope(net, out)
@@ -204,7 +213,9 @@ class Sweep:
         shared = self.spec.shared_bias
         activations = self._activations
         for layer in range(len(weights) - 1, -1, -1):
-            dE_dw = weight_gradient(outs[layer], delta)
+            dE_dw = outs[layer].swapaxes(-1, -2) @ delta  # backprop.weight_gradient, inlined
+            if n != 1:
+                dE_dw = dE_dw / n
             dE_db = bias_gradient(delta, shared) if train_biases else None
             if sequential:
                 weights[layer] = step(2 * layer, weights[layer], dE_dw)
