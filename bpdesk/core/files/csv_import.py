@@ -18,8 +18,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bpdesk.core.errors import DataError
-from bpdesk.core.files.csv_text import LOOKS_NUMERIC as _LOOKS_NUMERIC
 from bpdesk.core.files.csv_text import (
+    FIELDS,
+    LINE,
     MAX_FILE_BYTES,
     PREVIEW_ROWS,
     CsvPreview,
@@ -27,6 +28,7 @@ from bpdesk.core.files.csv_text import (
     Steps,
     run_steps,
 )
+from bpdesk.core.files.csv_text import LOOKS_NUMERIC as _LOOKS_NUMERIC
 from bpdesk.core.files.csv_text import Row as _Row
 from bpdesk.core.files.dataset import SCALINGS, Dataset
 from bpdesk.core.files.session import MAX_SAMPLES
@@ -76,7 +78,7 @@ class _Columns:
         self.header = header
         self.shown = shown
         self.chosen: dict[int, str] = {}
-        self.labels = column_labels(header.fields)
+        self.labels = column_labels(header[FIELDS])
         self._by_name: dict[str, list[int]] | None = None
 
     def label(self, index: int) -> str:
@@ -90,13 +92,13 @@ class _Columns:
         """Each header name's column numbers (looked up once, for any number of columns)."""
         if self._by_name is None:
             self._by_name = {}
-            for index, name in enumerate(self.header.fields):
+            for index, name in enumerate(self.header[FIELDS]):
                 self._by_name.setdefault(name, []).append(index)
         return self._by_name
 
     def find(self, column: object, role: str) -> int:
-        names = self.header.fields
-        where = f"the header of '{self.shown}' (line {self.header.line})"
+        names = self.header[FIELDS]
+        where = f"the header of '{self.shown}' (line {self.header[LINE]})"
         if isinstance(column, bool) or not isinstance(column, (str, int)):
             raise DataError(f"Choose a column by its name or its number, not {column!r}.")
         if isinstance(column, int):
@@ -136,7 +138,7 @@ def _as_list(columns: object) -> list[object]:
 
 
 def _number(text: str, row: _Row, column: str, shown: str) -> float:
-    where = f"Line {row.line} of '{shown}', column {column}"
+    where = f"Line {row[LINE]} of '{shown}', column {column}"
     if not text:
         raise DataError(f"{where}, is empty; every chosen column needs a number on every row.")
     try:
@@ -207,25 +209,25 @@ def _read_table(
 ) -> _Table:
     """The numbers (and labels) in the chosen columns; DataError names the first bad line."""
     header, shown = columns.header, columns.shown
-    width = len(header.fields)
+    width = len(header[FIELDS])
     x = np.empty((len(rows), len(input_idx)))
     y = np.empty((len(rows), len(target_idx)))
     labels: list[str] = []
     for r, row in enumerate(rows):
-        if len(row.fields) != width:
+        if len(row[FIELDS]) != width:
             raise DataError(
-                f"Line {row.line} of '{shown}' has {_values(len(row.fields))}, but the header "
-                f"(line {header.line}) names {width} columns."
+                f"Line {row[LINE]} of '{shown}' has {_values(len(row[FIELDS]))}, but the header "
+                f"(line {header[LINE]}) names {width} columns."
             )
         for j, i in enumerate(input_idx):
-            x[r, j] = _number(row.fields[i], row, columns.label(i), shown)
+            x[r, j] = _number(row[FIELDS][i], row, columns.label(i), shown)
         for j, i in enumerate(target_idx):
-            y[r, j] = _number(row.fields[i], row, columns.label(i), shown)
+            y[r, j] = _number(row[FIELDS][i], row, columns.label(i), shown)
         if class_idx is not None:
-            label = row.fields[class_idx]
+            label = row[FIELDS][class_idx]
             if not label:
                 raise DataError(
-                    f"Line {row.line} of '{shown}', class column {columns.label(class_idx)}, "
+                    f"Line {row[LINE]} of '{shown}', class column {columns.label(class_idx)}, "
                     "is empty; every row needs a class."
                 )
             labels.append(label)
@@ -259,9 +261,9 @@ def _fast_table(
 ) -> tuple[NDArray[np.float64], list[str]] | None:
     """The rows' numbers (one column per chosen number column) and class labels, read at
     full speed; None when some cell needs ``_read_table``'s closer look."""
-    if any(len(row.fields) != width for row in rows):
+    if any(len(row[FIELDS]) != width for row in rows):
         return None
-    cells = [row.fields[i] for row in rows for i in number_idx]
+    cells = [row[FIELDS][i] for row in rows for i in number_idx]
     joined = "".join(cells)
     if not joined.isascii() or "_" in joined:
         return None
@@ -271,7 +273,7 @@ def _fast_table(
         return None
     if not np.isfinite(values).all():
         return None
-    labels = [] if class_idx is None else [row.fields[class_idx] for row in rows]
+    labels = [] if class_idx is None else [row[FIELDS][class_idx] for row in rows]
     if not all(labels):
         return None
     return values.reshape(len(rows), len(number_idx)), labels
@@ -354,7 +356,7 @@ class CsvRead(Steps):
         if not kept:
             return
         number_idx = self._input_idx + self._target_idx
-        width = len(self._columns.header.fields)
+        width = len(self._columns.header[FIELDS])
         fast = _fast_table(kept, width, number_idx, self._class_idx)
         if fast is None:
             table = _read_table(
@@ -363,7 +365,7 @@ class CsvRead(Steps):
             fast = np.hstack([table.inputs, table.targets]), table.labels
         self._numbers.append(fast[0])
         self._labels.extend(fast[1])
-        self._lines = [self._lines[0] if self._lines else kept[0].line, kept[-1].line]
+        self._lines = [self._lines[0] if self._lines else kept[0][LINE], kept[-1][LINE]]
 
     @property
     def taken(self) -> int:
@@ -383,7 +385,8 @@ class CsvRead(Steps):
         columns, shown = self._columns, self.shown
         if not self._numbers:
             raise DataError(
-                f"The file '{shown}' has a header (line {columns.header.line}) but no rows of data."
+                f"The file '{shown}' has a header (line {columns.header[LINE]}) but no rows "
+                "of data."
             )
         numbers = np.vstack(self._numbers)
         self._numbers = []

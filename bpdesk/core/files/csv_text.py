@@ -13,11 +13,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO, Final
 
 from bpdesk.core.errors import DataError
 
 __all__ = [
+    "FIELDS",
+    "LINE",
     "LOOKS_NUMERIC",
     "MAX_FILE_BYTES",
     "PREVIEW_ROWS",
@@ -162,15 +164,13 @@ class TextReader:
         raise DataError(f"The file '{self.shown}' changed while it was read; try again.")
 
 
-class Row(NamedTuple):
-    """One row of a CSV file: the line it starts on and its fields, stripped of spaces.
-
-    A tuple of text only, so the garbage collector soon stops tracking it: reading a
-    million rows then triggers no long full collections (pauses felt on every thread).
-    """
-
-    line: int
-    fields: tuple[str, ...]
+Row = tuple[int, tuple[str, ...]]
+"""One row of a CSV file: the line it starts on (``row[LINE]``) and its fields, stripped of
+spaces (``row[FIELDS]``). A plain tuple of text, which the garbage collector soon stops
+tracking: reading a million rows then triggers no long full collections, which would hold
+every thread up (a named tuple, a subclass, would stay tracked)."""
+LINE: Final = 0
+FIELDS: Final = 1
 
 
 def _delimiter(text: str) -> str:
@@ -203,9 +203,9 @@ class RowReader:
         header = self._read(1)
         if not header:
             raise DataError(f"The file '{shown}' is empty.")
-        if all(LOOKS_NUMERIC.fullmatch(f) for f in header[0].fields):
+        if all(LOOKS_NUMERIC.fullmatch(f) for f in header[0][FIELDS]):
             raise DataError(
-                f"Line {header[0].line} of '{shown}' holds numbers, but the first line must "
+                f"Line {header[0][LINE]} of '{shown}' holds numbers, but the first line must "
                 "name the columns (a header row such as: x1,x2,y)."
             )
         self.header = header[0]
@@ -234,7 +234,7 @@ class RowReader:
                         f"Line {self._blank_at} of '{self.shown}' is empty, but more rows "
                         f"follow on line {line}. Remove the empty line."
                     )
-                rows.append(Row(line, stripped))
+                rows.append((line, stripped))
                 if len(rows) >= count:
                     break
             else:
@@ -365,12 +365,12 @@ class CsvScan(Steps):
         self._count = 0
 
     def _begin(self, header: Row) -> None:
-        self._columns = tuple(header.fields)
+        self._columns = tuple(header[FIELDS])
 
     def _take(self, rows: list[Row]) -> None:
         self._count += len(rows)
         room = PREVIEW_ROWS - len(self._preview)
-        self._preview.extend(tuple(row.fields) for row in rows[: max(0, room)])
+        self._preview.extend(tuple(row[FIELDS]) for row in rows[: max(0, room)])
 
     def result(self) -> CsvPreview:
         """The preview (once ``done``)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from bpdesk.app import create_window
@@ -278,3 +278,47 @@ def test_a_bad_row_is_said_plainly_and_the_dialog_stays(qtbot, host, tmp_path, c
     assert not dialog.try_accept()
     assert expected in dialog.message.text() and _plain(dialog.message.text())
     assert dialog.choices.isEnabled() and dialog.dataset is None
+
+
+def _when_read(host: Host, then) -> None:
+    """Once the modal dialog has read the file, ``then(dialog)`` (polled, no clock asserted)."""
+
+    def poll() -> None:
+        dialog = host.widget.findChild(csv_dialog.CsvImportDialog)
+        if dialog is not None and dialog.preview is not None and not dialog.jobs.busy:
+            then(dialog)
+        else:
+            QTimer.singleShot(10, poll)
+
+    QTimer.singleShot(0, poll)
+
+
+def test_the_modal_dialog_reads_then_ok_imports_and_loads(qtbot, host, tmp_path):
+    importer = DataImport(host)
+    seen: list[object] = []
+    importer.data_ready.connect(seen.append)
+
+    def press_ok(dialog) -> None:
+        dialog.as_numbers.setChecked(True)
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+
+    _when_read(host, press_ok)
+    dialog = importer.open(str(_numbers(tmp_path, 400)))
+    assert dialog is not None and dialog.result() == dialog.DialogCode.Accepted
+    assert len(host.loaded) == 1 and host.loaded[0].n_samples == 400 and seen == host.loaded
+    assert not dialog.jobs.worker_thread.isRunning()
+
+
+def test_the_modal_dialog_closed_loads_nothing(qtbot, host, tmp_path):
+    importer = DataImport(host)
+    _when_read(host, lambda dialog: dialog.reject())
+    dialog = importer.open(str(_numbers(tmp_path, 40)))
+    assert dialog is not None and dialog.result() == dialog.DialogCode.Rejected
+    assert host.loaded == [] and host.messages == []
+
+
+def test_the_modal_dialog_on_a_file_that_is_no_csv_says_so_in_the_window(qtbot, host, tmp_path):
+    path = tmp_path / "binary.csv"
+    path.write_bytes(b"\x00\x01\x02")
+    assert DataImport(host).open(str(path)) is None
+    assert len(host.messages) == 1 and "not a text file" in host.messages[0]
