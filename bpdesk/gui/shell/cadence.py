@@ -8,6 +8,8 @@ frame, and the window's drawing time is taken from the training (the two threads
 interpreter lock). A view
 that waited gets the newest snapshot :func:`~bpdesk.core.stepping.snapshot.coalesce`-d with the
 ones it skipped, so it loses no error history; the snapshot that ends a run reaches everyone.
+The slow views take their turns at different moments (``phase``): one frame never carries
+several of their redraws at once, and none falls on the first frame of a run.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ __all__ = [
 ]
 
 # Seconds between two snapshots during a run, by view.
-DRAWING_INTERVAL = 0.5  # the network drawing's labels (its links restroke once a second)
+DRAWING_INTERVAL = 0.5  # the network drawing's labels (its links every two seconds)
 READOUT_INTERVAL = 0.5  # the parameter table
 TOOLS_INTERVAL = 0.5  # the teaching tools (the window's ``snapshot_shown``)
 DERIVATION_INTERVAL = 2.0  # the derivation: during a run its formula changes only in the weights
@@ -51,6 +53,7 @@ class _Receiver:
     name: str
     show: Show
     interval: float
+    phase: float
     shown_at: float = -math.inf
     waiting: Snapshot | None = None  # what it has not been given yet (coalesced)
 
@@ -61,17 +64,25 @@ class ViewCadence:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._receivers: list[_Receiver] = []
+        self._running = False
 
-    def add(self, name: str, show: Show, *, interval: float = 0.0) -> None:
-        """A view: ``show`` gets snapshots at most every ``interval`` seconds during a run."""
-        self._receivers.append(_Receiver(name, show, max(0.0, float(interval))))
+    def add(self, name: str, show: Show, *, interval: float = 0.0, phase: float = 0.0) -> None:
+        """A view: ``show`` gets snapshots at most every ``interval`` seconds during a run,
+        the first one ``phase`` seconds after the run's first snapshot."""
+        self._receivers.append(
+            _Receiver(name, show, max(0.0, float(interval)), max(0.0, float(phase)))
+        )
 
     def deliveries(self, snapshot: Snapshot) -> list[Delivery]:
         """The views whose turn it is, each with the snapshot it should draw, in the order
         they were added; the others keep it (coalesced) for their next turn."""
         now = self._clock()
+        starting = snapshot.running and not self._running
+        self._running = snapshot.running
         due: list[Delivery] = []
         for receiver in self._receivers:
+            if starting and receiver.interval > 0:
+                receiver.shown_at = now - receiver.interval + receiver.phase
             waiting = receiver.waiting
             pending = snapshot if waiting is None else coalesce(waiting, snapshot)
             if snapshot.running and now - receiver.shown_at < receiver.interval:

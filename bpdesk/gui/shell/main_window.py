@@ -244,11 +244,19 @@ class MainWindow(QMainWindow):
         read-outs and the teaching tools (through ``snapshot_shown``) a few times a second."""
         views = self.cadence = ViewCadence()
         views.add("error plot", self.error_plot.show_snapshot)
-        views.add("network drawing", self.canvas.show_snapshot, interval=DRAWING_INTERVAL)
-        views.add("parameter panel", self.parameters.show_snapshot, interval=READOUT_INTERVAL)
-        views.add("derivation", self.derivation.show_snapshot, interval=DERIVATION_INTERVAL)
+        views.add(
+            "network drawing", self.canvas.show_snapshot, interval=DRAWING_INTERVAL, phase=0.1
+        )
+        views.add(
+            "parameter panel", self.parameters.show_snapshot, interval=READOUT_INTERVAL, phase=0.2
+        )
+        views.add(
+            "derivation", self.derivation.show_snapshot, interval=DERIVATION_INTERVAL, phase=0.45
+        )
         self._tools_cadence = ViewCadence()
-        self._tools_cadence.add("teaching tools", self.snapshot_shown.emit, interval=TOOLS_INTERVAL)
+        self._tools_cadence.add(
+            "teaching tools", self.snapshot_shown.emit, interval=TOOLS_INTERVAL, phase=0.35
+        )
 
     @Slot()
     def _acknowledge_drawn(self) -> None:

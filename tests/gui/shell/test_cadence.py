@@ -122,3 +122,18 @@ def test_the_window_hands_slow_views_fewer_snapshots_and_all_the_last(qtbot, mon
     assert set(last.values()) == {final.seq}  # every view shows the end of the run
     assert window.error_plot.point_count() == final.iteration  # and no point was lost
     window.close()
+
+
+def test_slow_views_take_their_turns_at_different_moments_of_a_run():
+    clock = Clock()
+    cadence = ViewCadence(clock)
+    seen: dict[str, list[int]] = {"plot": [], "a": [], "b": []}
+    cadence.add("plot", lambda s: seen["plot"].append(s.seq))
+    cadence.add("a", lambda s: seen["a"].append(s.seq), interval=0.5, phase=0.125)
+    cadence.add("b", lambda s: seen["b"].append(s.seq), interval=0.5, phase=0.25)
+    for snapshot in _snapshots(12):
+        _deliver(cadence, snapshot)
+        clock.now += 0.125
+    assert seen["plot"] == list(range(1, 13))
+    assert seen["a"] == [2, 6, 10]  # never on the first frame of the run
+    assert seen["b"] == [3, 7, 11]  # nor on the frames of the other slow view

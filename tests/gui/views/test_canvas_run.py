@@ -1,5 +1,6 @@
-"""During a run the canvas restrokes its links at most once a second (they are the dearest part
-of a redraw); outside a run, and once the second has passed, they follow the weights."""
+"""During a run the canvas restrokes its links at most every RUN_LINK_INTERVAL seconds (they are
+the dearest part of a redraw), without antialiasing; outside a run, and once the interval has
+passed, they follow the weights, smooth again at the end of the run."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ def _widths(canvas: NetworkCanvas) -> list[np.ndarray]:
     return [bundle.widths.copy() for bundle in canvas._parts.bundles]
 
 
-def test_links_follow_the_weights_once_a_second_during_a_run(qtbot, monkeypatch):
+def test_links_follow_the_weights_now_and_then_during_a_run(qtbot, monkeypatch):
     now = [1000.0]
     monkeypatch.setattr(canvas_view.time, "monotonic", lambda: now[0])
     canvas = NetworkCanvas()
@@ -36,6 +37,9 @@ def test_links_follow_the_weights_once_a_second_during_a_run(qtbot, monkeypatch)
     canvas.show_snapshot(replace(running, seq=3))
     canvas._throttle.draw_now()
     assert not all(np.array_equal(a, b) for a, b in zip(_widths(canvas), before, strict=True))
+    assert not any(bundle.smooth for bundle in canvas._parts.bundles)
+    canvas.show_snapshot(replace(running, seq=4, running=False))  # the end of the run
+    assert all(bundle.smooth for bundle in canvas._parts.bundles)
 
 
 def test_outside_a_run_links_follow_every_snapshot(qtbot, monkeypatch):

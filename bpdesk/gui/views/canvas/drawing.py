@@ -67,7 +67,9 @@ def _draw_links(parts: CanvasScene, snapshot: Snapshot) -> None:
         thick = 7.0 if n <= DENSE else max(1.6, 7.0 * (DENSE / n) ** 0.5)
         thin = 1.0 if n <= DENSE else 0.5
         current = np.array([params.get(name, math.nan) for name in bundle.names])
-        bundle.set_values(current, max_abs, thin * grow, thick * grow, grow)
+        bundle.set_values(
+            current, max_abs, thin * grow, thick * grow, grow, smooth=not snapshot.running
+        )
 
 
 def _draw_labels(

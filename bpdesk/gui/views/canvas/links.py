@@ -39,6 +39,7 @@ class LinkBundle(QGraphicsItem):
         self.highlight = np.zeros(n, dtype=bool)
         self.selected: set[int] = set()
         self.grow = 1.0  # halo widths follow the font scale
+        self.smooth = True  # antialiased; a run's frequent restrokes are not (5 times cheaper)
         self.alpha = 255 if n <= 16 else int(max(60, 255 * (16 / n) ** 0.5))
         self._groups: dict[tuple[bool, float], list[QLineF]] = {}
         self._lines = [
@@ -61,11 +62,21 @@ class LinkBundle(QGraphicsItem):
         return self._rect
 
     def set_values(
-        self, values: Array, max_abs: float, thin: float, thick: float, grow: float = 1.0
+        self,
+        values: Array,
+        max_abs: float,
+        thin: float,
+        thick: float,
+        grow: float = 1.0,
+        *,
+        smooth: bool = True,
     ) -> None:
         """Widths from |value| / max_abs between ``thin`` and ``thick``; signs from the values;
-        ``grow`` widens the bands of highlight and selection."""
+        ``grow`` widens the bands of highlight and selection; ``smooth``: antialiased."""
         self.grow = grow
+        if smooth != self.smooth:
+            self.smooth = smooth
+            self.update()
         values = np.asarray(values, dtype=np.float64)
         finite = np.where(np.isfinite(values), values, 0.0)
         scale = max_abs if max_abs > 0 and np.isfinite(max_abs) else 1.0
@@ -94,6 +105,7 @@ class LinkBundle(QGraphicsItem):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, self.smooth)
         cap = Qt.PenCapStyle.RoundCap
         dense = len(self.names) > 16
         accent = QColor(ACCENT)

@@ -33,7 +33,7 @@ __all__ = ["NetworkCanvas"]
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 25.0
 HIT_TOLERANCE = 6.0  # pixels around a neuron or link that still hit it
-RUN_LINK_INTERVAL = 1.0  # seconds between two restrokes of the links while a run goes on
+RUN_LINK_INTERVAL = 2.0  # seconds between two restrokes of the links while a run goes on
 
 
 class NetworkCanvas(QGraphicsView):
@@ -73,7 +73,7 @@ class NetworkCanvas(QGraphicsView):
         self._selection: tuple[str, str] | None = None
         self._quiz = QuizMask()
         # During a run the window hands over a few snapshots a second (the last one always);
-        # the links, dear to stroke, follow the weights once a second then.
+        # the links, dear to stroke, follow the weights every two seconds then.
         self._throttle = RedrawThrottle(self._draw, self)
         self._links_drawn_at = -math.inf
         self._editor = InlineEditor(self)
