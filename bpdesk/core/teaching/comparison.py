@@ -24,7 +24,9 @@ __all__ = [
     "MAX_RUNS",
     "Comparison",
     "ComparisonResult",
+    "check_comparison",
     "error_histogram",
+    "iterations_per_epoch",
     "parse_options",
 ]
 
@@ -217,8 +219,9 @@ class Comparison:
         self._labels: list[str] = []
         self._groups: list[_Group] = []
         self.iterations_done = 0
-        x = np.array(np.atleast_2d(inputs), dtype=np.float64)
-        t = np.array(np.atleast_2d(targets), dtype=np.float64)
+        # Not copied here: every trainer and sweep keeps its own copy of the data.
+        x = np.atleast_2d(np.asarray(inputs, dtype=np.float64))
+        t = np.atleast_2d(np.asarray(targets, dtype=np.float64))
         if kind == "eta":
             self._build_eta(network, x, t, config, options)
         elif kind == "momentum":
@@ -229,8 +232,7 @@ class Comparison:
             self._build_order(network, x, t, config)
         else:
             self._build_restarts(network, x, t, config, options)
-        samples = int(x.shape[0])
-        self._per_epoch = max(1, -(-samples // min(config.batch_size, samples)))
+        self._per_epoch = iterations_per_epoch(int(x.shape[0]), config)
 
     # ------------------------------------------------------------- set-up
     def _build_eta(
@@ -351,6 +353,28 @@ class Comparison:
             diverged=tuple(self.diverged()),
             iterations_done=self.iterations_done,
         )
+
+
+def iterations_per_epoch(samples: int, config: TrainConfig) -> int:
+    """Iterations in one epoch of ``samples`` samples at the config's batch size."""
+    return max(1, -(-samples // min(config.batch_size, max(1, samples))))
+
+
+def check_comparison(
+    network: Network,
+    inputs: Array,
+    targets: Array,
+    config: TrainConfig,
+    kind: str,
+    options: Options = None,
+) -> tuple[int, int]:
+    """Whether ``Comparison(network, inputs, targets, config, kind, options)`` would be set up,
+    found out on the first sample only (so without copying the data): ConfigError in words
+    if not, else its number of runs and of iterations per epoch."""
+    x = np.atleast_2d(np.asarray(inputs, dtype=np.float64))
+    t = np.atleast_2d(np.asarray(targets, dtype=np.float64))
+    probe = Comparison(network, x[:1], t[:1], config, kind, options)
+    return probe.n_runs, iterations_per_epoch(int(x.shape[0]), config.validated())
 
 
 # ----------------------------------------------------------------- checks

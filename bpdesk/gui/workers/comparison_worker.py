@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal, Slot
 
 from bpdesk.core.teaching.comparison import Comparison
@@ -43,8 +45,21 @@ class ComparisonWorker(QObject):
         return self._run.running
 
     @Slot(object, int)
-    def start(self, comparison: Comparison, total_iterations: int) -> None:
-        """Run ``comparison`` for ``total_iterations`` more iterations (replacing any run)."""
+    def start(
+        self, comparison: Comparison | Callable[[], Comparison], total_iterations: int
+    ) -> None:
+        """Run ``comparison`` for ``total_iterations`` more iterations (replacing any run).
+
+        ``comparison`` may also be a function that builds it: it is called here, on the
+        worker's thread (building copies the data, which takes a while for large sets).
+        """
+        if callable(comparison):  # a Comparison itself is not
+            try:
+                comparison = comparison()
+            except Exception as error:
+                self.errored.emit(describe_failure(error, "setting up the comparison"))
+                self.finished.emit()
+                return
         self._comparison = comparison
         self._left = max(0, int(total_iterations))
         self._run.start()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from bpdesk.core.files.documents import open_source
@@ -61,3 +63,33 @@ def test_shutdown_during_a_run_takes_the_progress_bar_away(view, qtbot):
     qtbot.waitUntil(view.progress_shown, timeout=5000)
     view.shutdown()
     assert not view.progress_shown() and not view.is_running()
+
+
+def test_the_comparison_is_built_off_the_gui_thread(view, qtbot, monkeypatch):
+    built_on: list[int] = []
+    real = view_module.Comparison
+
+    def recording(*args, **kwargs):
+        built_on.append(threading.get_ident())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(view_module, "Comparison", recording)
+    view.show_snapshot(make_snapshot(open_source("spirals"), seq=1))
+    view.set_kind("eta", "0.001, 0.01")
+    view.set_run_length(2, "epochs")
+    view.start()
+    assert view.is_running() and "Running 2 runs for 16 iterations" in view.status_text()
+    qtbot.waitUntil(lambda: not view.is_running(), timeout=20_000)
+    assert built_on and threading.get_ident() not in built_on
+    assert view.result().iterations_done == 16
+
+
+def test_a_refused_comparison_is_said_at_once_and_nothing_starts(view):
+    view.show_snapshot(make_snapshot(open_source("xor"), seq=1))
+    view.set_kind("restarts", "60")
+    assert not view._start.isEnabled()  # the options are refused as they are typed
+    assert "2 to 50 random restarts" in view.status_text()
+    view.set_kind("restarts", "10")
+    view.set_run_length(10)
+    view.start()
+    assert view.is_running()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 from PySide6.QtCore import Qt, QThread, QTimer, Signal, Slot
@@ -31,6 +33,7 @@ from bpdesk.core.teaching.comparison import (
     KINDS,
     Comparison,
     ComparisonResult,
+    check_comparison,
     parse_options,
 )
 from bpdesk.gui.shell.theme import clamp_font_scale
@@ -175,16 +178,17 @@ class ComparisonView(QWidget):
         if snapshot is None or snapshot.inputs is None or snapshot.targets is None:
             self._set_status("There is no network with data to compare yet.", error=True)
             return
-        comparison = self._comparison(snapshot)
-        if comparison is None:
+        checked = self._comparison(snapshot)
+        if checked is None:
             return
+        build, runs, per_epoch = checked
         count = int(self._count.value())
         if self._unit.currentText() == "epochs":
-            count *= comparison.iterations_per_epoch
-        if count * comparison.n_runs > MAX_HELD:
-            most = MAX_HELD // comparison.n_runs
+            count *= per_epoch
+        if count * runs > MAX_HELD:
+            most = MAX_HELD // runs
             self._set_status(
-                f"{comparison.n_runs} runs of {count:,} iterations are too many error values "
+                f"{runs} runs of {count:,} iterations are too many error values "
                 f"to keep: run at most {most:,} iterations at once.",
                 error=True,
             )
@@ -194,28 +198,36 @@ class ComparisonView(QWidget):
         self._clear_drawing()
         self._running = True
         self._update_buttons()
-        self._set_status(f"Running {comparison.n_runs} runs for {count:,} iterations…")
+        self._set_status(f"Running {runs} runs for {count:,} iterations…")
         self._progress.setRange(0, count)
         self._progress.setValue(0)
         self._busy_timer.start()
         self._ensure_worker()
-        self._start_requested.emit(comparison, count)
+        self._start_requested.emit(build, count)
 
-    def _comparison(self, snapshot: Snapshot) -> Comparison | None:
-        """The comparison to run from ``snapshot`` (None, with the reason shown, if none)."""
-        assert snapshot.inputs is not None and snapshot.targets is not None
+    def _comparison(self, snapshot: Snapshot) -> tuple[Callable[[], Comparison], int, int] | None:
+        """How to build the comparison from ``snapshot`` (on the worker's thread: it copies
+        the data), its runs and iterations per epoch; None, with the reason shown, if it
+        would be refused (checked here, on the first sample only)."""
+        inputs, targets = snapshot.inputs, snapshot.targets
+        assert inputs is not None and targets is not None
         kind = self.kind()
         try:
             options = parse_options(kind, self._options.text())
             network = Network.from_values(snapshot.spec, snapshot.values)
-            return Comparison(
-                network, snapshot.inputs, snapshot.targets, snapshot.config, kind, options
-            )
+            config = snapshot.config
+            runs, per_epoch = check_comparison(network, inputs, targets, config, kind, options)
         except BpdeskError as error:
             self._set_status(str(error), error=True)
+            return None
         except Exception as error:
             self._set_status(describe_failure(error, "setting up the comparison"), error=True)
-        return None
+            return None
+
+        def build() -> Comparison:
+            return Comparison(network, inputs, targets, config, kind, options)
+
+        return build, runs, per_epoch
 
     @Slot()
     def stop(self) -> None:
