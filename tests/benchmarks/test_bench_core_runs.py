@@ -13,6 +13,7 @@ SCRIPT = Path(__file__).parent / "bench_core.py"
 
 FIGURES = {
     "lecture_core_s",
+    "lecture_core_numpy_path_s",
     "lecture_numpy_s",
     "lecture_python_s",
     "spirals_core_s",
@@ -30,11 +31,13 @@ FIGURES = {
 RATIOS = {
     "lecture_core_over_numpy",
     "lecture_core_over_python",
+    "lecture_numpy_path_over_numpy",
     "spirals_core_over_numpy",
     "digits_core_over_numpy",
     "sweep_over_one_run",
     "sweep_speedup_over_separate",
     "sweep_minimal_stacked_over_one_run",
+    "sweep_over_minimal_stacked",
     "lecture_sweep_over_one_run",
 }
 
@@ -71,14 +74,17 @@ def test_quick_benchmark_runs_and_ends_with_its_figures(tmp_path):
             assert is_positive_number(value), (name, value)
     assert set(report["goals_met"]) == {
         "lecture_core_over_numpy",
+        "lecture_core_over_python",
         "spirals_core_over_numpy",
         "digits_core_over_numpy",
         "sweep_over_one_run",
+        "sweep_over_minimal_stacked",
     }
     assert all(isinstance(v, bool) for v in report["goals_met"].values())
     # The three lecture loops must agree on the weights, and every loop kept every error.
     checks = report["checks"]
     assert checks["lecture_weights_match"] is True
+    assert isinstance(checks["lecture_small_net_path"], bool)
     assert all(
         checks[f"{name}_errors_recorded"] is True for name in ("lecture", "spirals", "digits")
     )

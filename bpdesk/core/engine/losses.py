@@ -15,6 +15,9 @@ __all__ = ["LOSSES", "Loss", "get_loss"]
 Array = NDArray[np.float64]
 
 _EPS = 1e-12
+_HIGH = 1.0 - _EPS
+# np.maximum/np.minimum give np.clip's numbers (NaN passes through both) without its
+# Python wrapper, a few microseconds per call.
 
 
 def _half_sse(out: Array, target: Array) -> Array:
@@ -48,24 +51,24 @@ def _mse_grad(out: Array, target: Array) -> Array:
 
 
 def _bce(out: Array, target: Array) -> Array:
-    o = np.clip(out, _EPS, 1.0 - _EPS)
+    o = np.minimum(np.maximum(out, _EPS), _HIGH)
     result: Array = -(target * np.log(o) + (1.0 - target) * np.log(1.0 - o))
     return result
 
 
 def _bce_grad(out: Array, target: Array) -> Array:
-    o = np.clip(out, _EPS, 1.0 - _EPS)
+    o = np.minimum(np.maximum(out, _EPS), _HIGH)
     result: Array = (o - target) / (o * (1.0 - o))
     return result
 
 
 def _cce(out: Array, target: Array) -> Array:
-    result: Array = -target * np.log(np.clip(out, _EPS, None))
+    result: Array = -target * np.log(np.maximum(out, _EPS))
     return result
 
 
 def _cce_grad(out: Array, target: Array) -> Array:
-    result: Array = -target / np.clip(out, _EPS, None)
+    result: Array = -target / np.maximum(out, _EPS)
     return result
 
 

@@ -32,9 +32,11 @@ otherwise:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from bpdesk.core.engine.config import TrainConfig
 from bpdesk.core.engine.init import initialize
@@ -55,6 +57,8 @@ __all__ = [
     "plan_for",
     "platform_agrees",
 ]
+
+Array = NDArray[np.float64]
 
 MAX_PARAMETERS = 64
 """Above this many weights and biases NumPy's arrays are the faster way."""
@@ -120,35 +124,27 @@ class SmallNet:
         self._xs = [tuple(row) for row in trainer.inputs.tolist()]
         self._ts = [tuple(row) for row in trainer.targets.tolist()]
 
-    def _parameters(self, trainer: Trainer) -> list[float]:
-        values: list[float] = []
+    def _read(self, trainer: Trainer) -> tuple[list[float], list[float]]:
+        """The trainer's parameters and optimiser memory as flat lists of floats."""
+        params: list[float] = []
         for w, b in zip(trainer.network.weights, trainer.network.biases, strict=True):
-            values += w.ravel().tolist() + b.ravel().tolist()
-        return values
+            params += w.ravel().tolist() + b.ravel().tolist()
+        state: list[float] = []
+        for arrays in _state_lists(trainer.optimizer):
+            for array in arrays:
+                state += array.ravel().tolist()
+        return params, state
 
     def _write_back(self, trainer: Trainer, params: list[float], state: list[float]) -> None:
         """New arrays for the network and the optimiser (arrays are never changed in place:
         an undo record may share them)."""
-        net, offset = trainer.network, 0
-        for layer, (w, b) in enumerate(zip(net.weights, net.biases, strict=True)):
-            net.weights[layer] = np.array(params[offset : offset + w.size]).reshape(w.shape)
-            offset += w.size
-            net.biases[layer] = np.array(params[offset : offset + b.size]).reshape(b.shape)
-            offset += b.size
+        net = trainer.network
+        net.weights[:], net.biases[:] = _arrays(net.weights, net.biases, params)
         offset = 0
         for arrays in _state_lists(trainer.optimizer):
             for slot, array in enumerate(arrays):
                 arrays[slot] = np.array(state[offset : offset + array.size]).reshape(array.shape)
                 offset += array.size
-
-    def _previous(self, trainer: Trainer, params: tuple[float, ...]) -> None:
-        weights, biases, offset = [], [], 0
-        for w, b in zip(trainer.network.weights, trainer.network.biases, strict=True):
-            weights.append(np.array(params[offset : offset + w.size]).reshape(w.shape))
-            offset += w.size
-            biases.append(np.array(params[offset : offset + b.size]).reshape(b.shape))
-            offset += b.size
-        trainer._previous = (weights, biases)
 
     def run(
         self,
@@ -163,15 +159,11 @@ class SmallNet:
             self.__init__(self.plan, trainer)  # type: ignore[misc]
         opt = trainer.optimizer
         assert opt is not None
-        params = self._parameters(trainer)
-        state: list[float] = []
-        for arrays in _state_lists(opt):
-            for array in arrays:
-                state += array.ravel().tolist()
-        hyper, per_epoch, n = _hyper(opt), trainer.iterations_per_epoch, trainer.n_samples
+        params, state = self._read(trainer)
+        hyper, per_epoch = _hyper(opt), trainer.iterations_per_epoch
         wrap = not trainer._shuffled and trainer.test_inputs is None
         end_epoch = None if epochs is None else trainer.epoch + epochs
-        order, done, stopped, bad, last = trainer.order.tolist(), 0, "", None, None
+        order, done, stopped, bad = trainer.order.tolist(), 0, "", None
         while not stopped and bad is None:
             if done == iterations:
                 stopped = f"reached {iterations} iterations"
@@ -182,38 +174,94 @@ class SmallNet:
             count = math.inf if iterations is None else iterations - done
             if end_epoch is not None:
                 count = min(count, (end_epoch - trainer.epoch) * per_epoch - trainer.position)
-            errors: list[float] = []
-            epoch_errors: list[float] = []
-            count_done, pos, esum, status, prev, opt.t, error = self.loop(
+            start = (list(params), list(state), opt.t, trainer.position, trainer.epoch_sum)
+            epochs_before = len(trainer.epoch_errors)
+            count_done, pos, esum, status, _, opt.t, error = self.loop(
                 params, state, hyper, self._xs, self._ts, order, trainer.position, count,
-                per_epoch, trainer.epoch_sum, n, target_error, opt.t,
-                errors.append, epoch_errors.append, wrap,
+                per_epoch, trainer.epoch_sum, trainer.n_samples, target_error, opt.t,
+                trainer.iteration_errors.append, trainer.epoch_errors.append, wrap,
             )  # fmt: skip
-            append = trainer.iteration_errors.append
-            for value in errors:
-                append(value)
-            for value in epoch_errors:
-                trainer.epoch_errors.append(value)
             done += count_done
             trainer.iteration += count_done
-            trainer.epoch += len(epoch_errors)
+            trainer.epoch += len(trainer.epoch_errors) - epochs_before
             trainer.position, trainer.epoch_sum = pos, esum
-            last = prev if prev is not None else last
+            if count_done:
+                trainer._pending_previous = self._replay(trainer, start, count_done, order, wrap)
             if status == 1:
                 bad = error
             elif status == 2:
                 stopped = f"target error {target_error:g} reached after epoch {trainer.epoch}"
-            elif pos >= per_epoch:  # an epoch that trainer._end_epoch must finish
-                if trainer.test_inputs is not None:
-                    self._write_back(trainer, params, state)
-                trainer._end_epoch()
+            elif status == 3 or pos >= per_epoch:
+                self._write_back(trainer, params, state)
+                stopped, bad, one = self._outside(trainer, status == 3, target_error)
+                done += one
+                params, state = self._read(trainer)
                 order = trainer.order.tolist()
-                if target_error is not None and trainer.epoch_errors.last() <= target_error:
-                    stopped = f"target error {target_error:g} reached after epoch {trainer.epoch}"
         self._write_back(trainer, params, state)
-        if last is not None:
-            self._previous(trainer, last)
         return done, stopped, bad
+
+    def _outside(
+        self, trainer: Trainer, numpy_iteration: bool, target_error: float | None
+    ) -> tuple[str, float | None, int]:
+        """What the loop hands back: one iteration for NumPy (where ``math.exp`` overflowed)
+        or the end of an epoch (a new shuffled order, the test error). Returns (why the run
+        stops, or ""; the non-finite error, or None; iterations done here)."""
+        epoch = trainer.epoch
+        if numpy_iteration:
+            done, _, bad = trainer._run_arrays(1, None, None)
+            if bad is not None:
+                return "", bad, 0
+        else:
+            done = 0
+            trainer._end_epoch()
+        if (
+            target_error is not None
+            and trainer.epoch > epoch
+            and trainer.epoch_errors.last() <= target_error
+        ):
+            return f"target error {target_error:g} reached after epoch {trainer.epoch}", None, done
+        return "", None, done
+
+    def _replay(
+        self,
+        trainer: Trainer,
+        start: tuple[list[float], list[float], int, int, float],
+        count: int,
+        order: list[int],
+        wrap: bool,
+    ) -> Callable[[], tuple[list[Array], list[Array]]]:
+        """How to find the parameters before the last of ``count`` iterations from
+        ``start``, should a diverging run need them: the same loop again, keeping them."""
+        net, opt = trainer.network, trainer.optimizer
+        shapes = ([w.shape for w in net.weights], [b.shape for b in net.biases])
+        hyper, xs, ts, n = _hyper(opt), self._xs, self._ts, trainer.n_samples
+        per_epoch, loop = trainer.iterations_per_epoch, compiled(self.plan, track_previous=True)
+
+        def previous() -> tuple[list[Array], list[Array]]:
+            params, state, t, pos, esum = start
+            prev = loop(
+                list(params), list(state), hyper, xs, ts, order, pos, count, per_epoch, esum,
+                n, None, t, [].append, [].append, wrap,
+            )[4]  # fmt: skip
+            assert prev is not None
+            weights = [np.empty(shape) for shape in shapes[0]]
+            biases = [np.empty(shape) for shape in shapes[1]]
+            return _arrays(weights, biases, prev)
+
+        return previous
+
+
+def _arrays(
+    weights: list[Array], biases: list[Array], values: Sequence[float]
+) -> tuple[list[Array], list[Array]]:
+    """New arrays shaped as ``weights`` and ``biases`` holding ``values`` in their order."""
+    new_w, new_b, offset = [], [], 0
+    for w, b in zip(weights, biases, strict=True):
+        new_w.append(np.array(values[offset : offset + w.size]).reshape(w.shape))
+        offset += w.size
+        new_b.append(np.array(values[offset : offset + b.size]).reshape(b.shape))
+        offset += b.size
+    return new_w, new_b
 
 
 # ------------------------------------------------------------------ the platform check

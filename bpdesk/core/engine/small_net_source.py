@@ -15,14 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from bpdesk.core.engine.activations import LEAKY_SLOPE
 
-__all__ = ["Loop", "Plan", "compiled", "far_sigmoid", "numpy_sum", "source"]
+__all__ = ["Loop", "Plan", "compiled", "numpy_sum", "source"]
 
 _EPS = 1e-12  # losses.py's floor under out before a logarithm
-_EXP_LIMIT = -709.0  # below this net, math.exp(−net) overflows: NumPy's exp is asked
 
 
 @dataclass(frozen=True)
@@ -61,7 +58,7 @@ def numpy_sum(terms: list[str]) -> str:
 
 def _forward(act: str, net: str) -> str:
     if act == "sigmoid":
-        return f"1.0 / (1.0 + exp(-{net})) if {net} >= {_EXP_LIMIT} else far_sigmoid({net})"
+        return f"1.0 / (1.0 + exp(-{net}))"  # an overflow raises: see ``source``
     if act == "linear":
         return net
     if act == "relu":
@@ -174,12 +171,13 @@ def _hidden_delta(plan: Plan, names: _Names, layer: int) -> list[str]:
     return lines
 
 
-def _step_lines(plan: Plan, names: _Names) -> list[str]:
+def _step_lines(plan: Plan, names: _Names, track_previous: bool) -> list[str]:
     """One iteration: forward, error, (stop if not finite), backward and updates."""
     sizes, n_layers = plan.sizes, len(plan.sizes) - 1
     lines = ["k = order[pos]"]
     lines.append(f"{', '.join(f'x{i}' for i in range(sizes[0]))}, = xs[k]")
     lines.append(f"{', '.join(f't{j}' for j in range(sizes[-1]))}, = ts[k]")
+    lines.append("try:")
     for layer in range(n_layers):
         below = [f"x{i}" for i in range(sizes[0])] if layer == 0 else None
         for j in range(sizes[layer + 1]):
@@ -189,11 +187,13 @@ def _step_lines(plan: Plan, names: _Names) -> list[str]:
                 terms.append(f"{source} * {names.w[layer][i][j]}")
             bias = names.b[layer][0 if plan.shared_bias else j]
             net = f"n{layer}_{j}"
-            lines.append(f"{net} = {' + '.join(terms)} + {bias}")
-            lines.append(f"o{layer}_{j} = {_forward(plan.activations[layer], net)}")
+            lines.append(f"    {net} = {' + '.join(terms)} + {bias}")
+            lines.append(f"    o{layer}_{j} = {_forward(plan.activations[layer], net)}")
+    lines += ["except OverflowError:", "    status = 3", "    break"]
     lines += _error_lines(plan)
     lines += ["if E - E != 0.0:", "    status = 1", "    break"]
-    lines.append(f"prev = ({', '.join(names.params)},)")
+    if track_previous:
+        lines.append(f"prev = ({', '.join(names.params)},)")
     lines.append("t += 1")
     if plan.optimizer == "adam":
         lines += ["c1 = 1.0 - beta1**t", "c2 = 1.0 - beta2**t"]
@@ -224,8 +224,17 @@ if pos >= per_epoch:
         break"""
 
 
-def source(plan: Plan) -> str:
-    """The Python source of the training loop for ``plan``."""
+def source(plan: Plan, track_previous: bool = False) -> str:
+    """The Python source of the training loop for ``plan``.
+
+    It returns (iterations done, position in the epoch, the epoch's error sum, status,
+    the parameters before the last iteration, the optimiser's step count, the last
+    error). Status 0: ``count`` iterations done or an epoch to finish outside (``wrap``
+    False); 1: the error was not finite; 2: an epoch's error reached ``target``; 3:
+    ``math.exp`` overflowed in the forward pass (where NumPy's exp gives ∞), the
+    iteration not begun: the caller has NumPy do that one. The parameters before the
+    last iteration are kept only with ``track_previous`` (it costs a tuple per iteration,
+    and only a diverging run needs them)."""
     names = _Names(plan)
     head = [
         "def loop(p, s, hyper, xs, ts, order, pos, count, per_epoch, esum, n, target, t,",
@@ -239,7 +248,7 @@ def source(plan: Plan) -> str:
         "    E = 0.0",
         "    while done < count:",
     ]
-    body = _step_lines(plan, names) + _BOOKKEEPING.splitlines()
+    body = _step_lines(plan, names, track_previous) + _BOOKKEEPING.splitlines()
     tail = [
         f"    p[:] = ({', '.join(names.params)},)",
         f"    s[:] = ({', '.join(names.state)},)",
@@ -248,26 +257,16 @@ def source(plan: Plan) -> str:
     return "\n".join(head + ["        " + line for line in body] + tail) + "\n"
 
 
-def far_sigmoid(net: float) -> float:
-    """The sigmoid where ``math.exp(−net)`` would overflow, as NumPy computes it."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        return float(1.0 / (1.0 + np.exp(-np.float64(net))))
-
-
 Loop = Callable[..., tuple[int, int, float, int, tuple[float, ...] | None, int, float]]
-_LOOPS: dict[Plan, Loop] = {}
+_LOOPS: dict[tuple[Plan, bool], Loop] = {}
 
 
-def compiled(plan: Plan) -> Loop:
+def compiled(plan: Plan, track_previous: bool = False) -> Loop:
     """The loop of ``plan``, generated and compiled once per plan."""
-    loop = _LOOPS.get(plan)
+    loop = _LOOPS.get((plan, track_previous))
     if loop is None:
-        scope: dict[str, Any] = {
-            "exp": math.exp,
-            "log": math.log,
-            "sqrt": math.sqrt,
-            "far_sigmoid": far_sigmoid,
-        }
-        exec(compile(source(plan), f"<bpdesk small net {plan.sizes}>", "exec"), scope)
-        loop = _LOOPS[plan] = scope["loop"]
+        scope: dict[str, Any] = {"exp": math.exp, "log": math.log, "sqrt": math.sqrt}
+        code = source(plan, track_previous)
+        exec(compile(code, f"<bpdesk small net {plan.sizes}>", "exec"), scope)
+        loop = _LOOPS[plan, track_previous] = scope["loop"]
     return loop

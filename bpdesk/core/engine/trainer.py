@@ -13,6 +13,7 @@ order of a batch does not change its mean).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,6 +101,8 @@ class Trainer:
         self.diverged: str | None = None
         # The weights before the last successful iteration: where a diverging run returns to.
         self._previous = (list(network.weights), list(network.biases))
+        # Or how to work them out, when the small-network path trained last (see _diverge).
+        self._pending_previous: Callable[[], tuple[list[Array], list[Array]]] | None = None
         self.optimizer: Optimizer | None = None
         self.lm: LevenbergMarquardt | None = None
         # Small networks trained online take the plain-float path of ``small_net.py``
@@ -362,6 +365,8 @@ class Trainer:
                 before = (list(weights), list(biases))
                 error = iterate(x, t)
                 if error != error or error in (math.inf, -math.inf):
+                    if done:
+                        self._pending_previous = None
                     return done, stopped, error
                 self._previous = before
                 epoch_before = self.epoch
@@ -379,11 +384,16 @@ class Trainer:
                     and self.epoch_errors.last() <= target_error
                 ):
                     stopped = f"target error {target_error:g} reached after epoch {self.epoch}"
+        if done:
+            self._pending_previous = None
         return done, stopped, None
 
     def _diverge(self, error: float) -> str:
         """Put back the last finite weights and say what happened."""
         if not self.network.is_finite():
+            if self._pending_previous is not None:
+                self._previous = self._pending_previous()
+                self._pending_previous = None
             weights, biases = self._previous
             self.network.weights[:] = weights
             self.network.biases[:] = biases

@@ -190,9 +190,42 @@ def test_divergence_stops_both_paths_at_the_same_weights():
     assert result.diverged and fast.diverged == general.diverged
     _assert_same(fast, general, "diverged")
     assert fast.network.is_finite()
-    ours, theirs = fast._previous, general._previous
+    ours, theirs = _previous_of(fast), _previous_of(general)
     for a, b in zip([*ours[0], *ours[1]], [*theirs[0], *theirs[1]], strict=True):
         assert np.array_equal(a, b)
+
+
+def _previous_of(trainer: Trainer):
+    """The weights a diverging run would return to."""
+    pending = trainer._pending_previous
+    return pending() if pending is not None else trainer._previous
+
+
+def test_a_run_that_ends_in_infinite_weights_goes_back_alike():
+    # ReLU keeps the error finite while the weights run off to infinity in a few steps.
+    spec = NetworkSpec.build([1, 1, 1], ["relu", "linear"])
+    x, t = np.array([[1.0], [2.0]]), np.array([[0.0], [1e300]])
+    for count in (1, 3, 40):
+        fast, general = _pair(initialize(spec, seed=4), x, t, TrainConfig(eta=1.0, batch_size=1))
+        assert fast.run(iterations=count) == general.run(iterations=count), count
+        _assert_same(fast, general, f"{count} iterations")
+        for a, b in zip(_previous_of(fast), _previous_of(general), strict=True):
+            assert all(np.array_equal(u, v) for u, v in zip(a, b, strict=True))
+    # A saturated sigmoid keeps the error finite while a weight has become infinite.
+    spec = NetworkSpec.build([1, 1], "sigmoid")
+    net = initialize(spec, seed=0)
+    net.set("w1", 1e-308)
+    x, t = np.array([[1e308]]), np.array([[0.0]])
+    for count in (1, 2, 5):
+        fast, general = _pair(net, x, t, TrainConfig(eta=1e6, batch_size=1))
+        result = fast.run(iterations=count)
+        assert result == general.run(iterations=count), count
+        assert result.diverged, count
+        _assert_same(fast, general, f"saturated, {count} iterations")
+    # a later run on the NumPy path starts from the same place
+    fast.use_small_net = False
+    assert fast.run(iterations=5) == general.run(iterations=5)
+    _assert_same(fast, general, "then NumPy")
 
 
 def test_epoch_and_target_limits_stop_both_paths_alike():
