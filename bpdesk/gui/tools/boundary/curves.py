@@ -13,16 +13,10 @@ import pyqtgraph as pg  # after PySide6, so that it draws with the same Qt bindi
 
 from bpdesk.core.stepping.plot_buffer import PlotBuffer
 from bpdesk.core.stepping.snapshot import Snapshot
-from bpdesk.gui.tools.comparison_view.plots import thin
 
 __all__ = ["CURVE_COLOURS", "EpochCurves", "merge_history"]
 
 Array = NDArray[np.float64]
-
-# Points drawn per curve at most: a long history is thinned to each stretch's lowest and
-# highest epoch (far more than a plot's pixels across), so a redraw costs the same at any
-# length.
-MAX_DRAWN = 4000
 
 # Curve colours on a light and on a dark background: training, test, best epoch.
 CURVE_COLOURS = {
@@ -88,13 +82,12 @@ class EpochCurves(QObject):
 
     def draw(self, s: Snapshot) -> None:
         x = self._epochs.x() + 1.0
-        self._train_curve.setData(*thin(x, self._epochs.y(), MAX_DRAWN))
+        self._train_curve.setData(x, self._epochs.y())
         tests = s.test_errors
         has_test = tests is not None and len(tests) > 0
         if has_test:
             assert tests is not None
-            epochs = np.arange(1, len(tests) + 1, dtype=np.float64)
-            self._test_curve.setData(*thin(epochs, np.asarray(tests), MAX_DRAWN))
+            self._test_curve.setData(np.arange(1, len(tests) + 1, dtype=np.float64), tests)
         else:
             self._test_curve.setData([], [])
         self._test_curve.setVisible(has_test)
