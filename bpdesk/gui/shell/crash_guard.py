@@ -9,10 +9,18 @@ through a queued signal, whatever thread failed: no widget is touched from anoth
 The data folder is the autosave's (``autosave.data_folder``): Qt's ``AppDataLocation`` for
 bpdesk, or the folder named by the environment variable ``BPDESK_DATA_DIR`` when it is set
 (tests set it, or pass ``folder``, so they never write to the user's).
+
+The guard also runs Python's cyclic garbage collector on the GUI thread only
+(:class:`GuiThreadCollector`). Left automatic, a collection starts on whichever thread happens
+to allocate, often a worker thread, and there it destroys whatever Qt objects the collected
+cycles held (a closed plot's menus, say) on the wrong thread: that deadlocks against the GUI
+thread (seen in the GUI test suite: the CSV import thread collecting a pyqtgraph
+``WidgetGroup`` while the GUI thread deleted a ``QMenu``) or crashes.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 import threading
@@ -20,14 +28,15 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from bpdesk.core.plain_words import internal_reason
 from bpdesk.gui.shell.autosave import data_folder
 
-__all__ = ["LOG_NAME", "CrashGuard", "install"]
+__all__ = ["COLLECT_INTERVAL_MS", "LOG_NAME", "CrashGuard", "GuiThreadCollector", "install"]
 
 LOG_NAME = "bpdesk-errors.log"
+COLLECT_INTERVAL_MS = 1000  # how often the GUI thread looks whether a collection is due
 
 _log = logging.getLogger("bpdesk")
 
@@ -55,6 +64,41 @@ class _Relay(QObject):
         self._show(text)
 
 
+class GuiThreadCollector(QObject):
+    """Python's cyclic garbage collector, run on the GUI thread only: automatic collection is
+    off while this runs, and a timer on the GUI thread collects the generations that
+    CPython's own thresholds say are due. ``stop`` puts automatic collection back."""
+
+    def __init__(self, interval_ms: int = COLLECT_INTERVAL_MS) -> None:
+        super().__init__()
+        self._was_enabled = gc.isenabled()
+        self._thresholds = gc.get_threshold()
+        gc.disable()
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.collect)
+        self.timer.start(int(interval_ms))
+
+    @Slot()
+    def collect(self) -> int:
+        """Collect what is due now (as CPython would have); how many objects were found
+        unreachable (0 when nothing was due)."""
+        counts, thresholds = gc.get_count(), self._thresholds
+        if not thresholds or thresholds[0] <= 0:
+            return 0  # the collector was switched off by its thresholds
+        due = -1
+        for generation, (count, threshold) in enumerate(zip(counts, thresholds, strict=False)):
+            if count <= threshold:
+                break
+            due = generation
+        return gc.collect(due) if due >= 0 else 0
+
+    def stop(self) -> None:
+        """No more collections from here; automatic collection as it was before."""
+        self.timer.stop()
+        if self._was_enabled:
+            gc.enable()
+
+
 class CrashGuard:
     """The installed hooks, the log file they write, and the way back (``uninstall``)."""
 
@@ -71,6 +115,7 @@ class CrashGuard:
             handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
             _log.addHandler(handler)
             self._handler = handler
+        self.collector = GuiThreadCollector()
         self._previous_hook = sys.excepthook
         self._previous_thread_hook = threading.excepthook
         sys.excepthook = self._on_exception
@@ -99,7 +144,9 @@ class CrashGuard:
         self.report(args.exc_value, args.exc_traceback, f"in {name}")
 
     def uninstall(self) -> None:
-        """Put the hooks back as they were and close the log file."""
+        """Put the hooks and automatic garbage collection back as they were and close the
+        log file."""
+        self.collector.stop()
         sys.excepthook = self._previous_hook
         threading.excepthook = self._previous_thread_hook
         if self._handler is not None:
@@ -110,5 +157,6 @@ class CrashGuard:
 
 def install(show: Callable[[str], None], *, folder: Path | None = None) -> CrashGuard:
     """Guard the running app (call on the GUI thread): unexpected exceptions go to ``show``
-    and to the log in ``folder`` (the user's data folder unless given)."""
+    and to the log in ``folder`` (the user's data folder unless given); garbage is collected
+    on the GUI thread only."""
     return CrashGuard(show, folder if folder is not None else data_folder())
