@@ -308,7 +308,10 @@ def _network(params: Field, spec: NetworkSpec) -> Network:
     (the names found in one pass), else value by value to name the one that is wrong."""
     stored = params.dict()
     names = spec.parameter_names
-    values = list(map(stored.get, names))  # None where a name is missing (or its value null)
+    if tuple(stored) == names:  # as bpdesk writes them: no name to look up
+        values = list(stored.values())
+    else:
+        values = list(map(stored.get, names))  # None where a name is missing (or null)
     if len(stored) == len(names) and set(map(type, values)) <= {int, float}:
         vector = np.array(values, dtype=np.float64)
         if np.isfinite(vector).all():
