@@ -246,6 +246,9 @@ class TeachingTools(QObject):
         if self._landscape is None:
             self._landscape = LandscapeView()
             self._landscape.landscape_requested.connect(self._request_landscape)
+            self._landscape.cancel_requested.connect(self.analysis.cancel_landscape)
+            self.analysis.landscape_progress.connect(self._landscape.show_progress)
+            self.analysis.landscape_cancelled.connect(self._landscape.landscape_cancelled)
             _place(self.landscape_dock, self._landscape)
             if self.host.snapshot is not None:
                 self._landscape.show_snapshot(self.host.snapshot)

@@ -86,6 +86,26 @@ def test_landscape_is_computed_off_the_gui_thread(qtbot, window):
     assert tools.landscape.contour_count() > 0
 
 
+def test_the_window_landscape_reports_progress_and_cancel_stops_it(qtbot, window):
+    tools = window.teaching
+    window.open_source("digits")  # its 61 x 61 landscape takes seconds
+    _wait_snapshot(qtbot, window, lambda s: s.spec.sizes[0] == 64, timeout=20000)
+    tools.landscape_dock.toggleViewAction().trigger()
+    view = tools.landscape
+    progress: list[tuple[int, int]] = []
+    cancelled: list[bool] = []
+    tools.analysis.landscape_progress.connect(lambda done, total: progress.append((done, total)))
+    tools.analysis.landscape_cancelled.connect(lambda: cancelled.append(True))
+    view.set_grid(2.0, 61)
+    view.request_landscape()
+    qtbot.waitUntil(lambda: bool(progress), timeout=15000)
+    assert view.progress_value()[0] > 0  # the bar follows the worker's reports
+    view.cancel_requested.emit()  # as the Cancel button does
+    qtbot.waitUntil(lambda: bool(cancelled), timeout=15000)
+    done, total = progress[-1]
+    assert total == 61 * 61 and done < total
+
+
 def test_decision_map_reaches_the_boundary_view(qtbot, monkeypatch):
     monkeypatch.setenv("BPDESK_NO_PROMPTS", "1")
     win = create_window("moons", restore_layout=False)
