@@ -8,6 +8,7 @@ neurons the next press computes, and ``QuizMask`` which labels quiz mode hides.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable
@@ -128,14 +129,20 @@ def last_press_ops(trace: StepTrace) -> list[Op]:
     return ops
 
 
-def _layer_parameters(spec: NetworkSpec, layer: int, targets: Iterable[int]) -> set[Element]:
+def _layer_parameters(spec: NetworkSpec, layer: int, targets: Iterable[int]) -> frozenset[Element]:
     """The weights and biases into the given neurons of weight layer ``layer``."""
+    return _parameters_into(spec, layer, tuple(targets))
+
+
+@functools.lru_cache(maxsize=64)
+def _parameters_into(spec: NetworkSpec, layer: int, targets: tuple[int, ...]) -> frozenset[Element]:
+    """:func:`_layer_parameters`, remembered: a step of a wide network asks for thousands."""
     elements: set[Element] = set()
     for t in targets:
         for s in range(spec.sizes[layer]):
             elements.add(Element("weight", spec.weight_name(layer, s, t)))
         elements.add(Element("bias", spec.bias_name(layer, 0 if spec.shared_bias else t)))
-    return elements
+    return frozenset(elements)
 
 
 def _op_elements(op: Op, spec: NetworkSpec) -> set[Element]:
