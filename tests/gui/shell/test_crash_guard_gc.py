@@ -68,10 +68,15 @@ def test_the_timer_collects_on_its_own(qtbot):
 
 
 def test_install_turns_automatic_collection_off_and_uninstall_back_on(qtbot, tmp_path):
-    assert gc.isenabled()
-    guard = crash_guard.install(lambda _text: None, folder=tmp_path)
+    was_enabled = gc.isenabled()  # a test set-up may have turned it off
+    gc.enable()  # as in the app
     try:
-        assert not gc.isenabled() and guard.collector.timer.isActive()
+        guard = crash_guard.install(lambda _text: None, folder=tmp_path)
+        try:
+            assert not gc.isenabled() and guard.collector.timer.isActive()
+        finally:
+            guard.uninstall()
+        assert gc.isenabled() and not guard.collector.timer.isActive()
     finally:
-        guard.uninstall()
-    assert gc.isenabled() and not guard.collector.timer.isActive()
+        if not was_enabled:
+            gc.disable()
