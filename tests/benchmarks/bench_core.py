@@ -12,13 +12,11 @@ reported, never an error: a benchmark is not a test.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import math
 import os
 import platform
 import sys
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,8 +25,14 @@ from typing import Any
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent  # the shared timing module beside this script
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+import bench_teaching  # noqa: E402
+from timing import Prepare, load_average, numpy_threads, plain, race  # noqa: E402
 
 from bpdesk.allocator import keep_freed_memory  # noqa: E402
 from bpdesk.core.engine.init import initialize  # noqa: E402
@@ -43,8 +47,6 @@ SWEEP_GOAL = 3.0  # a 32-way sweep at most this many times one single run's time
 STACKED_GOAL = 1.1  # a 32-way sweep at most this many times a hand-written stacked loop
 WEIGHT_TOL = 1e-9
 EPS = 1e-12  # the floor bpdesk puts under out before a logarithm
-
-Prepare = Callable[[], Callable[[], Any]]  # set-up (not timed) that returns the timed job
 
 
 @dataclass(frozen=True)
@@ -66,32 +68,6 @@ QUICK = Sizes(100, 400, 20, 180, 2, 32, 2, 20)  # about 100× less work
 
 
 # ------------------------------------------------------------------ timing
-def time_once(prepare: Prepare) -> tuple[float, Any]:
-    """Seconds one fresh job takes (its set-up not timed, the garbage collector off)."""
-    job = prepare()
-    gc.collect()
-    gc.disable()
-    try:
-        start = time.perf_counter()
-        result = job()
-        elapsed = time.perf_counter() - start
-    finally:
-        gc.enable()
-    return elapsed, result
-
-
-def race(jobs: dict[str, Prepare], repeat: int) -> dict[str, tuple[float, Any]]:
-    """Each job's best time over ``repeat`` rounds, the jobs taking turns within a round
-    (the first of a round changes every round); returns name → (seconds, result)."""
-    best: dict[str, tuple[float, Any]] = {name: (math.inf, None) for name in jobs}
-    names = list(jobs)
-    for round_ in range(repeat):
-        shift = round_ % len(names)
-        for name in names[shift:] + names[:shift]:
-            seconds, result = time_once(jobs[name])
-            if seconds < best[name][0]:
-                best[name] = (seconds, result)
-    return best
 
 
 def fixed(job: Callable[[], Any]) -> Prepare:
@@ -114,25 +90,6 @@ def trainer_job(make: Callable[[], Trainer], **run: int) -> Prepare:
     return prepare
 
 
-def numpy_threads() -> int:
-    """How many threads NumPy's BLAS uses by default."""
-    try:
-        from threadpoolctl import threadpool_info
-
-        counts = [int(info["num_threads"]) for info in threadpool_info()]
-        if counts:
-            return max(counts)
-    except ImportError:
-        pass
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        value = os.environ.get(name, "")
-        if value.isdigit() and int(value) > 0:
-            return int(value)
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
 def page_faults() -> int | None:
     """Minor page faults of this process so far (None where the system does not count them)."""
     try:
@@ -140,13 +97,6 @@ def page_faults() -> int | None:
     except ImportError:
         return None
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_minflt)
-
-
-def load_average() -> float | None:
-    try:
-        return round(os.getloadavg()[0], 2)
-    except (AttributeError, OSError):
-        return None
 
 
 # ------------------------------------------------------------------ data
@@ -375,11 +325,6 @@ def torch_run(torch: Any, work: Workload) -> tuple[list[np.ndarray], list[float]
 
 
 # ------------------------------------------------------------------ printing
-def plain(value: Any) -> Any:
-    """A NumPy scalar as the Python number JSON can hold."""
-    if isinstance(value, np.generic):
-        return value.item()
-    raise TypeError(f"{type(value).__name__} cannot go into the JSON line")
 
 
 def verdict(ratio: float, goal: float) -> str:
@@ -686,6 +631,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     bench_sweep(sizes, repeat, out)
     report_torch(torch, works, out)
+    print("\n5. Error landscapes and side-by-side runs (tests/benchmarks/bench_teaching.py)")
+    out["teaching"] = bench_teaching.run(args.quick, repeat)
     met = {
         name: value <= CORE_GOAL
         for name, value in out["ratios"].items()
@@ -697,6 +644,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     met["sweep_over_minimal_stacked"] = ratios["sweep_over_minimal_stacked"] <= STACKED_GOAL
     out["goals_met"] = met
     missed = [name for name, ok in met.items() if not ok]
+    missed += [f"teaching.{name}" for name, ok in out["teaching"]["goals_met"].items() if not ok]
     print(
         f"\nGoals missed: {', '.join(missed) if missed else 'none'} "
         "(reported only; a benchmark never fails on a goal)"

@@ -17,13 +17,11 @@ never an error: a benchmark is not a test. ``run(quick, repeat)`` returns that o
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import math
 import os
 import platform
 import sys
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,8 +30,13 @@ from typing import Any
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent  # the shared timing module beside this script
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from timing import Prepare, load_average, numpy_threads, plain, race  # noqa: E402
 
 from bpdesk.core.engine.init import initialize  # noqa: E402
 from bpdesk.core.engine.network import Network  # noqa: E402
@@ -50,8 +53,6 @@ SPAN = 2.0  # the landscape view's default range (±)
 CHUNK_FLOATS = 4_000_000  # the baseline's memory bound: activations held at once
 RATES = (0.01, 0.5, 5.0, 50.0)  # the comparison view's default learning rates
 
-Prepare = Callable[[], Callable[[], Any]]  # set-up (not timed) that returns the timed job
-
 
 @dataclass(frozen=True)
 class Sizes:
@@ -67,56 +68,6 @@ QUICK = Sizes(7, 20, 20)  # about 100× less work
 
 
 # ------------------------------------------------------------------ timing
-def time_once(prepare: Prepare) -> tuple[float, Any]:
-    """Seconds one fresh job takes (its set-up not timed, the garbage collector off)."""
-    job = prepare()
-    gc.collect()
-    gc.disable()
-    try:
-        start = time.perf_counter()
-        result = job()
-        elapsed = time.perf_counter() - start
-    finally:
-        gc.enable()
-    return elapsed, result
-
-
-def race(jobs: dict[str, Prepare], repeat: int) -> dict[str, tuple[float, Any]]:
-    """Each job's best time over ``repeat`` rounds, taking turns (the first changes every
-    round); returns name → (seconds, result)."""
-    best: dict[str, tuple[float, Any]] = {name: (math.inf, None) for name in jobs}
-    names = list(jobs)
-    for round_ in range(repeat):
-        shift = round_ % len(names)
-        for name in names[shift:] + names[:shift]:
-            seconds, result = time_once(jobs[name])
-            if seconds < best[name][0]:
-                best[name] = (seconds, result)
-    return best
-
-
-def numpy_threads() -> int:
-    """How many threads NumPy's BLAS uses by default (best guess without threadpoolctl)."""
-    try:
-        from threadpoolctl import threadpool_info
-
-        counts = [int(info["num_threads"]) for info in threadpool_info()]
-        if counts:
-            return max(counts)
-    except ImportError:
-        pass
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        value = os.environ.get(name, "")
-        if value.isdigit() and int(value) > 0:
-            return int(value)
-    return os.cpu_count() or 1
-
-
-def load_average() -> float | None:
-    try:
-        return round(os.getloadavg()[0], 2)
-    except (AttributeError, OSError):
-        return None
 
 
 # ------------------------------------------------------------------ baselines
@@ -226,11 +177,6 @@ def stacked_final_errors(net: Network, ws, bs, x, t) -> np.ndarray:
 
 
 # ------------------------------------------------------------------ printing
-def plain(value: Any) -> Any:
-    """A NumPy scalar as the Python number JSON can hold."""
-    if isinstance(value, np.generic):
-        return value.item()
-    raise TypeError(f"{type(value).__name__} cannot go into the JSON line")
 
 
 def verdict(ratio: float) -> str:

@@ -88,6 +88,11 @@ def test_quick_benchmark_runs_and_ends_with_its_figures(tmp_path):
     assert all(
         checks[f"{name}_errors_recorded"] is True for name in ("lecture", "spirals", "digits")
     )
+    # The landscape and side-by-side rows (bench_teaching) come with the core's.
+    teaching = report["teaching"]
+    assert teaching["quick"] is True and set(teaching["ratios"]) == set(teaching["goals_met"])
+    assert len(teaching["ratios"]) == 5
+    assert all(is_positive_number(v) for v in teaching["ratios"].values())
     if importlib.util.find_spec("torch") is None:
         assert report["torch"] is None
         assert any("torch not installed" in line for line in lines)
