@@ -29,8 +29,6 @@ from bpdesk.core.stepping.steps import apply_command
 TIMEOUT = 180.0  # seconds: a loaded machine may take long to start a window
 HOOKS = ("BPDESK_STEPS", "BPDESK_RESTORE", "BPDESK_REPORT", "BPDESK_AUTOSAVE_SECONDS")
 
-pytestmark = pytest.mark.slow  # each test starts several app processes (20 s or more)
-
 
 @dataclass
 class App:
