@@ -233,7 +233,6 @@ class MainWindow(QMainWindow):
         if snapshot.message:
             self.show_message(snapshot.message)
         self._update_actions()
-        show_status(self.status_labels, snapshot, self.link.running)
         for delivery in self._tools_cadence.deliveries(snapshot):
             self.snapshot_shown.emit(delivery.snapshot)
         # Acknowledged once the repaint this caused is done (it is queued before this call).
@@ -253,10 +252,14 @@ class MainWindow(QMainWindow):
         views.add(
             "derivation", self.derivation.show_snapshot, interval=DERIVATION_INTERVAL, phase=0.45
         )
+        views.add("status bar", self._show_status, interval=READOUT_INTERVAL)  # "training…" at once
         self._tools_cadence = ViewCadence()
         self._tools_cadence.add(
             "teaching tools", self.snapshot_shown.emit, interval=TOOLS_INTERVAL, phase=0.35
         )
+
+    def _show_status(self, snapshot: Snapshot) -> None:
+        show_status(self.status_labels, snapshot, self.link.running)
 
     @Slot()
     def _acknowledge_drawn(self) -> None:

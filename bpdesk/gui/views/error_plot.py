@@ -48,6 +48,7 @@ TEXT_COLOUR = "#000000"
 FEW_POINTS = 60  # up to this many points, every point is also drawn as a dot
 HINT = "Point at the curve to read a value."
 REDRAW_INTERVAL = RUN_REDRAW_INTERVAL  # seconds between redraws while a run goes on
+READOUT_INTERVAL = 0.5  # seconds between two updates of the newest value's read-out in a run
 
 
 class ErrorPlot(QWidget):
@@ -69,6 +70,9 @@ class ErrorPlot(QWidget):
         self._hover_x: float | None = None  # where the crosshair points (view x)
         self._dots = False
         self._diverged = False
+        self._clock = clock
+        self._running = False
+        self._read_out_at = -math.inf  # when the newest value's read-out was last written
         self._throttle = RedrawThrottle(self._refresh, self, interval=REDRAW_INTERVAL, clock=clock)
         self._build()
         self._apply_fonts()
@@ -180,6 +184,7 @@ class ErrorPlot(QWidget):
         diverged = snapshot.diverged is not None
         changed = diverged != self._diverged
         self._diverged = diverged
+        self._running = snapshot.running
         changed |= _merge(self._iterations, snapshot.history_start, snapshot.iteration_errors)
         changed |= _merge(self._epochs, snapshot.epoch_history_start, snapshot.epoch_errors)
         tests = snapshot.test_errors
@@ -337,7 +342,10 @@ class ErrorPlot(QWidget):
             self._test_curve.setData(np.empty(0), np.empty(0))
         self._range.update(x, y, log=self._log)
         self._update_legend()
-        self._update_last_value()
+        now = self._clock()
+        if not self._running or now - self._read_out_at >= READOUT_INTERVAL:
+            self._read_out_at = now  # during a run, a read-out a person can read (and cheap)
+            self._update_last_value()
         if self._hover_x is not None:
             self._point_at(self._hover_x)
 

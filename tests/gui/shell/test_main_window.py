@@ -228,7 +228,8 @@ def test_run_pause_resume_step_back_and_reset(qtbot, window, lecture_reference):
     _start_run(qtbot, window)
     assert _enabled(window) == {"pause"}
     qtbot.waitUntil(lambda: window.snapshot.iteration > 200, timeout=STEP_TIMEOUT)
-    assert window.status_labels["rate"].text().endswith("it/s")
+    # the status bar is rewritten twice a second during a run
+    qtbot.waitUntil(lambda: window.status_labels["rate"].text().endswith("it/s"), timeout=2000)
     assert _pause(qtbot, window) < 0.1
     first = window.snapshot.iteration
     assert "pause" not in _enabled(window) and "run" in _enabled(window)
