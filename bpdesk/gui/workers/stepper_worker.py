@@ -107,6 +107,7 @@ class StepperWorker(QObject):
         self._path = path
         self._modified = False
         self._autosave: tuple[str, str] | None = None  # the copy's session and origin files
+        self._autosaved = False  # the copy holds the lesson as it is now
         self._seq = 0
         self._sent = (0, 0)  # error-history lengths the views already hold
         self._goal = _RunGoal()
@@ -183,11 +184,14 @@ class StepperWorker(QObject):
         self._safe_snapshot()
 
     def _set_document(self, path: str, modified: bool) -> None:
+        if modified:
+            self._autosaved = False  # whatever changed, the copy no longer holds it
         if (path, modified) != (self._path, self._modified):
             self._path, self._modified = path, modified
             self.document_changed.emit(path, modified)
 
     def _changed(self) -> None:
+        self._autosaved = False
         self._set_document(self._path, True)
 
     def _command(self, doing: str, action: Callable[[], Any]) -> bool:
@@ -329,14 +333,15 @@ class StepperWorker(QObject):
     def autosave(self) -> None:
         """Write the crash-recovery copy if there are unsaved changes. The document's own
         file and its modified flag stay as they are."""
-        if self._autosave is None or not self._modified or self._run.stopped:
-            return
+        if self._autosave is None or not self._modified or self._run.stopped or self._autosaved:
+            return  # nothing to keep, or the copy is up to date
         session_path, origin_path = self._autosave
         try:
             os.makedirs(os.path.dirname(session_path) or ".", exist_ok=True)
             documents.save_session(session_path, self._stepper)
             with open(origin_path, "w", encoding="utf-8") as origin:
                 origin.write(self._path)
+            self._autosaved = True
         except Exception as error:
             self.autosave_failed.emit(describe_failure(error, "autosaving the lesson"))
 
@@ -392,6 +397,7 @@ class StepperWorker(QObject):
         goal = self._goal
         if goal.reached(trainer.epoch):
             return Chunk(0, finished=True)
+        self._autosaved = False  # the run changes the lesson
         result = self._train(min(size, goal.left) if goal.left is not None else size)
         if goal.left is not None:
             goal.left -= result.iterations

@@ -216,3 +216,21 @@ def test_the_data_folder_is_the_environment_s(monkeypatch, tmp_path):
     assert lock is not None and lock.isLocked()
     assert files.session.parent == tmp_path and files.lock.is_file()
     assert os.path.basename(files.session).endswith(".bpdesk")
+
+
+def test_an_unchanged_lesson_is_not_written_again_and_a_change_is(qtbot, window):
+    run_steps(window, ["full"])
+    window.autosave.start()
+    copy = _files(window).session
+    qtbot.waitUntil(copy.exists, timeout=10000)
+    _worker_idle(qtbot, window)
+    copy.write_text("marker", encoding="utf-8")  # were the copy written again, this would go
+    for _ in range(5):
+        window.autosave.tick()
+    _worker_idle(qtbot, window)
+    assert copy.read_text(encoding="utf-8") == "marker"
+    run_steps(window, ["full"])  # a change: the next tick writes the lesson as it is now
+    window.autosave.tick()
+    qtbot.waitUntil(lambda: copy.read_text(encoding="utf-8") != "marker", timeout=10000)
+    _worker_idle(qtbot, window)
+    assert documents.open_source(str(copy)).trainer.iteration == 2
