@@ -30,11 +30,13 @@ __all__ = [
     "ViewCadence",
 ]
 
-# Seconds between two snapshots during a run, by view.
-DRAWING_INTERVAL = 0.5  # the network drawing's labels (its links every two seconds)
-READOUT_INTERVAL = 0.5  # the parameter table
-TOOLS_INTERVAL = 0.5  # the teaching tools (the window's ``snapshot_shown``)
-DERIVATION_INTERVAL = 2.0  # the derivation: during a run its formula changes only in the weights
+# Seconds between two snapshots during a run, by view. The window's drawing time is taken from
+# the training, and each of these redraws takes longer than a frame of the plot.
+DRAWING_INTERVAL = 1.0  # the network drawing's labels (its links every two seconds)
+READOUT_INTERVAL = 1.0  # the parameter table and the status bar
+TOOLS_INTERVAL = 0.5  # the teaching tools (the window's ``snapshot_shown``): the boundary moves
+DERIVATION_INTERVAL = math.inf  # the derivation: at the end of the run (its formula waits for
+# a step, and the numbers it shows meanwhile are only the weights, in the table already)
 
 Show = Callable[[Snapshot], None]
 
@@ -82,7 +84,9 @@ class ViewCadence:
         due: list[Delivery] = []
         for receiver in self._receivers:
             if starting and receiver.interval > 0:
-                receiver.shown_at = now - receiver.interval + receiver.phase
+                # due ``phase`` seconds into the run (one that waits for its end: not before)
+                wait = receiver.interval - receiver.phase
+                receiver.shown_at = now - wait if math.isfinite(wait) else now
             waiting = receiver.waiting
             pending = snapshot if waiting is None else coalesce(waiting, snapshot)
             if snapshot.running and now - receiver.shown_at < receiver.interval:

@@ -244,18 +244,16 @@ class MainWindow(QMainWindow):
         views = self.cadence = ViewCadence()
         views.add("error plot", self.error_plot.show_snapshot)
         views.add(
-            "network drawing", self.canvas.show_snapshot, interval=DRAWING_INTERVAL, phase=0.1
+            "network drawing", self.canvas.show_snapshot, interval=DRAWING_INTERVAL, phase=0.35
         )
         views.add(
-            "parameter panel", self.parameters.show_snapshot, interval=READOUT_INTERVAL, phase=0.2
+            "parameter panel", self.parameters.show_snapshot, interval=READOUT_INTERVAL, phase=0.75
         )
-        views.add(
-            "derivation", self.derivation.show_snapshot, interval=DERIVATION_INTERVAL, phase=0.45
-        )
+        views.add("derivation", self.derivation.show_snapshot, interval=DERIVATION_INTERVAL)
         views.add("status bar", self._show_status, interval=READOUT_INTERVAL)  # "training…" at once
         self._tools_cadence = ViewCadence()
         self._tools_cadence.add(
-            "teaching tools", self.snapshot_shown.emit, interval=TOOLS_INTERVAL, phase=0.35
+            "teaching tools", self.snapshot_shown.emit, interval=TOOLS_INTERVAL, phase=0.1
         )
 
     def _show_status(self, snapshot: Snapshot) -> None:

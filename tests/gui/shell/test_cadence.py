@@ -3,6 +3,7 @@ views draw a few a second, lose no point of the error history, and all draw the 
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -137,3 +138,24 @@ def test_slow_views_take_their_turns_at_different_moments_of_a_run():
     assert seen["plot"] == list(range(1, 13))
     assert seen["a"] == [2, 6, 10]  # never on the first frame of the run
     assert seen["b"] == [3, 7, 11]  # nor on the frames of the other slow view
+
+
+def test_a_view_that_waits_for_the_end_of_the_run_gets_only_that():
+    clock = Clock()
+    cadence = ViewCadence(clock)
+    seen: list[Snapshot] = []
+    cadence.add("end only", seen.append, interval=math.inf)
+    snapshots = _snapshots(10)
+    for snapshot in snapshots:
+        _deliver(cadence, snapshot)
+        clock.now += 0.5
+    assert seen == []  # not even the first frame of the run
+    total = sum(len(s.iteration_errors) for s in snapshots)
+    _deliver(
+        cadence,
+        replace(
+            snapshots[-1], seq=11, running=False, history_start=total, iteration_errors=np.empty(0)
+        ),
+    )
+    assert [s.seq for s in seen] == [11]
+    assert seen[0].history_start == 0 and len(seen[0].iteration_errors) == total
