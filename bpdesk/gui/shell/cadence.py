@@ -25,6 +25,7 @@ __all__ = [
     "DERIVATION_INTERVAL",
     "DRAWING_INTERVAL",
     "READOUT_INTERVAL",
+    "STATUS_INTERVAL",
     "TOOLS_INTERVAL",
     "Delivery",
     "ViewCadence",
@@ -33,7 +34,8 @@ __all__ = [
 # Seconds between two snapshots during a run, by view. The window's drawing time is taken from
 # the training, and each of these redraws takes longer than a frame of the plot.
 DRAWING_INTERVAL = 1.0  # the network drawing's labels (its links every two seconds)
-READOUT_INTERVAL = 1.0  # the parameter table and the status bar
+READOUT_INTERVAL = 1.0  # the parameter table
+STATUS_INTERVAL = 0.5  # the status bar (as often as the error plot's read-out of the newest value)
 TOOLS_INTERVAL = 0.5  # the teaching tools (the window's ``snapshot_shown``): the boundary moves
 DERIVATION_INTERVAL = math.inf  # the derivation: at the end of the run (its formula waits for
 # a step, and the numbers it shows meanwhile are only the weights, in the table already)

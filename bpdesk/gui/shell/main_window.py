@@ -20,6 +20,7 @@ from bpdesk.gui.shell.cadence import (
     DERIVATION_INTERVAL,
     DRAWING_INTERVAL,
     READOUT_INTERVAL,
+    STATUS_INTERVAL,
     TOOLS_INTERVAL,
     ViewCadence,
 )
@@ -250,7 +251,7 @@ class MainWindow(QMainWindow):
             "parameter panel", self.parameters.show_snapshot, interval=READOUT_INTERVAL, phase=0.75
         )
         views.add("derivation", self.derivation.show_snapshot, interval=DERIVATION_INTERVAL)
-        views.add("status bar", self._show_status, interval=READOUT_INTERVAL)  # "training…" at once
+        views.add("status bar", self._show_status, interval=STATUS_INTERVAL)  # "training…" at once
         self._tools_cadence = ViewCadence()
         self._tools_cadence.add(
             "teaching tools", self.snapshot_shown.emit, interval=TOOLS_INTERVAL, phase=0.1
