@@ -18,9 +18,11 @@ from bpdesk.core.engine.activations import Activation
 from bpdesk.core.engine.losses import Loss
 
 __all__ = [
+    "Layer",
     "backward_pass",
     "batch_error",
     "bias_gradient",
+    "forward_to_output_delta",
     "hidden_delta",
     "layer_gradients",
     "output_delta",
@@ -29,6 +31,8 @@ __all__ = [
 ]
 
 Array = NDArray[np.float64]
+# One layer as the lean loops hold it: activation, its slope, whether it acts neuron by neuron.
+Layer = tuple[Callable[[Array], Array], Callable[[Array, Array], Array], bool]
 
 
 def sample_errors(loss: Loss, out: Array, target: Array) -> tuple[Array, Array]:
@@ -127,3 +131,34 @@ def backward_pass(
                 delta, weights[layer], activations[layer - 1], nets[layer - 1], outs[layer]
             )
     return gradients
+
+
+def forward_to_output_delta(
+    x: Array,
+    t: Array,
+    weights: Sequence[Array],
+    biases: Sequence[Array],
+    layers: Sequence[Layer],
+    output: Activation,
+    loss: Loss,
+    value_and_grad: Callable[[Array, Array], tuple[Array, Array]],
+) -> tuple[list[Array], list[Array], Array, Array]:
+    """The forward pass and the output layer's δ, with every lookup hoisted (the lean loops of
+    the trainer and the sweep run this once per iteration): each layer's net, each layer's out
+    (the input first), every output's error term and δ = ∂E/∂net of the output layer. The
+    same numbers as :func:`output_delta` (δ = out − target where the slopes cancel)."""
+    nets: list[Array] = []
+    outs: list[Array] = [x]
+    out = x
+    for w, b, (f, _, _) in zip(weights, biases, layers, strict=True):
+        net = out @ w + b
+        nets.append(net)
+        out = f(net)
+        outs.append(out)
+    if loss.canonical_activation == output.name:
+        return nets, outs, loss.per_output(out, t), out - t
+    per_output, dE_dout = value_and_grad(out, t)
+    _, last_slope, last_elementwise = layers[-1]
+    if last_elementwise:
+        return nets, outs, per_output, dE_dout * last_slope(net, out)
+    return nets, outs, per_output, output.backprop(net, out, dE_dout)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from bpdesk.core.engine.backprop import bias_gradient, hidden_delta
+from bpdesk.core.engine.backprop import bias_gradient, forward_to_output_delta, hidden_delta
 from bpdesk.core.engine.network import Network
 from bpdesk.core.engine.optimizers import GradientDescent, make_optimizer
 from bpdesk.core.engine.trainer import TrainConfig, Trainer
@@ -182,26 +182,17 @@ class Sweep:
         """
         weights, biases = self.weights, self.biases
         layers = self._layers
-        nets: list[Array] = []
-        outs: list[Array] = [x]
-        out = x
-        for w, b, (f, _, _) in zip(
-            weights, biases if added is None else added, layers, strict=True
-        ):
-            net = out @ w + b
-            nets.append(net)
-            out = f(net)
-            outs.append(out)
         loss = self._loss
-        if self._canonical:
-            per_output, delta = loss.per_output(out, t), out - t
-        else:
-            per_output, dE_dout = self._value_and_grad(out, t)
-            _, last_slope, last_elementwise = layers[-1]
-            if last_elementwise:
-                delta = dE_dout * last_slope(net, out)
-            else:
-                delta = self._activations[-1].backprop(net, out, dE_dout)
+        nets, outs, per_output, delta = forward_to_output_delta(
+            x,
+            t,
+            weights,
+            biases if added is None else added,
+            layers,
+            self._activations[-1],
+            loss,
+            self._value_and_grad,
+        )
         n = x.shape[0]
         error: Array = per_output.sum(axis=(-2, -1))
         if n != 1:

@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from bpdesk.core.engine.backprop import (
     bias_gradient,
+    forward_to_output_delta,
 )
 from bpdesk.core.engine.config import MAX_ETA, UPDATE_ORDERS, TrainConfig
 from bpdesk.core.engine.history import History
@@ -258,24 +259,10 @@ class Trainer:
             return self.lm.step(network, x, t, self.config.train_biases).error_before
         weights, biases = network.weights, network.biases
         layers = self._layers
-        nets: list[Array] = []
-        outs: list[Array] = [x]
-        out = x
-        for w, b, (f, _, _) in zip(weights, biases, layers, strict=True):
-            net = out @ w + b
-            nets.append(net)
-            out = f(net)
-            outs.append(out)
         loss = self._loss
-        if self._canonical:
-            per_output, delta = loss.per_output(out, t), out - t
-        else:
-            per_output, dE_dout = loss.value_and_grad(out, t)
-            _, last_slope, last_elementwise = layers[-1]
-            if last_elementwise:
-                delta = dE_dout * last_slope(net, out)
-            else:
-                delta = self._activations[-1].backprop(net, out, dE_dout)
+        nets, outs, per_output, delta = forward_to_output_delta(
+            x, t, weights, biases, layers, self._activations[-1], loss, loss.value_and_grad
+        )
         n = x.shape[0]
         error = float(per_output.sum() / n if n != 1 else per_output.sum())
         if not math.isfinite(error):
