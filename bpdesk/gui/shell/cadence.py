@@ -5,9 +5,11 @@ During a run the worker sends one snapshot per frame of the error plot, which ta
 the other views take one every fraction of a second (the intervals below) — numbers that
 change faster than that cannot be read anyway, each of their redraws takes longer than a
 frame, and the window's drawing time is taken from the training (the two threads share one
-interpreter lock). A view
-that waited gets the newest snapshot :func:`~bpdesk.core.stepping.snapshot.coalesce`-d with the
-ones it skipped, so it loses no error history; the snapshot that ends a run reaches everyone.
+interpreter lock). A view that waited gets the newest snapshot; one that reads the error
+history (``history=True``) gets it :func:`~bpdesk.core.stepping.snapshot.coalesce`-d with the
+ones it skipped, so it loses no point — the others hold only the newest, so a view waiting for
+the end of a long run keeps no second copy of its history. The snapshot that ends a run
+reaches everyone.
 The slow views take their turns at different moments (``phase``): one frame never carries
 several of their redraws at once, and none falls on the first frame of a run.
 """
@@ -58,8 +60,9 @@ class _Receiver:
     show: Show
     interval: float
     phase: float
+    history: bool  # it reads the error history: skipped snapshots are coalesced
     shown_at: float = -math.inf
-    waiting: Snapshot | None = None  # what it has not been given yet (coalesced)
+    waiting: Snapshot | None = None  # what it has not been given yet
 
 
 class ViewCadence:
@@ -70,16 +73,25 @@ class ViewCadence:
         self._receivers: list[_Receiver] = []
         self._running = False
 
-    def add(self, name: str, show: Show, *, interval: float = 0.0, phase: float = 0.0) -> None:
+    def add(
+        self,
+        name: str,
+        show: Show,
+        *,
+        interval: float = 0.0,
+        phase: float = 0.0,
+        history: bool = False,
+    ) -> None:
         """A view: ``show`` gets snapshots at most every ``interval`` seconds during a run,
-        the first one ``phase`` seconds after the run's first snapshot."""
+        the first one ``phase`` seconds after the run's first snapshot; ``history``: it
+        reads the error history (the points of the snapshots it skipped come with the next)."""
         self._receivers.append(
-            _Receiver(name, show, max(0.0, float(interval)), max(0.0, float(phase)))
+            _Receiver(name, show, max(0.0, float(interval)), max(0.0, float(phase)), history)
         )
 
     def deliveries(self, snapshot: Snapshot) -> list[Delivery]:
         """The views whose turn it is, each with the snapshot it should draw, in the order
-        they were added; the others keep it (coalesced) for their next turn."""
+        they were added; the others keep it for their next turn."""
         now = self._clock()
         starting = snapshot.running and not self._running
         self._running = snapshot.running
@@ -90,7 +102,10 @@ class ViewCadence:
                 wait = receiver.interval - receiver.phase
                 receiver.shown_at = now - wait if math.isfinite(wait) else now
             waiting = receiver.waiting
-            pending = snapshot if waiting is None else coalesce(waiting, snapshot)
+            if waiting is not None and receiver.history:
+                pending = coalesce(waiting, snapshot)
+            else:
+                pending = snapshot
             if snapshot.running and now - receiver.shown_at < receiver.interval:
                 receiver.waiting = pending
                 continue

@@ -243,7 +243,7 @@ class MainWindow(QMainWindow):
         """Who draws which snapshot during a run: the plot and the drawing every frame, the
         read-outs and the teaching tools (through ``snapshot_shown``) a few times a second."""
         views = self.cadence = ViewCadence()
-        views.add("error plot", self.error_plot.show_snapshot)
+        views.add("error plot", self.error_plot.show_snapshot, history=True)
         views.add(
             "network drawing", self.canvas.show_snapshot, interval=DRAWING_INTERVAL, phase=0.35
         )
@@ -254,7 +254,11 @@ class MainWindow(QMainWindow):
         views.add("status bar", self._show_status, interval=STATUS_INTERVAL)  # "training…" at once
         self._tools_cadence = ViewCadence()
         self._tools_cadence.add(
-            "teaching tools", self.snapshot_shown.emit, interval=TOOLS_INTERVAL, phase=0.1
+            "teaching tools",
+            self.snapshot_shown.emit,
+            interval=TOOLS_INTERVAL,
+            phase=0.1,
+            history=True,  # the decision boundary's view draws the epoch errors
         )
 
     def _show_status(self, snapshot: Snapshot) -> None:

@@ -36,8 +36,8 @@ def _snapshots(n: int, running: bool = True) -> list[Snapshot]:
 def _cadence(clock: Clock) -> tuple[ViewCadence, dict[str, list[Snapshot]]]:
     seen: dict[str, list[Snapshot]] = {"fast": [], "slow": []}
     cadence = ViewCadence(clock)
-    cadence.add("fast", seen["fast"].append)
-    cadence.add("slow", seen["slow"].append, interval=0.5)
+    cadence.add("fast", seen["fast"].append, history=True)
+    cadence.add("slow", seen["slow"].append, interval=0.5, history=True)
     return cadence, seen
 
 
@@ -144,7 +144,7 @@ def test_a_view_that_waits_for_the_end_of_the_run_gets_only_that():
     clock = Clock()
     cadence = ViewCadence(clock)
     seen: list[Snapshot] = []
-    cadence.add("end only", seen.append, interval=math.inf)
+    cadence.add("end only", seen.append, interval=math.inf, history=True)
     snapshots = _snapshots(10)
     for snapshot in snapshots:
         _deliver(cadence, snapshot)
@@ -159,3 +159,18 @@ def test_a_view_that_waits_for_the_end_of_the_run_gets_only_that():
     )
     assert [s.seq for s in seen] == [11]
     assert seen[0].history_start == 0 and len(seen[0].iteration_errors) == total
+
+
+def test_a_view_that_reads_no_history_holds_only_the_newest_snapshot():
+    clock = Clock()
+    cadence = ViewCadence(clock)
+    seen: list[Snapshot] = []
+    cadence.add("no history", seen.append, interval=math.inf)
+    snapshots = _snapshots(10)
+    for snapshot in snapshots:
+        _deliver(cadence, snapshot)
+        assert cadence._receivers[0].waiting is snapshot  # no growing copy of the history
+        clock.now += 0.5
+    end = replace(snapshots[-1], seq=11, running=False)
+    _deliver(cadence, end)
+    assert seen == [end]
