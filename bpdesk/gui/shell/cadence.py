@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bpdesk.core.stepping.snapshot import Snapshot, coalesce
+from bpdesk.gui.views import error_plot
 
 __all__ = [
     "DERIVATION_INTERVAL",
@@ -37,7 +38,8 @@ __all__ = [
 # the training, and each of these redraws takes longer than a frame of the plot.
 DRAWING_INTERVAL = 1.0  # the network drawing's labels (its links every two seconds)
 READOUT_INTERVAL = 1.0  # the parameter table
-STATUS_INTERVAL = 0.5  # the status bar (as often as the error plot's read-out of the newest value)
+# The status bar: as often as the error plot rewrites its read-out of the newest value.
+STATUS_INTERVAL = error_plot.READOUT_INTERVAL
 TOOLS_INTERVAL = 0.5  # the teaching tools (the window's ``snapshot_shown``): the boundary moves
 DERIVATION_INTERVAL = math.inf  # the derivation: at the end of the run (its formula waits for
 # a step, and the numbers it shows meanwhile are only the weights, in the table already)
