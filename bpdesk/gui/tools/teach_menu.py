@@ -20,6 +20,8 @@ from bpdesk.gui.tools.landscape_view import LandscapeView
 from bpdesk.gui.tools.lesson_bar import LessonBar
 from bpdesk.gui.tools.practice import PracticePanel
 from bpdesk.gui.tools.presentation import PRESENTATION_SCALES, Presentation, window_action
+from bpdesk.gui.tools.registry import TOOLS
+from bpdesk.gui.tools.tool_docks import ToolDocks
 from bpdesk.gui.views.derivation_panel import is_seen
 from bpdesk.gui.workers.map_jobs import MapJobs
 from bpdesk.resources import resource_path
@@ -139,6 +141,7 @@ class TeachingTools(QObject):
             self.comparison_dock,
         ):
             menu.addAction(dock.toggleViewAction())
+        self.tool_docks = ToolDocks(host, menu, TOOLS)
         menu.addSeparator()
         self.action_lesson = window_action(
             host, "action_lesson", "Lesson: the lecture's worked example"
