@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bpdesk._version import __version__
 from bpdesk.launch import (
     STEP_NAMES,
     create_window,
     ensure_application,
+    open_or_explain,
     quiet_headless_notices,
     run_steps,
     say,
@@ -18,6 +20,9 @@ from bpdesk.launch import (
     wait_until,
 )
 from bpdesk.selftest import run_self_test
+
+if TYPE_CHECKING:
+    from bpdesk.core.stepping.stepper import Stepper
 
 __all__ = [
     "STEP_NAMES",
@@ -87,11 +92,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _screenshot(source: str, path: str, steps: list[str], size: tuple[int, int]) -> int:
+def _screenshot(
+    source: str, opened: tuple[Stepper, str], path: str, steps: list[str], size: tuple[int, int]
+) -> int:
     use_headless_platform_if_needed()
     app = ensure_application()
     quiet_headless_notices()
-    window = create_window(source, restore_layout=False)
+    window = create_window(source, restore_layout=False, opened=opened)
     try:
         window.resize(*size)
         window.show()
@@ -122,9 +129,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.file and args.preset:
         _parser().error("give either a session file or --preset, not both")
     source = args.file or args.preset or "lecture"
+    # A preset or file named on the command line that cannot be opened: one plain line, exit 2.
+    opened, problem = open_or_explain(source)
+    if opened is None:
+        say(f"bpdesk: {problem}", sys.stderr)
+        return 2
     if args.screenshot:
-        return _screenshot(source, args.screenshot, args.steps, args.size)
+        return _screenshot(source, opened, args.screenshot, args.steps, args.size)
     app = ensure_application()
-    window = create_window(source, autosave=True)
+    window = create_window(source, autosave=True, opened=opened)
     window.show()
     return int(app.exec())

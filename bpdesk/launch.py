@@ -19,6 +19,7 @@ from bpdesk.gui.shell.theme import apply_theme
 from bpdesk.resources import resource_path
 
 if TYPE_CHECKING:
+    from bpdesk.core.stepping.stepper import Stepper
     from bpdesk.gui.tools.teaching_window import TeachingWindow
 
 __all__ = [
@@ -81,11 +82,16 @@ def ensure_application() -> QApplication:
 
 
 def create_window(
-    preset_or_session: str = "lecture", *, restore_layout: bool = True, autosave: bool = False
+    preset_or_session: str = "lecture",
+    *,
+    restore_layout: bool = True,
+    autosave: bool = False,
+    opened: tuple[Stepper, str] | None = None,
 ) -> TeachingWindow:
     """The whole main window with its worker thread running, not yet shown.
 
-    A session that cannot be opened leaves the lecture's example open and says why.
+    A session that cannot be opened leaves the lecture's example open and says why;
+    ``opened`` is the lesson already opened from ``preset_or_session`` (:func:`open_or_explain`).
     With ``autosave`` (the interactive app only): after a crash the autosaved lesson is
     offered back first, and the open lesson is autosaved while it has unsaved changes.
     """
@@ -104,6 +110,8 @@ def create_window(
     )
     if recovered is not None:
         stepper, path = recovered.stepper, recovered.path
+    elif opened is not None:
+        stepper, path = opened
     else:
         try:
             stepper, path = open_lesson(str(preset_or_session))
@@ -118,6 +126,16 @@ def create_window(
     if problem:
         window.show_message(problem + " The lecture's example is open instead.")
     return window
+
+
+def open_or_explain(source: str) -> tuple[tuple[Stepper, str] | None, str]:
+    """``source`` opened (the lesson and its path, and ""), or None and why not in plain words."""
+    from bpdesk.gui.workers.stepper_worker import describe_failure, open_lesson
+
+    try:
+        return open_lesson(source), ""
+    except Exception as error:
+        return None, describe_failure(error, f"opening {source}")
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = STEP_TIMEOUT) -> bool:

@@ -76,6 +76,26 @@ def test_bad_steps_are_a_usage_error(capsys):
     assert "sideways" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--preset", "nope"], "Unknown preset 'nope'"),
+        (["--preset", "nope", "--screenshot", "never.png"], "Unknown preset 'nope'"),
+        (["missing.bpdesk"], "no such file"),
+        (["broken.bpdesk", "--screenshot", "never.png"], "not a bpdesk session"),
+    ],
+)
+def test_a_bad_preset_or_file_exits_2_with_one_plain_line(args, words, tmp_path, capsys,
+                                                          monkeypatch):  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "broken.bpdesk").write_text("{ not json", encoding="utf-8")
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert words in err
+    assert len(err.splitlines()) == 1 and "Error" not in err and "Traceback" not in err
+    assert not (tmp_path / "never.png").exists()  # nothing made of a source that failed
+
+
 def test_screenshot_after_steps(qtbot, tmp_path, capsys):
     target = tmp_path / "shots" / "window.png"
     assert main(["--screenshot", str(target), "--steps", "forward,backward"]) == 0
