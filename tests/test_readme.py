@@ -40,3 +40,17 @@ def test_readme_example_runs_and_prints_what_it_says(block: str):
     printed = NUMBER.findall(result.stdout)
     for number in promised_numbers(block):
         assert any(float(p) == float(number) for p in printed), (number, result.stdout)
+
+
+def shell_blocks() -> list[str]:
+    return re.findall(r"```sh\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
+
+
+def test_ci_runs_exactly_readmes_test_command():
+    """The first two shell commands of README start the app and run the tests, each making
+    its virtual environment in the same line; .ci/run runs the second one as written."""
+    start, test = (block.strip() for block in shell_blocks()[:2])
+    assert start.startswith("python3 -m venv .venv && ") and start.endswith(".venv/bin/bpdesk")
+    assert test.startswith("python3 -m venv .venv && ") and "-m pytest" in test
+    ci_run = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
+    assert test in ci_run.splitlines()
