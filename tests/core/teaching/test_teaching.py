@@ -54,9 +54,16 @@ def test_narration_explains_the_hidden_sum_and_the_simultaneous_update(lecture_r
     [
         ("0.561370121", True, "Right"),
         ("0,561370121", True, "Right"),
-        ("0.5614", True, "4 decimals you typed"),
-        ("0.5613", False, "first 3 decimals"),
+        ("0.5614", True, "4 significant digits you typed"),
+        ("5.614e-1", True, "4 significant digits you typed"),
+        ("0.56137", True, "5 significant digits you typed"),
+        ("0.561370122", True, "Right: w8+ = 0.561370121"),  # the lecture's rounding, last digit
+        ("0.5613", False, "round the last digit"),  # cut off, not rounded
+        ("0.5615", False, "Close"),
+        ("0.56", False, "at least 4 significant digits"),  # right as far as it goes: too rough
+        ("0.6", False, "too rough"),
         ("0.7", False, "Not right"),
+        ("-0.5614", False, "Not right"),
         ("abc", False, "not a number"),
     ],
 )
@@ -144,3 +151,22 @@ def test_a_broken_lesson_is_refused_in_words(tmp_path):
     bad.write_text("not json")
     with pytest.raises(SessionError):
         load_lesson(bad)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_practice_takes_every_value_rounded_to_4_to_9_digits(seed):
+    """Any value rounded to 4…9 significant digits is right; one unit off in the last of
+    fewer than 9 decimals is not; rounder than 4 digits is never enough unless exact."""
+    rng = np.random.default_rng(seed)
+    true = float(rng.uniform(-2, 2)) * 10.0 ** int(rng.integers(-3, 1))
+    for digits in range(4, 10):
+        answer = f"{true:.{digits - 1}e}"
+        exponent = int(answer.split("e")[1]) - (digits - 1)
+        if exponent < -9:
+            continue  # beyond the 9 decimals the app shows
+        assert judge("x", answer, true).correct, (answer, true)
+        if exponent == -9:
+            continue  # at the app's full precision one unit off is allowed (the lecture rounds)
+        wrong = float(answer) + 10.0**exponent
+        assert not judge("x", f"{wrong:.{digits - 1}e}", true).correct, (wrong, true)
+    assert not judge("x", f"{true:.2e}", true).correct

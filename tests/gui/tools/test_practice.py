@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import replace
 
 import pytest
@@ -215,3 +217,19 @@ def test_redraws_are_throttled_while_running(panel, lecture_reference, qtbot):
     panel.show_snapshot(replace(make_snapshot(st, seq=5), running=True))
     assert "Right" in panel.feedback_text()  # the new step is drawn a moment later
     qtbot.waitUntil(lambda: panel.feedback_text() == "", timeout=2000)
+
+
+def test_each_press_reveals_one_number_more(stepped, lecture_reference):
+    """A product's factors come one press at a time: never two new numbers at once."""
+    stepped.choose("w8+")
+    pattern = re.compile(r"−?\d+\.\d+")
+    counts = []
+    for _ in range(60):
+        text = stepped.reveal_next_term()
+        counts.append(len(set(pattern.findall(text))))  # the different numbers shown
+        if len(counts) > 1 and counts[-1] == counts[-2] and "?" not in text:
+            break
+    steps = [b - a for a, b in itertools.pairwise(counts)]
+    assert max(steps) <= 1 and sum(steps) >= 5
+    final = format_value(lecture_reference["updated_weights_after_one_step"]["w8"])
+    assert final in text and "?" not in text

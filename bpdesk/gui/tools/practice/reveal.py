@@ -5,6 +5,7 @@ from __future__ import annotations
 from bpdesk.core.stepping.steps import PHASES
 from bpdesk.core.teaching.derivation import Derivation
 from bpdesk.core.teaching.equations import Equation, Heading, Line, Num, Prose, Text
+from bpdesk.core.teaching.equations.model import Term, Terms
 from bpdesk.core.teaching.equations.text_render import terms_text
 from bpdesk.gui.tools.practice.quantities import Quantity
 
@@ -45,17 +46,53 @@ def _lines_for(lines: tuple[Line, ...], q: Quantity) -> list[int]:
     ]
 
 
+def _units(side: Terms) -> int:
+    """Presses a right-hand side takes: one per number in it (a product's factors one by
+    one), one for a side with a single number or none."""
+    return max(1, sum(isinstance(term, Num) for term in side))
+
+
 def reveal_steps(derivation: Derivation, q: Quantity) -> list[tuple[int, int]]:
-    """The reveal order: (line index, right-hand sides shown) after each press, for the lines
-    that lead to ``q`` (headings come with the first line under them)."""
+    """The reveal order: (line index, terms shown) after each press, for the lines that lead
+    to ``q`` (headings come with the first line under them). A line's terms are its
+    right-hand sides in order, a side of several numbers counting one term per number."""
     steps: list[tuple[int, int]] = []
     for i in _lines_for(derivation.lines, q):
         line = derivation.lines[i]
         if isinstance(line, Prose):
             steps.append((i, 0))
         elif isinstance(line, Equation):
-            steps += [(i, k) for k in range(1, max(len(line.rhs), 1) + 1)]
+            total = sum(_units(side) for side in line.rhs)
+            steps += [(i, k) for k in range(1, max(total, 1) + 1)]
     return steps
+
+
+def _revealed(line: Equation, shown: int) -> Equation:
+    """``line`` with its first ``shown`` terms written out and "?" for the rest."""
+    sides: list[Terms] = [line.lhs]
+    left = shown
+    for number, side in enumerate(line.rhs):
+        units = _units(side)
+        if left >= units:
+            sides.append(side)
+            left -= units
+            continue
+        if left > 0:  # a product or sum part-way: its first numbers, "?" for the others
+            seen = 0
+            cut: list[Term] = []
+            for term in side:
+                if isinstance(term, Num):
+                    seen += 1
+                    cut.append(term if seen <= left else Text(NEXT_TERM))
+                else:
+                    cut.append(term)
+            sides.append(tuple(cut))
+            if number + 1 < len(line.rhs):
+                sides.append((Text(NEXT_TERM),))
+        else:
+            sides.append((Text(NEXT_TERM),))
+        break
+    return Equation(tuple(sides))
 
 
 def partial(derivation: Derivation, steps: list[tuple[int, int]]) -> Derivation:
@@ -74,9 +111,9 @@ def partial(derivation: Derivation, steps: list[tuple[int, int]]) -> Derivation:
         if pending_heading is not None:
             lines.append(pending_heading)
             pending_heading = None
-        if isinstance(line, Equation) and shown[i] < len(line.rhs):
-            # "= ?": there is more to work out (and the note waits for the whole equation)
-            line = Equation((*line.sides[: shown[i] + 1], (Text(NEXT_TERM),)))
+        if isinstance(line, Equation) and shown[i] < sum(_units(side) for side in line.rhs):
+            # "?": there is more to work out (and the note waits for the whole equation)
+            line = _revealed(line, shown[i])
         lines.append(line)
     return Derivation(
         derivation.kind, derivation.name, derivation.header, tuple(lines), derivation.diverged
