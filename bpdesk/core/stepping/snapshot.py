@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import NDArray
 
+from bpdesk.core.engine.levenberg import LMHistory
 from bpdesk.core.engine.network import NetworkSpec
 from bpdesk.core.engine.trainer import TrainConfig
 from bpdesk.core.stepping.stepper import Stepper
@@ -64,6 +65,9 @@ class Snapshot:
     test_targets: Array | None = None
     # For two-input data, when asked for: grid xs, ys and every layer's outputs over it.
     decision_map: tuple[Array, Array, list[Array]] | None = None
+    # Levenberg–Marquardt's μ, gradient and trial steps (when it trains), history-style like
+    # iteration_errors: the iterations from max(history_start, its first) on.
+    lm_history: LMHistory | None = None
 
     @property
     def spec(self) -> NetworkSpec:
@@ -133,7 +137,20 @@ def make_snapshot(
         test_inputs=trainer.test_inputs,
         test_targets=trainer.test_targets,
         decision_map=grid,
+        lm_history=_lm_history(stepper, history_from),
     )
+
+
+def _lm_history(stepper: Stepper, history_from: int) -> LMHistory | None:
+    """Levenberg–Marquardt's record from iteration ``history_from`` on (None for the others).
+    Its steps are the trainer's last iterations, plus one if a stepped LM update waits."""
+    trainer = stepper.trainer
+    if trainer.lm is None:
+        return None
+    step = stepper.in_progress
+    waiting = int(not stepper.step_complete and step is not None and step.lm is not None)
+    first = trainer.iteration + waiting - len(trainer.lm.record)
+    return trainer.lm.record.since(first, history_from)
 
 
 def _values_by_name(stepper: Stepper) -> dict[str, float]:
@@ -156,7 +173,14 @@ def coalesce(skipped: Snapshot, newer: Snapshot) -> Snapshot:
         newer.epoch_history_start,
         newer.epoch_errors,
     )
-    if start == newer.history_start and epoch_start == newer.epoch_history_start:
+    lm = newer.lm_history
+    if lm is not None and skipped.lm_history is not None:
+        lm = skipped.lm_history.joined(lm)
+    if (
+        start == newer.history_start
+        and epoch_start == newer.epoch_history_start
+        and lm is newer.lm_history
+    ):
         return newer
     return replace(
         newer,
@@ -164,6 +188,7 @@ def coalesce(skipped: Snapshot, newer: Snapshot) -> Snapshot:
         iteration_errors=errors,
         epoch_history_start=epoch_start,
         epoch_errors=epoch_errors,
+        lm_history=lm,
     )
 
 
