@@ -145,3 +145,23 @@ def test_installed_wheel_finds_its_resources(tmp_path, lecture_reference):
     assert values["out_h1"] == pytest.approx(lecture_reference["forward"]["out_h1"], abs=TOL)
     for name, expected in lecture_reference["updated_weights_after_one_step"].items():
         assert values[f"{name}+"] == pytest.approx(expected, abs=TOL), name
+
+
+def test_the_1000_digits_are_the_first_rows_of_the_shipped_file_and_named_in_the_readme():
+    """The lecture's "1000 images": the first 1,000 rows of digits.csv, read independently."""
+    import csv
+
+    from bpdesk.core.files.builtin import DIGITS_SOURCE, load_builtin
+
+    dataset = load_builtin("digits1000")
+    with resource_path("data", "digits.csv").open(encoding="utf-8") as file:
+        rows = list(csv.reader(file))[1:1001]
+    pixels = [[float(v) / 16.0 for v in row[:64]] for row in rows]
+    digits = [int(row[64]) for row in rows]
+    assert dataset.n_samples == 1000 == len(pixels)
+    assert dataset.inputs.tolist() == pixels
+    assert dataset.targets.argmax(axis=1).tolist() == digits
+    assert sorted(set(digits)) == list(range(10))
+    assert dataset.source == DIGITS_SOURCE
+    readme = resource_path("data", "README.md").read_text(encoding="utf-8")
+    assert "`digits1000`" in readme and "first 1,000 rows of `digits.csv`" in readme

@@ -27,10 +27,16 @@ def _on(
     config: dict[str, Any],
     title: str,
     test_fraction: float = 0.0,
-    **params: object,
+    validation_size: float = 0.0,
+    **params: Any,
 ) -> Stepper:
     stepper = with_dataset(
-        open_source("xor"), name, test_fraction=test_fraction, split_seed=1, **params
+        open_source("xor"),
+        name,
+        test_fraction=test_fraction,
+        split_seed=1,
+        validation_size=validation_size,
+        **params,
     )
     spec = stepper.network.spec
     layers = [LayerSpec(h, activation) for h in hidden] + [spec.layers[-1]]
@@ -71,6 +77,11 @@ PRESET_BUILDERS: dict[str, Callable[[], Stepper]] = {
     "digits": lambda: _on(
         "digits", [32], "relu", {"optimizer": "adam", "eta": 0.005, "batch_size": 32, "seed": 1},
         "Handwritten digits: 8×8 images, 64 inputs, 10 classes", test_fraction=0.2,
+    ),
+    "digits1000": lambda: _on(
+        "digits1000", [16], "relu",
+        {"optimizer": "adam", "eta": 0.005, "batch_size": 20, "seed": 1},
+        "1,000 handwritten digits, batch size 20: 50 iterations make one epoch",
     ),
 }  # fmt: skip
 
