@@ -27,7 +27,9 @@ __all__ = [
     "layer_gradients",
     "output_delta",
     "sample_errors",
+    "weight_decay_penalty",
     "weight_gradient",
+    "with_weight_decay",
 ]
 
 Array = NDArray[np.float64]
@@ -94,6 +96,19 @@ def bias_gradient(delta: Array, shared_bias: bool) -> Array:
     if shared_bias:
         grad_b = grad_b.sum(axis=-1, keepdims=True)
     return grad_b / n_samples if n_samples != 1 else grad_b
+
+
+def with_weight_decay(dE_dw: Array, weights: Array, weight_decay: float | Array) -> Array:
+    """The gradient an update follows under L2 weight decay: ∂E/∂w + λ·w, the slope of
+    E + λ/2 Σ w². THE one place the decay enters the chain rule (the optimisers call it for
+    weights only: biases are not decayed, so a neuron may still shift its threshold freely)."""
+    result: Array = dE_dw + weight_decay * weights
+    return result
+
+
+def weight_decay_penalty(weights: Sequence[Array], weight_decay: float) -> float:
+    """λ/2 Σ w² over every weight (no bias): what weight decay adds to the error it descends."""
+    return 0.5 * weight_decay * float(sum(float(np.sum(w * w)) for w in weights))
 
 
 def layer_gradients(out_below: Array, delta: Array, shared_bias: bool) -> tuple[Array, Array]:

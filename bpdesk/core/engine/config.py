@@ -26,11 +26,14 @@ __all__ = [
     "MAX_NEURONS",
     "MAX_SEED",
     "MAX_WEIGHT",
+    "MAX_WEIGHT_DECAY",
     "MOMENTUM",
     "NEURONS",
+    "PATIENCE",
     "SEED",
     "SETTINGS",
     "UPDATE_ORDERS",
+    "WEIGHT_DECAY",
     "Setting",
     "TrainConfig",
     "check_batch_size",
@@ -41,9 +44,14 @@ __all__ = [
     "check_neurons",
     "check_optimizer",
     "check_parameter_value",
+    "check_patience",
     "check_seed",
     "check_setting",
+    "check_split",
+    "check_split_size",
     "check_update_order",
+    "check_weight_decay",
+    "split_counts",
 ]
 
 UPDATE_ORDERS = ("simultaneous", "sequential")
@@ -54,6 +62,8 @@ MAX_NEURONS = 32
 """The most neurons a person gives one hidden layer (the canvas draws them all)."""
 MAX_WEIGHT = 1e6
 """The largest size a person may type for a weight or a bias."""
+MAX_WEIGHT_DECAY = 10.0
+"""The largest weight decay λ (beyond it every weight is pulled to 0 in a few steps)."""
 
 
 def _as_float(value: object) -> float | None:
@@ -157,10 +167,29 @@ HIDDEN_LAYERS = Setting(
 NEURONS = Setting(
     "neurons", "the number of neurons in a hidden layer", 1, MAX_NEURONS, integer=True
 )
+WEIGHT_DECAY = Setting("weight_decay", "the weight decay λ", 0.0, MAX_WEIGHT_DECAY)
+PATIENCE = Setting(
+    "patience",
+    "the patience (epochs without a better validation error; 0 never stops early)",
+    0,
+    MAX_EPOCHS,
+    integer=True,
+)
 
 SETTINGS: dict[str, Setting] = {
     s.name: s
-    for s in (LEARNING_RATE, MOMENTUM, BATCH_SIZE, EPOCHS, ITERATIONS, SEED, HIDDEN_LAYERS, NEURONS)
+    for s in (
+        LEARNING_RATE,
+        MOMENTUM,
+        BATCH_SIZE,
+        EPOCHS,
+        ITERATIONS,
+        SEED,
+        HIDDEN_LAYERS,
+        NEURONS,
+        WEIGHT_DECAY,
+        PATIENCE,
+    )
 }
 
 
@@ -214,6 +243,82 @@ def check_parameter_value(name: str, value: object) -> str | None:
     return f"{name} must be a finite number from −{limit} to {limit}, not {shown(value)}."
 
 
+def check_weight_decay(value: object, optimizer: object = None) -> str | None:
+    """Why ``value`` cannot be the weight decay λ (with ``optimizer``, if given), or None."""
+    reason = WEIGHT_DECAY.check(value)
+    if reason is None and optimizer == "lm" and _as_float(value) != 0.0:
+        return (
+            "Levenberg–Marquardt in bpdesk has no weight decay: set λ to 0 or choose "
+            "another optimiser."
+        )
+    return reason
+
+
+def check_patience(value: object) -> str | None:
+    return PATIENCE.check(value)
+
+
+def check_split_size(value: object, part: str = "test") -> str | None:
+    """Why ``value`` cannot be the size of the ``part`` ("validation" or "test") of a split,
+    or None. A size is a fraction of the samples (a number between 0 and 1, like 0.2) or a
+    count of samples (a whole number like 30); 0 means no such part."""
+    number = _as_float(value)
+    if number is not None and math.isfinite(number) and number >= 0.0:
+        if number < 1.0 or (number.is_integer() and number <= MAX_SPLIT_COUNT):
+            return None
+    return (
+        f"The size of the {part} part must be a fraction between 0 and 1 (like 0.2) or a "
+        f"whole number of samples (like 30), not {shown(value)}."
+    )
+
+
+MAX_SPLIT_COUNT = 10_000_000
+
+
+def _count(size: float, n_samples: int) -> int:
+    """A size as a number of samples: a fraction of ``n_samples`` rounded half up, or a count."""
+    if size < 1.0:
+        return math.floor(n_samples * size + 0.5)
+    return int(size)
+
+
+def split_counts(validation: object, test: object, n_samples: int) -> tuple[int, int]:
+    """(validation samples, test samples) of a split of ``n_samples``, or a ConfigError saying
+    in words why these sizes cannot split the data (each part asked for keeps at least one
+    sample, and so does the training part)."""
+    reason = check_split(validation, test, n_samples)
+    if reason is not None:
+        raise ConfigError(reason)
+    assert isinstance(validation, Real) and isinstance(test, Real)
+    return _count(float(validation), n_samples), _count(float(test), n_samples)
+
+
+def check_split(validation: object, test: object, n_samples: int) -> str | None:
+    """Why ``validation`` and ``test`` sizes cannot split ``n_samples`` samples, or None:
+    THE one rule for a split, asked by the parameter panel, the command line and sessions."""
+    for value, part in ((validation, "validation"), (test, "test")):
+        reason = check_split_size(value, part)
+        if reason is not None:
+            return reason
+    assert isinstance(validation, Real) and isinstance(test, Real)
+    counts: dict[str, int] = {}
+    for value, part in ((validation, "validation"), (test, "test")):
+        size = float(value)
+        counts[part] = _count(size, n_samples)
+        if size > 0.0 and counts[part] < 1:
+            return (
+                f"A {part} part of {shown(size)} of {n_samples} samples holds no sample: "
+                "make it larger or 0."
+            )
+    kept = n_samples - counts["validation"] - counts["test"]
+    if kept < 1:
+        return (
+            f"The validation ({counts['validation']}) and test ({counts['test']}) parts take "
+            f"all {n_samples} samples: at least one must be left to train on."
+        )
+    return None
+
+
 def check_optimizer(name: object) -> str | None:
     if name in OPTIMIZERS:
         return None
@@ -244,6 +349,8 @@ class TrainConfig:
     train_biases: bool = True
     shuffle: bool = True
     seed: int = 0
+    weight_decay: float = 0.0  # λ: ∂E/∂w gains λ·w (the biases are not decayed)
+    patience: int = 0  # stop after this many epochs without a better validation error; 0: never
 
     def validated(self) -> TrainConfig:
         """This config, or a ConfigError saying in words which value cannot be used."""
@@ -254,7 +361,15 @@ class TrainConfig:
             check_optimizer(self.optimizer),
             check_update_order(self.update_order, self.optimizer),
             check_seed(self.seed),
+            check_weight_decay(self.weight_decay, self.optimizer),
+            check_patience(self.patience),
         ):
             if reason is not None:
                 raise ConfigError(reason)
-        return replace(self, batch_size=int(self.batch_size), seed=int(self.seed))
+        return replace(
+            self,
+            batch_size=int(self.batch_size),
+            seed=int(self.seed),
+            weight_decay=float(self.weight_decay),
+            patience=int(self.patience),
+        )

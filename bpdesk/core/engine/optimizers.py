@@ -4,6 +4,10 @@ Each optimiser keeps its state per parameter array ("slot": layer l's weights ar
 slot 2l, its biases slot 2l + 1), and updates one array at a time, so the same
 object serves the simultaneous and the lecture's sequential update order.
 Levenberg–Marquardt, which moves all parameters at once, lives in ``levenberg.py``.
+
+L2 weight decay (``weight_decay`` λ > 0) is part of the gradient every optimiser follows:
+a weight array (an even slot) moves along ∂E/∂w + λ·w (``backprop.with_weight_decay``);
+a bias array (an odd slot) along ∂E/∂b alone, since biases are not decayed.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from bpdesk.core.engine.backprop import with_weight_decay
 from bpdesk.core.errors import ConfigError
 
 __all__ = ["OPTIMIZERS", "Adam", "GradientDescent", "Nesterov", "Optimizer", "make_optimizer"]
@@ -40,19 +45,26 @@ class Optimizer:
     def __init__(self, shapes: Sequence[tuple[int, ...]], eta: Rate) -> None:
         self.shapes = list(shapes)
         self.eta = eta
+        self.weight_decay = 0.0  # λ; weights (even slots) only
         self.t = 0
 
     def begin_step(self) -> None:
         self.t += 1
 
+    def _decayed(self, slot: int, value: Array, grad: Array) -> Array:
+        """The gradient to follow: ∂E/∂w + λ·w for a weight array when λ > 0, else ∂E/∂w."""
+        if self.weight_decay and not slot % 2:
+            return with_weight_decay(grad, value, self.weight_decay)
+        return grad
+
     def step(self, slot: int, value: Array, grad: Array) -> Array:
         """The new values w+ (the fast path of ``apply``: the same numbers, nothing else)."""
-        return value + self._weight_change(slot, grad)
+        return value + self._weight_change(slot, self._decayed(slot, value, grad))
 
     def apply(self, slot: int, value: Array, grad: Array) -> Change:
         """The new values with Δw and the momentum term, for the trace."""
         carried = self._carried(slot)
-        weight_change = self._weight_change(slot, grad)
+        weight_change = self._weight_change(slot, self._decayed(slot, value, grad))
         return Change(value + weight_change, weight_change, carried)
 
     def _carried(self, slot: int) -> Array:
@@ -114,6 +126,8 @@ class GradientDescent(Optimizer):
 
     def step(self, slot: int, value: Array, grad: Array) -> Array:
         # ``_weight_change`` inlined: this runs for every array of every iteration.
+        if self.weight_decay and not slot % 2:
+            grad = with_weight_decay(grad, value, self.weight_decay)
         weight_change = -self.eta * grad
         if self._has_momentum:
             weight_change = weight_change + self.momentum * self.previous[slot]
@@ -145,7 +159,7 @@ class Nesterov(Optimizer):
         return {"velocity": self.velocity}
 
     def apply(self, slot: int, value: Array, grad: Array) -> Change:
-        weight_change = self._weight_change(slot, grad)
+        weight_change = self._weight_change(slot, self._decayed(slot, value, grad))
         carried: Array = self.momentum * self.velocity[slot]
         return Change(value + weight_change, weight_change, carried)
 
@@ -198,14 +212,23 @@ OPTIMIZERS = {
 
 
 def make_optimizer(
-    name: str, shapes: Sequence[tuple[int, ...]], eta: Rate, momentum: Rate = 0.0
+    name: str,
+    shapes: Sequence[tuple[int, ...]],
+    eta: Rate,
+    momentum: Rate = 0.0,
+    weight_decay: float = 0.0,
 ) -> Optimizer:
-    """The per-array optimiser called ``name`` (``lm`` is handled by ``levenberg.py``)."""
+    """The per-array optimiser called ``name`` (``lm`` is handled by ``levenberg.py``), with
+    weight decay λ on its weight arrays."""
+    optimizer: Optimizer | None = None
     if name == "gd":
-        return GradientDescent(shapes, eta, momentum)
-    if name == "nesterov":
-        return Nesterov(shapes, eta, momentum)
-    if name == "adam":
-        return Adam(shapes, eta)
+        optimizer = GradientDescent(shapes, eta, momentum)
+    elif name == "nesterov":
+        optimizer = Nesterov(shapes, eta, momentum)
+    elif name == "adam":
+        optimizer = Adam(shapes, eta)
+    if optimizer is not None:
+        optimizer.weight_decay = weight_decay
+        return optimizer
     known = ", ".join(OPTIMIZERS)
     raise ConfigError(f"Unknown optimiser '{name}'. Choose one of: {known}.")

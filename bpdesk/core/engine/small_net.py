@@ -26,7 +26,9 @@ otherwise:
   NumPy's own; not softmax);
 * error ½ SSE or MSE after any of those, or binary cross-entropy after a sigmoid output;
 * optimiser gradient descent (with or without momentum α), Nesterov or Adam (not
-  Levenberg–Marquardt); either update order; biases shared, per neuron or frozen.
+  Levenberg–Marquardt); either update order; biases shared, per neuron or frozen;
+* no weight decay (λ = 0: with λ > 0 runs take the NumPy path, whose numbers the step
+  machine's are bit for bit).
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ def plan_for(spec: NetworkSpec, config: TrainConfig, n_samples: int) -> Plan | N
         or any(a not in ACTIVATIONS for a in names)
         or spec.loss not in LOSSES
         or (spec.loss == "bce" and names[-1] != "sigmoid")
+        or config.weight_decay != 0.0
     ):
         return None
     return Plan(
@@ -161,7 +164,7 @@ class SmallNet:
         assert opt is not None
         params, state = self._read(trainer)
         hyper, per_epoch = _hyper(opt), trainer.iterations_per_epoch
-        wrap = not trainer._shuffled and trainer.test_inputs is None
+        wrap = not trainer._shuffled and not trainer.has_held_out
         end_epoch = None if epochs is None else trainer.epoch + epochs
         order, done, stopped, bad = trainer.order.tolist(), 0, "", None
         while not stopped and bad is None:
@@ -214,6 +217,9 @@ class SmallNet:
         else:
             done = 0
             trainer._end_epoch()
+            early = trainer.early_stop_reason() if trainer.config.patience else None
+            if early is not None:
+                return early, None, done
         if (
             target_error is not None
             and trainer.epoch > epoch

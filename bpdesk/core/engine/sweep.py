@@ -14,7 +14,12 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from bpdesk.core.engine.backprop import bias_gradient, forward_to_output_delta, hidden_delta
+from bpdesk.core.engine.backprop import (
+    bias_gradient,
+    forward_to_output_delta,
+    hidden_delta,
+    with_weight_decay,
+)
 from bpdesk.core.engine.network import Network
 from bpdesk.core.engine.optimizers import GradientDescent, make_optimizer
 from bpdesk.core.engine.trainer import TrainConfig, Trainer
@@ -65,7 +70,10 @@ class Sweep:
         shapes: list[tuple[int, ...]] = []
         for w, b in zip(self.weights, self.biases, strict=True):
             shapes += [w.shape, b.shape]
-        self.optimizer = make_optimizer(config.optimizer, shapes, self.eta, self.momentum)
+        self.optimizer = make_optimizer(
+            config.optimizer, shapes, self.eta, self.momentum, self.config.weight_decay
+        )
+        self._decay = self.config.weight_decay
         self._step = self.optimizer.step
         if isinstance(self.optimizer, GradientDescent):
             self._previous = self.optimizer.previous  # the optimiser's own memory
@@ -166,6 +174,8 @@ class Sweep:
     def _gd_step(self, slot: int, value: Array, grad: Array) -> Array:
         """``GradientDescent.step`` with η and α spread to the array's shape beforehand (the
         same numbers: NumPy multiplies arrays of one shape much faster than it broadcasts)."""
+        if self._decay and not slot % 2:
+            grad = with_weight_decay(grad, value, self._decay)
         change = self._neg_eta[slot] * grad
         if self._alpha is not None:
             change = change + self._alpha[slot] * self._previous[slot]

@@ -8,6 +8,11 @@ over (when B does not divide N) and its gradient is the mean over those samples.
 Batch size 1 is online learning, B ≥ N full-batch learning. Samples are shuffled
 at the start of every epoch from the seed (full batches are not reordered: the
 order of a batch does not change its mean).
+
+Held-out data: a *validation* part and a *test* part of the samples are never trained on;
+their errors are measured after every epoch. The best epoch is the one with the lowest
+validation error (the test error where there is no validation part); with a patience of P
+epochs (MATLAB's ``max_fail``), a run stops once P epochs in a row have not improved on it.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ class RunResult:
     iterations: int  # iterations done in this call
     stopped: str  # why it ended, in words
     diverged: bool = False
+    early_stopped: bool = False  # the validation error stopped improving (see ``patience``)
 
 
 class Trainer:
@@ -62,6 +68,8 @@ class Trainer:
         *,
         test_inputs: Array | None = None,
         test_targets: Array | None = None,
+        validation_inputs: Array | None = None,
+        validation_targets: Array | None = None,
     ):
         self.network = network
         self.inputs = np.array(np.atleast_2d(inputs), dtype=np.float64)
@@ -75,19 +83,14 @@ class Trainer:
                 f"The network has {spec.n_inputs} inputs and {spec.sizes[-1]} outputs, but the "
                 f"data has {self.inputs.shape[1]} inputs and {self.targets.shape[1]} targets."
             )
-        self.test_inputs: Array | None = None
-        self.test_targets: Array | None = None
-        if test_inputs is not None and test_targets is not None:
-            tx = np.array(np.atleast_2d(test_inputs), dtype=np.float64)
-            tt = np.array(np.atleast_2d(test_targets), dtype=np.float64)
-            tx.flags.writeable = tt.flags.writeable = False
-            if tx.shape[1:] != self.inputs.shape[1:] or tt.shape[1:] != self.targets.shape[1:]:
-                raise DataError("The test samples do not have the training samples' columns.")
-            if tx.shape[0] != tt.shape[0] or tx.shape[0] == 0:
-                raise DataError("The test set needs the same number (≥ 1) of inputs and targets.")
-            self.test_inputs, self.test_targets = tx, tt
+        self.test_inputs, self.test_targets = self._held_out(test_inputs, test_targets, "test")
+        self.validation_inputs, self.validation_targets = self._held_out(
+            validation_inputs, validation_targets, "validation"
+        )
         self.test_errors = History()  # per epoch, where a test set exists
-        # The lowest test error so far: (epoch, error, weights, biases).
+        self.validation_errors = History()  # per epoch, where a validation set exists
+        # The lowest validation error so far (test error without a validation set):
+        # (epoch, error, weights, biases).
         self.best: tuple[int, float, list[Array], list[Array]] | None = None
         self.config = config.validated()
         self.rng = np.random.default_rng(self.config.seed)
@@ -114,6 +117,26 @@ class Trainer:
         self._new_epoch_order()
 
     # ------------------------------------------------------------- set-up
+    def _held_out(
+        self, inputs: Array | None, targets: Array | None, part: str
+    ) -> tuple[Array | None, Array | None]:
+        """Read-only copies of a held-out part's samples, checked against the training set."""
+        if inputs is None or targets is None:
+            return None, None
+        x = np.array(np.atleast_2d(inputs), dtype=np.float64)
+        t = np.array(np.atleast_2d(targets), dtype=np.float64)
+        x.flags.writeable = t.flags.writeable = False
+        if x.shape[1:] != self.inputs.shape[1:] or t.shape[1:] != self.targets.shape[1:]:
+            raise DataError(f"The {part} samples do not have the training samples' columns.")
+        if x.shape[0] != t.shape[0] or x.shape[0] == 0:
+            raise DataError(f"The {part} set needs the same number (≥ 1) of inputs and targets.")
+        return x, t
+
+    @property
+    def has_held_out(self) -> bool:
+        """Whether errors are measured on held-out samples after every epoch."""
+        return self.test_inputs is not None or self.validation_inputs is not None
+
     @property
     def n_samples(self) -> int:
         return int(self.inputs.shape[0])
@@ -167,7 +190,10 @@ class Trainer:
         shapes = []
         for w, b in zip(self.network.weights, self.network.biases, strict=True):
             shapes += [w.shape, b.shape]
-        return make_optimizer(config.optimizer, shapes, config.eta, config.momentum), None
+        optimizer = make_optimizer(
+            config.optimizer, shapes, config.eta, config.momentum, config.weight_decay
+        )
+        return optimizer, None
 
     def check_config(self, config: TrainConfig) -> TrainConfig:
         """``config``, validated and usable on this network, or a ConfigError (nothing changes)."""
@@ -190,6 +216,7 @@ class Trainer:
             self.optimizer.eta = config.eta
             if hasattr(self.optimizer, "momentum"):
                 self.optimizer.momentum = config.momentum
+            self.optimizer.weight_decay = config.weight_decay
         if config.seed != old.seed:
             self.rng = np.random.default_rng(config.seed)
         self._recount()
@@ -226,17 +253,23 @@ class Trainer:
 
     def _end_epoch(self) -> None:
         self.epoch_errors.append(self.epoch_sum / self.inputs.shape[0])
-        if self.test_inputs is not None:
-            self._record_test_error()
+        if self.test_inputs is not None or self.validation_inputs is not None:
+            self._record_held_out_errors()
         self.epoch += 1
         self.position = 0
         self.epoch_sum = 0.0
         self._new_epoch_order()
 
-    def _record_test_error(self) -> None:
-        assert self.test_inputs is not None and self.test_targets is not None
-        error = self.network.error(self.test_inputs, self.test_targets)
-        self.test_errors.append(error)
+    def _record_held_out_errors(self) -> None:
+        """The validation and test errors after this epoch; the best epoch follows the
+        validation error where there is a validation set, else the test error."""
+        error = math.nan
+        if self.test_inputs is not None and self.test_targets is not None:
+            error = self.network.error(self.test_inputs, self.test_targets)
+            self.test_errors.append(error)
+        if self.validation_inputs is not None and self.validation_targets is not None:
+            error = self.network.error(self.validation_inputs, self.validation_targets)
+            self.validation_errors.append(error)
         if math.isfinite(error) and (self.best is None or error < self.best[1]):
             net = self.network
             self.best = (
@@ -245,6 +278,29 @@ class Trainer:
                 [w.copy() for w in net.weights],
                 [b.copy() for b in net.biases],
             )
+
+    @property
+    def best_on(self) -> str:
+        """Which error chooses the best epoch: "validation", "test" or "" (none held out)."""
+        if self.validation_inputs is not None:
+            return "validation"
+        return "test" if self.test_inputs is not None else ""
+
+    def early_stop_reason(self) -> str | None:
+        """Why training must stop here (``patience`` epochs in a row without a better
+        validation error), in plain words; None while it may go on."""
+        patience, best = self.config.patience, self.best
+        if not patience or best is None or self.validation_inputs is None:
+            return None
+        failed = len(self.validation_errors) - best[0]
+        if failed < patience:
+            return None
+        return (
+            f"Stopped early after epoch {self.epoch}: the validation error has not improved "
+            f"for {failed} epochs (patience {patience}). It was lowest, {best[1]:.6g}, after "
+            f"epoch {best[0]}; 'Roll back to best' puts those weights back. To train on, "
+            "raise the patience or set it to 0."
+        )
 
     # --------------------------------------------------------- the lean loop
     def _iteration(self, x: Array, t: Array) -> float:
@@ -310,6 +366,9 @@ class Trainer:
         error of a finished epoch at or below ``target_error``; or until the run diverges."""
         if iterations is None and epochs is None and target_error is None:
             raise ConfigError("Give a number of iterations, of epochs or a target error.")
+        early = self.early_stop_reason()
+        if early is not None:
+            return RunResult(0, early, early_stopped=True)
         small = self.small_net()
         if small is not None:
             done, stopped, bad = small.run(self, iterations, epochs, target_error)
@@ -319,6 +378,9 @@ class Trainer:
             return RunResult(done, self._diverge(bad), diverged=True)
         if not self.network.is_finite():
             return RunResult(done, self._diverge(float("inf")), diverged=True)
+        early = self.early_stop_reason()
+        if early is not None:
+            return RunResult(done, early, early_stopped=True)
         return RunResult(done, stopped)
 
     def _run_arrays(
@@ -362,9 +424,11 @@ class Trainer:
                 self.iteration += 1
                 self.position += 1
                 self.epoch_sum += error * x.shape[0]
+                done += 1
                 if self.position >= per_epoch:
                     end_epoch_now()
-                done += 1
+                    if self.config.patience and self.early_stop_reason() is not None:
+                        break
                 if (
                     target_error is not None
                     and self.epoch > epoch_before

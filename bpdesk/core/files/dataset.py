@@ -9,7 +9,8 @@ from numbers import Integral, Real
 import numpy as np
 from numpy.typing import NDArray
 
-from bpdesk.core.errors import DataError
+from bpdesk.core.engine.config import split_counts
+from bpdesk.core.errors import ConfigError, DataError
 
 __all__ = ["SCALINGS", "TASKS", "Dataset", "seed_value"]
 
@@ -177,6 +178,43 @@ class Dataset:
                 )
             )
         return parts[0], parts[1]
+
+    def split_parts(
+        self, validation: float, test: float, seed: int
+    ) -> tuple[Dataset, Dataset | None, Dataset | None]:
+        """A random (train, validation, test) split; each size a fraction of the samples
+        (0.2) or a count (30), 0 for no such part (None). The rule for the sizes is
+        ``config.check_split``. The same seed always gives the same parts, and with no
+        validation part the same (train, test) as :meth:`split`: the seeded permutation's
+        first samples go to test, the next to validation, the rest to training, each part
+        keeping the samples' original order."""
+        seed = seed_value(seed, "Splitting")
+        try:
+            n_validation, n_test = split_counts(validation, test, self.n_samples)
+        except ConfigError as error:
+            raise DataError(str(error)) from None
+        order = np.random.default_rng(seed).permutation(self.n_samples)
+        rows = {
+            "test": np.sort(order[:n_test]),
+            "validation": np.sort(order[n_test : n_test + n_validation]),
+            "train": np.sort(order[n_test + n_validation :]),
+        }
+        step = {"validation_size": validation, "test_size": test, "seed": seed}
+        parts: dict[str, Dataset | None] = {}
+        for part, label in (("train", "training"), ("validation", "validation"), ("test", "test")):
+            if part != "train" and rows[part].size == 0:
+                parts[part] = None
+                continue
+            parts[part] = replace(
+                self,
+                name=f"{self.name} ({label} part)",
+                inputs=self.inputs[rows[part]],
+                targets=self.targets[rows[part]],
+                params=self._derived_params({"split": part, **step}),
+            )
+        train = parts["train"]
+        assert train is not None
+        return train, parts["validation"], parts["test"]
 
     def scaled(self, mode: str) -> Dataset:
         """A copy with rescaled inputs: ``"none"``, ``"minmax"`` (each input to [0, 1]) or

@@ -55,26 +55,24 @@ def resolve_data(data: dict[str, Any]) -> tuple[Array, Array, dict[str, object]]
         name = field["builtin"].str()
         params_field = field.get("params")
         params = params_field.dict() if params_field else {}
-        fraction_field = field.get("test_fraction")
-        fraction = fraction_field.float() if fraction_field else 0.0
+        sizes = []
+        for key in ("validation_size", "test_size", "test_fraction"):
+            size_field = field.get(key)
+            sizes.append(size_field.float() if size_field else 0.0)
+        validation, test_size = sizes[0], sizes[1] or sizes[2]
         split_field = field.get("split_seed")
         split_seed = split_field.int() if split_field else 0
         try:
             dataset = load_builtin(name, **params)
-            test = None
-            if fraction:
-                dataset, test = dataset.split(fraction, split_seed)
+            dataset, held_out, entry = split_entry(
+                dataset, name, params, validation, test_size, split_seed
+            )
         except BpdeskError as error:
             raise SessionError(f"In the session file, data: {error}") from None
-        entry: dict[str, Any] = {"builtin": name}
-        if params:
-            entry["params"] = params
-        if fraction:
-            entry["test_fraction"] = fraction
-            entry["split_seed"] = split_seed
         meta = dataset_meta(dataset, entry)
-        if test is not None:
-            meta["test_inputs"], meta["test_targets"] = test.inputs, test.targets
+        for part, held in held_out.items():
+            if held is not None:
+                meta[f"{part}_inputs"], meta[f"{part}_targets"] = held.inputs, held.targets
         return dataset.inputs, dataset.targets, meta
     inputs = field["inputs"].matrix(session.MAX_SAMPLES)
     targets = field["targets"].matrix(session.MAX_SAMPLES)
@@ -87,6 +85,35 @@ def resolve_data(data: dict[str, Any]) -> tuple[Array, Array, dict[str, object]]
         "data": data,
     }
     return inputs, targets, embedded
+
+
+def split_entry(
+    dataset: Dataset,
+    name: str,
+    params: dict[str, Any],
+    validation: float,
+    test: float,
+    split_seed: int,
+) -> tuple[Dataset, dict[str, Dataset | None], dict[str, Any]]:
+    """The training part of ``dataset`` (the built-in set ``name`` made with ``params``), its
+    held-out parts by name, and how a session file names all of it. The sizes are fractions or
+    counts (``config.check_split``); a split with a test fraction alone is written as before
+    validation parts existed, so older files and older bpdesk versions read the same."""
+    entry: dict[str, Any] = {"builtin": name}
+    if params:
+        entry["params"] = params
+    held_out: dict[str, Dataset | None] = {"validation": None, "test": None}
+    validation, test = (int(v) if v >= 1.0 else v for v in (validation, test))
+    if validation or test:
+        dataset, held_out["validation"], held_out["test"] = dataset.split_parts(
+            validation, test, split_seed
+        )
+        if not validation and test < 1.0:
+            entry["test_fraction"] = test
+        else:
+            entry["validation_size"], entry["test_size"] = validation, test
+        entry["split_seed"] = split_seed
+    return dataset, held_out, entry
 
 
 def is_session_path(source: str | os.PathLike[str]) -> bool:
@@ -167,22 +194,26 @@ def _adapted_spec(spec: NetworkSpec, dataset: Dataset) -> NetworkSpec:
 
 
 def with_dataset(
-    stepper: Stepper, name: str, *, test_fraction: float = 0.0, split_seed: int = 0, **params: Any
+    stepper: Stepper,
+    name: str,
+    *,
+    test_fraction: float = 0.0,
+    split_seed: int = 0,
+    validation_size: float = 0.0,
+    **params: Any,
 ) -> Stepper:
     """The current network's hidden layers on a built-in data set, freshly initialised;
-    with ``test_fraction`` > 0 a seeded part of it is held out as a test set."""
-    if name in PRESETS and not params and not test_fraction:
+    with ``test_fraction`` (a fraction or a count) or ``validation_size`` > 0 seeded parts
+    of it are held out as a test and a validation set."""
+    if name in PRESETS and not params and not test_fraction and not validation_size:
         return open_source(name)
     dataset = load_builtin(name, **params)
-    entry: dict[str, Any] = {"builtin": name}
-    if params:
-        entry["params"] = params
-    test = None
-    if test_fraction:
-        dataset, test = dataset.split(test_fraction, split_seed)
-        entry["test_fraction"] = test_fraction
-        entry["split_seed"] = split_seed
-    return with_data(stepper, dataset, entry, test=test)
+    dataset, held_out, entry = split_entry(
+        dataset, name, params, validation_size, test_fraction, split_seed
+    )
+    return with_data(
+        stepper, dataset, entry, test=held_out["test"], validation=held_out["validation"]
+    )
 
 
 def with_data(
@@ -191,6 +222,7 @@ def with_data(
     entry: dict[str, Any] | None = None,
     hidden: list[int] | None = None,
     test: Dataset | None = None,
+    validation: Dataset | None = None,
 ) -> Stepper:
     """The current network (or ``hidden`` layer sizes) on ``dataset``, freshly initialised.
 
@@ -218,6 +250,8 @@ def with_data(
         config,
         test_inputs=None if test is None else test.inputs,
         test_targets=None if test is None else test.targets,
+        validation_inputs=None if validation is None else validation.inputs,
+        validation_targets=None if validation is None else validation.targets,
     )
     return Stepper(trainer, meta=meta)
 
@@ -232,6 +266,14 @@ def with_network(stepper: Stepper, spec: NetworkSpec, init_method: str, seed: in
             f"(not {spec.n_inputs} and {spec.sizes[-1]})."
         )
     network = initialize(spec, init_method, seed=seed)
-    return Stepper(
-        Trainer(network, trainer.inputs, trainer.targets, trainer.config), meta=stepper.meta
+    fresh = Trainer(
+        network,
+        trainer.inputs,
+        trainer.targets,
+        trainer.config,
+        test_inputs=trainer.test_inputs,
+        test_targets=trainer.test_targets,
+        validation_inputs=trainer.validation_inputs,
+        validation_targets=trainer.validation_targets,
     )
+    return Stepper(fresh, meta=stepper.meta)

@@ -21,8 +21,11 @@ from bpdesk.core.engine.config import (
     BATCH_SIZE,
     LEARNING_RATE,
     MOMENTUM,
+    PATIENCE,
     SEED,
     UPDATE_ORDERS,
+    WEIGHT_DECAY,
+    Setting,
     check_optimizer,
 )
 from bpdesk.core.engine.network import LayerSpec, Network, NetworkSpec
@@ -69,6 +72,28 @@ def session_dict(stepper: Stepper) -> dict[str, Any]:
     data = stepper.meta.get("data")
     if not isinstance(data, dict):
         data = {"inputs": trainer.inputs.tolist(), "targets": trainer.targets.tolist()}
+    training: dict[str, Any] = {
+        "eta": cfg.eta,
+        "momentum": cfg.momentum,
+        "batch_size": cfg.batch_size,
+        "optimizer": cfg.optimizer,
+        "update_order": cfg.update_order,
+        "train_biases": cfg.train_biases,
+        "shuffle": cfg.shuffle,
+        "seed": cfg.seed,
+    }
+    # Written only when used, so a session without them reads as before they existed.
+    if cfg.weight_decay:
+        training["weight_decay"] = cfg.weight_decay
+    if cfg.patience:
+        training["patience"] = cfg.patience
+    history: dict[str, Any] = {
+        "iteration_errors": state.iteration_errors.tolist(),
+        "epoch_errors": state.epoch_errors.tolist(),
+        "test_errors": [] if state.test_errors is None else state.test_errors.tolist(),
+    }
+    if trainer.validation_inputs is not None and state.validation_errors is not None:
+        history["validation_errors"] = state.validation_errors.tolist()
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
@@ -83,16 +108,7 @@ def session_dict(stepper: Stepper) -> dict[str, Any]:
             "shared_bias": spec.shared_bias,
         },
         "parameters": weights.values(),
-        "training": {
-            "eta": cfg.eta,
-            "momentum": cfg.momentum,
-            "batch_size": cfg.batch_size,
-            "optimizer": cfg.optimizer,
-            "update_order": cfg.update_order,
-            "train_biases": cfg.train_biases,
-            "shuffle": cfg.shuffle,
-            "seed": cfg.seed,
-        },
+        "training": training,
         "data": data,
         "state": {
             "epoch": state.epoch,
@@ -105,11 +121,7 @@ def session_dict(stepper: Stepper) -> dict[str, Any]:
             "optimizer": _jsonable(state.optimizer),
             "step_done": state.done,
         },
-        "history": {
-            "iteration_errors": state.iteration_errors.tolist(),
-            "epoch_errors": state.epoch_errors.tolist(),
-            "test_errors": [] if state.test_errors is None else state.test_errors.tolist(),
-        },
+        "history": history,
     }
 
 
@@ -280,12 +292,15 @@ def _build(root: Field, resolve_data: DataResolver) -> Stepper:
         train_biases=tr["train_biases"].bool(),
         shuffle=tr["shuffle"].bool(),
         seed=int(tr["seed"].setting(SEED)),
+        weight_decay=_optional(tr, "weight_decay", WEIGHT_DECAY),
+        patience=int(_optional(tr, "patience", PATIENCE)),
     )
     inputs, targets, meta = resolve_data(root["data"].dict())
-    test_inputs = meta.pop("test_inputs", None)
-    test_targets = meta.pop("test_targets", None)
-    assert test_inputs is None or isinstance(test_inputs, np.ndarray)
-    assert test_targets is None or isinstance(test_targets, np.ndarray)
+    held_out = {}
+    for key in ("test_inputs", "test_targets", "validation_inputs", "validation_targets"):
+        value = meta.pop(key, None)
+        assert value is None or isinstance(value, np.ndarray)
+        held_out[key] = value
     title = root.get("title")
     meta = {**meta, "title": title.str() if title else ""}
     trainer = Trainer(
@@ -293,14 +308,19 @@ def _build(root: Field, resolve_data: DataResolver) -> Stepper:
         inputs,
         targets,
         config,
-        test_inputs=test_inputs,
-        test_targets=test_targets,
+        **held_out,
     )
     stepper = Stepper(trainer, meta=meta)
     state_field = root.get("state")
     if state_field is not None:
         stepper.load_state(_state(state_field, root["history"], stepper, trainer))
     return stepper
+
+
+def _optional(training: Field, key: str, setting: Setting) -> float:
+    """A setting a session may leave out (files older than it): 0 when it is not there."""
+    field = training.get(key)
+    return 0.0 if field is None else field.setting(setting)
 
 
 def _network(params: Field, spec: NetworkSpec) -> Network:
@@ -339,6 +359,7 @@ def _state(st: Field, history: Field, stepper: Stepper, trainer: Trainer) -> Sav
     optimizer_state = _optimizer_state(opt_field, trainer)
     diverged_field = st.get("diverged")
     test_history = history.get("test_errors")
+    validation_history = history.get("validation_errors")
     return SavedState(
         weights=tuple(trainer.network.weights),
         biases=tuple(trainer.network.biases),
@@ -354,6 +375,9 @@ def _state(st: Field, history: Field, stepper: Stepper, trainer: Trainer) -> Sav
         epoch_errors=history["epoch_errors"].floats(MAX_HISTORY),
         done=st["step_done"].int(0, len(stepper.ops)),
         test_errors=test_history.floats(MAX_HISTORY) if test_history else np.zeros(0),
+        validation_errors=(
+            validation_history.floats(MAX_HISTORY) if validation_history else np.zeros(0)
+        ),
     )
 
 

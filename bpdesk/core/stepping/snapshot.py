@@ -57,7 +57,9 @@ class Snapshot:
     dataset_name: str = ""
     input_shape: tuple[int, int] | None = None  # e.g. (8, 8): draw the inputs as an image
     test_errors: Array | None = None  # per epoch, where a test split exists (all so far)
-    best_epoch: int | None = None  # the epoch with the lowest test error so far
+    best_epoch: int | None = None  # the epoch with the lowest validation (or test) error so far
+    validation_errors: Array | None = None  # per epoch, where a validation split exists
+    best_on: str = ""  # which error picks the best epoch: "validation", "test" or ""
     # The data (read-only arrays shared with the trainer: never written to).
     inputs: Array | None = None
     targets: Array | None = None
@@ -132,6 +134,10 @@ def make_snapshot(
         input_shape=input_shape,
         test_errors=trainer.test_errors.values() if trainer.test_inputs is not None else None,
         best_epoch=trainer.best[0] if trainer.best is not None else None,
+        validation_errors=(
+            trainer.validation_errors.values() if trainer.validation_inputs is not None else None
+        ),
+        best_on=trainer.best_on,
         inputs=trainer.inputs,
         targets=trainer.targets,
         test_inputs=trainer.test_inputs,

@@ -230,6 +230,7 @@ class Stepper:
             epoch_errors=t.epoch_errors.values(0, lengths[1]),
             done=0 if self.step_complete else self.done,
             test_errors=t.test_errors.values(0, lengths[2]),
+            validation_errors=t.validation_errors.values(0, lengths[3]),
         )
 
     def load_state(self, state: SavedState) -> None:
@@ -238,10 +239,18 @@ class Stepper:
         t.iteration_errors = History(state.iteration_errors)
         t.epoch_errors = History(state.epoch_errors)
         t.test_errors = History(state.test_errors if state.test_errors is not None else [])
+        t.validation_errors = History(
+            state.validation_errors if state.validation_errors is not None else []
+        )
         saved = UndoRecord(
             **moment_fields(state),
             config=t.config,
-            history_lengths=(len(t.iteration_errors), len(t.epoch_errors), len(t.test_errors)),
+            history_lengths=(
+                len(t.iteration_errors),
+                len(t.epoch_errors),
+                len(t.test_errors),
+                len(t.validation_errors),
+            ),
             best=None,
             step=None,
             done=0,
@@ -256,11 +265,14 @@ class Stepper:
         self._undo.clear()
 
     def roll_back_to_best(self) -> StepTrace:
-        """Put back the weights of the epoch with the lowest test error (one undo entry);
-        the optimiser's memory is cleared, since it belongs to the later weights."""
+        """Put back the weights of the epoch with the lowest validation error (test error
+        without a validation set; one undo entry); the optimiser's memory is cleared, since
+        it belongs to the later weights."""
         best = self.trainer.best
         if best is None:
-            raise ConfigError("There is no test error yet: split the data and train an epoch.")
+            raise ConfigError(
+                "There is no validation or test error yet: split the data and train an epoch."
+            )
         self._undo.append(self._record())
         if not self.step_complete:
             self.in_progress, self.done = None, 0

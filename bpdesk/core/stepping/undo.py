@@ -51,7 +51,7 @@ class UndoRecord(TrainerMoment):
     """One moment of a step machine: its trainer's whole state and the step in progress."""
 
     config: TrainConfig
-    history_lengths: tuple[int, int, int]  # iteration, epoch and test errors
+    history_lengths: tuple[int, int, int, int]  # iteration, epoch, test, validation errors
     best: tuple[int, float, list[Array], list[Array]] | None
     step: StepInProgress | None
     done: int
@@ -67,6 +67,7 @@ class SavedState(TrainerMoment):
     epoch_errors: Array
     done: int
     test_errors: Array | None = None
+    validation_errors: Array | None = None
 
 
 def optimizer_state(trainer: Trainer) -> dict[str, object]:
@@ -96,6 +97,7 @@ def record(
             len(trainer.iteration_errors),
             len(trainer.epoch_errors),
             len(trainer.test_errors),
+            len(trainer.validation_errors),
         ),
         best=trainer.best,
         step=None if step is None else step.copy(),
@@ -125,4 +127,5 @@ def restore(trainer: Trainer, state: UndoRecord) -> None:
     trainer.iteration_errors.truncate(state.history_lengths[0])
     trainer.epoch_errors.truncate(state.history_lengths[1])
     trainer.test_errors.truncate(state.history_lengths[2])
+    trainer.validation_errors.truncate(state.history_lengths[3])
     trainer.best = state.best

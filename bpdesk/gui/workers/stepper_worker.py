@@ -402,7 +402,7 @@ class StepperWorker(QObject):
         if goal.left is not None:
             goal.left -= result.iterations
         self._current_rate = self._rate.add(time.perf_counter(), trainer.iteration)
-        if result.diverged:
+        if result.diverged or result.early_stopped:
             return Chunk(result.iterations, True, trainer.diverged or result.stopped)
         finished = goal.reached(trainer.epoch) or result.iterations == 0
         return Chunk(result.iterations, finished)
@@ -417,7 +417,8 @@ class StepperWorker(QObject):
             self._goal.first = False
             before = trainer.iteration
             result = self._stepper.run(iterations=n, epochs=epochs)
-            return RunResult(trainer.iteration - before, result.stopped, result.diverged)
+            done = trainer.iteration - before
+            return RunResult(done, result.stopped, result.diverged, result.early_stopped)
         return trainer.run(iterations=n, epochs=epochs)
 
     def _finish_run(self, message: str | None) -> None:
