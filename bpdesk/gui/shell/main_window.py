@@ -33,6 +33,7 @@ from bpdesk.gui.shell.worker_link import WorkerLink
 from bpdesk.gui.views.canvas.view import NetworkCanvas
 from bpdesk.gui.views.derivation_panel import DerivationPanel
 from bpdesk.gui.views.error_plot import ErrorPlot
+from bpdesk.gui.views.lm_plots import LMPlots
 from bpdesk.gui.views.parameters.panel import ParameterPanel
 from bpdesk.gui.workers.chunked import describe_failure
 from bpdesk.gui.workers.stepper_worker import StepperWorker
@@ -76,7 +77,7 @@ class MainWindow(QMainWindow):
         self.autosave = Autosave(self.link, lambda: self.files.modified, self)
         self._build_views()
         self._build_cadence()
-        views = (self.canvas, self.derivation, self.parameters, self.error_plot)
+        views = (self.canvas, self.derivation, self.parameters, self.error_plot, self.lm_plots)
         self.view_options = ViewOptions(self, views)
         docks = (self.parameters_dock, self.derivation_dock, self.error_dock)
         build_menus(self.menuBar(), self.commands, self.files.recent_menu, docks)
@@ -97,6 +98,9 @@ class MainWindow(QMainWindow):
         self.parameters = ParameterPanel()
         self.error_plot = ErrorPlot()
         self.banner = MessageBanner()
+        # Quiz mode hides the same numbers in the drawing, the derivation and the table.
+        self.derivation.quiz = self.canvas.quiz_mask
+        self.parameters.table.model.quiz = self.canvas.quiz_mask
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 0)
@@ -111,6 +115,12 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.parameters_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.derivation_dock)
         self.splitDockWidget(self.derivation_dock, self.error_dock, Qt.Orientation.Horizontal)
+        # Levenberg–Marquardt's μ and gradient, beside the error plot while it is chosen.
+        self.lm_plots = LMPlots()
+        self.lm_dock = self._dock("dock_lm_plots", "Levenberg–Marquardt", self.lm_plots)
+        self.splitDockWidget(self.error_dock, self.lm_dock, Qt.Orientation.Horizontal)
+        self.lm_dock.hide()
+        self._lm_placed = False
         # The derivation and the plot get the whole width below the drawing.
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
 
@@ -136,6 +146,7 @@ class MainWindow(QMainWindow):
         self.parameters.dataset_requested.connect(w.load_dataset)
         # views → views
         self.canvas.selection_changed.connect(self.derivation.set_selection)
+        self.lm_plots.wanted.connect(self._show_lm_plots)
         # worker → window
         w.snapshot_ready.connect(self.show_snapshot)
         w.errored.connect(self._on_error)
@@ -183,6 +194,17 @@ class MainWindow(QMainWindow):
         bottom = [self.derivation_dock, self.error_dock]
         self.resizeDocks(bottom, [int(height * 0.33)] * 2, vertical)
         self.resizeDocks(bottom, [int(width * 0.55), int(width * 0.45)], horizontal)
+
+    def _show_lm_plots(self, on: bool) -> None:
+        """Levenberg–Marquardt's plots while it trains: the first time beside the error plot,
+        or on a narrow window as a tab in front of the derivation (three docks do not fit)."""
+        if on and not self._lm_placed:
+            self._lm_placed = True
+            if self.width() < 1400:
+                self.tabifyDockWidget(self.derivation_dock, self.lm_dock)
+            self.lm_dock.show()
+            self.lm_dock.raise_()
+        self.lm_dock.setVisible(on)
 
     # ------------------------------------------------------------ commands (the guarded path)
     def request_step(self, kind: str) -> bool:
@@ -244,6 +266,7 @@ class MainWindow(QMainWindow):
         read-outs and the teaching tools (through ``snapshot_shown``) a few times a second."""
         views = self.cadence = ViewCadence()
         views.add("error plot", self.error_plot.show_snapshot, history=True)
+        views.add("Levenberg–Marquardt plots", self.lm_plots.show_snapshot, history=True)
         views.add(
             "network drawing", self.canvas.show_snapshot, interval=DRAWING_INTERVAL, phase=0.35
         )
@@ -290,6 +313,19 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_saved(self, path: str) -> None:
         self.statusBar().showMessage(f"Saved {path}", 8000)
+
+    # ------------------------------------------------------------ quiz mode
+    def set_quiz_mode(self, on: bool) -> None:
+        """Hide the numbers the last press computed ("?") in every view until revealed."""
+        self.canvas.set_quiz_mode(on)
+        self.derivation.redraw()
+        self.parameters.table.redraw()
+
+    def reveal(self, quantity: str) -> None:
+        """Show again, everywhere, a number quiz mode hid (``w8+``, ``net_h1``, ``E_total``…)."""
+        self.canvas.reveal(quantity)
+        self.derivation.redraw()
+        self.parameters.table.redraw()
 
     # ------------------------------------------------------------ messages
     def show_message(self, text: str) -> None:
