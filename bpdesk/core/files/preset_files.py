@@ -83,6 +83,15 @@ PRESET_BUILDERS: dict[str, Callable[[], Stepper]] = {
         {"optimizer": "adam", "eta": 0.005, "batch_size": 20, "seed": 1},
         "1,000 handwritten digits, batch size 20: 50 iterations make one epoch",
     ),
+    # 40 noisy samples for 32 hidden neurons: the validation and test errors bottom out
+    # within ~30 epochs and then climb while the training error falls towards 0.
+    "overfit": lambda: _on(
+        "moons", [32], "tanh",
+        {"optimizer": "adam", "eta": 0.01, "batch_size": 40, "seed": 1},
+        "Overfitting: 32 hidden neurons learn 40 noisy samples by heart (training error "
+        "falls, validation error rises)",
+        test_fraction=0.3, validation_size=0.3, n=100, noise=0.3, seed=5,
+    ),
 }  # fmt: skip
 
 
