@@ -100,7 +100,7 @@ def test_split_parts_is_seeded_disjoint_and_complete():
         np.array_equal(a.inputs, b.inputs)
         for a, b in zip(again, (train, validation, test), strict=True)
         if a and b
-    )  # noqa: E501
+    )
     other = data.split_parts(0.2, 7, seed=4)[1]
     assert other is not None and not np.array_equal(other.inputs, validation.inputs)
 
@@ -154,7 +154,7 @@ def test_the_gradient_check_includes_the_decay_term():
     vector = net.vector()
     expected = plain + np.array(
         [lam * v if not n.startswith("b") else 0.0 for n, v in zip(names, vector, strict=True)]
-    )  # noqa: E501
+    )
     assert np.allclose(check.analytic, expected, rtol=1e-12, atol=1e-15)
     assert weight_decay_penalty(net.weights, lam) == pytest.approx(
         0.5 * lam * sum(float((w**2).sum()) for w in net.weights)
