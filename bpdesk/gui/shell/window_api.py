@@ -59,6 +59,12 @@ class ToolHost(Protocol):
     def roll_back_to_best(self) -> None:
         """The weights of the epoch with the lowest test error."""
 
+    def set_quiz_mode(self, on: bool) -> None:
+        """Quiz mode on or off: the numbers the last press computed shown as "?" everywhere."""
+
+    def reveal(self, quantity: str) -> None:
+        """Show again a number quiz mode hid (``w8+``, ``dE_total/dw5``, ``E_total``…)."""
+
     def show_message(self, text: str) -> None:
         """A non-blocking note in the banner and the status bar."""
 

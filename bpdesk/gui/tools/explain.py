@@ -15,6 +15,7 @@ from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from bpdesk.core.formatting import format_value
+from bpdesk.core.stepping.canvas_model import QuizMask, just_computed
 from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.core.teaching.narration import narrate
 from bpdesk.gui.views.derivation_panel import is_seen
@@ -50,6 +51,8 @@ class ExplainPanel(QWidget):
         self._text.viewport().installEventFilter(self)
         self._last: tuple[int, int] | None = None
         self._pending: _Pending | None = None  # the text to write once visible
+        self._written: _Pending | None = None  # the text on show (written again by redraw)
+        self.quiz: QuizMask | None = None  # quiz mode's mask, shared with the drawing
         self.texts_written = 0  # how many narrations were written (for tests)
         self._scale = 1.0
         self.set_font_scale(1.0)
@@ -99,6 +102,22 @@ class ExplainPanel(QWidget):
         if is_seen(self):
             self._write_pending()
 
+    def redraw(self) -> None:
+        """Write the text on show again (quiz mode or a reveal changed)."""
+        if self._pending is None:
+            self._pending = self._written
+        if is_seen(self):
+            self._write_pending()
+
+    def _quiz_hides(self, snapshot: Snapshot) -> bool:
+        """Quiz mode holds back the explanation while a number of the last press is hidden."""
+        quiz = self.quiz
+        if quiz is None or not quiz.on or snapshot.running:
+            return False
+        quiz.follow(snapshot.trace)
+        computed = just_computed(snapshot)
+        return any(quiz.hides(element, computed) for element in computed)
+
     def has_pending(self) -> bool:
         """A snapshot came while the panel was hidden and its text is not written yet."""
         return self._pending is not None
@@ -125,7 +144,14 @@ class ExplainPanel(QWidget):
         if pending is None:
             return
         snapshot, trace = pending.snapshot, pending.snapshot.trace
+        self._written = pending
         self.texts_written += 1
+        if self._quiz_hides(snapshot):
+            self._show(
+                "Quiz mode: the explanation of this press waits until each of its new numbers "
+                "is answered or revealed in the Practice panel (or quiz mode is off)."
+            )
+            return
         if snapshot.running:
             self._show(
                 f"Training runs: iteration {snapshot.iteration}, epoch {snapshot.epoch}, "

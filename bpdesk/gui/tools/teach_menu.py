@@ -21,7 +21,7 @@ from bpdesk.gui.tools.lesson_bar import LessonBar
 from bpdesk.gui.tools.practice import PracticePanel
 from bpdesk.gui.tools.presentation import PRESENTATION_SCALES, Presentation, window_action
 from bpdesk.gui.tools.registry import TOOLS
-from bpdesk.gui.tools.tool_docks import ToolDocks
+from bpdesk.gui.tools.tool_docks import ToolDocks, dock_action
 from bpdesk.gui.views.derivation_panel import is_seen
 from bpdesk.gui.workers.map_jobs import MapJobs
 from bpdesk.resources import resource_path
@@ -98,8 +98,9 @@ class TeachingTools(QObject):
         self.lesson_bar.next_requested.connect(self.next_slide)
         self.lesson_bar.previous_requested.connect(self.previous_slide)
         self.lesson_bar.closed.connect(self.close_lesson)
-        self.practice.quiz_mode_changed.connect(host.canvas.set_quiz_mode)
-        self.practice.revealed.connect(host.canvas.reveal)
+        self.explain.quiz = host.canvas.quiz_mask
+        self.practice.quiz_mode_changed.connect(self._on_quiz_mode)
+        self.practice.revealed.connect(self._on_revealed)
         snapshot = host.snapshot
         if snapshot is not None:
             self._on_snapshot(snapshot)
@@ -140,7 +141,7 @@ class TeachingTools(QObject):
             self.landscape_dock,
             self.comparison_dock,
         ):
-            menu.addAction(dock.toggleViewAction())
+            menu.addAction(dock_action(dock))
         self.tool_docks = ToolDocks(host, menu, TOOLS)
         menu.addSeparator()
         self.action_lesson = window_action(
@@ -170,6 +171,17 @@ class TeachingTools(QObject):
         if self._comparison is not None:
             self._comparison.shutdown()
         self.analysis.shutdown()
+
+    # ------------------------------------------------------------ quiz mode
+    @Slot(bool)
+    def _on_quiz_mode(self, on: bool) -> None:
+        self.host.set_quiz_mode(on)
+        self.explain.redraw()
+
+    @Slot(str)
+    def _on_revealed(self, quantity: str) -> None:
+        self.host.reveal(quantity)
+        self.explain.redraw()
 
     # ------------------------------------------------------------ presentation
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QTimer, Slot
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFrame, QMenu, QScrollArea, QWidget
 
 from bpdesk.core.stepping.snapshot import Snapshot
@@ -13,7 +13,30 @@ from bpdesk.gui.shell.window_api import ToolHost
 from bpdesk.gui.tools.registry import ToolSpec
 from bpdesk.gui.views.derivation_panel import is_seen
 
-__all__ = ["ToolDocks"]
+__all__ = ["ToolDocks", "dock_action"]
+
+
+def dock_action(dock: QDockWidget) -> QAction:
+    """A menu entry for ``dock``: shows it in front, or hides it if it is in front already.
+
+    (Qt's own toggle hides a dock that is open behind another tab, which a person who
+    cannot see it takes for "nothing happened".) Checked while the dock is open."""
+    action = QAction(dock.windowTitle(), dock)
+    action.setObjectName(f"action_{dock.objectName()}")
+    action.setCheckable(True)
+    action.setChecked(dock.isVisible())
+
+    def chosen() -> None:
+        if is_seen(dock):
+            dock.hide()
+        else:
+            dock.show()
+            dock.raise_()
+        action.setChecked(dock.isVisible())
+
+    action.triggered.connect(chosen)
+    dock.visibilityChanged.connect(lambda _visible: action.setChecked(dock.isVisible()))
+    return action
 
 
 class ToolDocks(QObject):
@@ -26,9 +49,10 @@ class ToolDocks(QObject):
         self.specs = {spec.name: spec for spec in specs}
         self.docks: dict[str, QDockWidget] = {}
         self.views: dict[str, QWidget] = {}
+        self.actions: dict[str, QAction] = {}
         for spec in specs:
-            dock = self._make_dock(spec)
-            menu.addAction(dock.toggleViewAction())
+            self._make_dock(spec)
+            menu.addAction(self.actions[spec.name])
         host.snapshot_shown.connect(self._on_snapshot)
         host.when_shutting_down(self.shutdown)
 
@@ -42,10 +66,11 @@ class ToolDocks(QObject):
         dock.setWidget(scroller)
         self.host.add_dock(dock, spec.place)
         dock.hide()
-        action = dock.toggleViewAction()
+        action = dock_action(dock)
         if spec.shortcut:
             action.setShortcut(QKeySequence(spec.shortcut))
-        action.triggered.connect(lambda checked=False, d=dock: d.raise_() if checked else None)
+            self.host.add_window_action(action)
+        self.actions[spec.name] = action
         dock.visibilityChanged.connect(lambda visible, n=spec.name: self._on_shown(n, visible))
         self.docks[spec.name] = dock
         return dock

@@ -12,11 +12,13 @@ from PySide6.QtGui import QFont, QFontMetricsF, QPalette, QShowEvent, QTextOptio
 from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from bpdesk.core.errors import BpdeskError
+from bpdesk.core.stepping.canvas_model import Element, QuizMask, just_computed
 from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.core.teaching.derivation import Derivation, HtmlStyle, default_selection, derive
 from bpdesk.core.teaching.equations import Equation, Frac, Op, Sym, Term, split_symbols
 from bpdesk.core.teaching.equations.symbols import symbol_text
 from bpdesk.core.teaching.equations.text_render import term_text
+from bpdesk.core.teaching.quiz import hide_phase
 from bpdesk.gui.shell.theme import clamp_font_scale
 from bpdesk.gui.views.redraw import RedrawThrottle
 
@@ -66,6 +68,7 @@ class DerivationPanel(QWidget):
         self.renders = 0  # how many times a derivation was worked out (for tests)
         self._width_of: tuple[Derivation, float] | None = None  # the last stacked width
         self._redraw = RedrawThrottle(self._render, self, interval=RUNNING_INTERVAL)
+        self.quiz: QuizMask | None = None  # quiz mode's mask, shared with the drawing
 
         self._header = QLabel(self)
         self._header.setObjectName("derivation_header")
@@ -95,6 +98,11 @@ class DerivationPanel(QWidget):
         """Draw the derivation for ``snapshot``; while training runs, a few times a second."""
         self._snapshot = snapshot
         self._redraw.request(urgent=not snapshot.running or self._derivation is None)
+
+    def redraw(self) -> None:
+        """Draw again at once (quiz mode or a reveal changed)."""
+        self._html = None
+        self._redraw.draw_now()
 
     @Slot(str, str)
     def set_selection(self, kind: str, name: str) -> None:
@@ -190,6 +198,7 @@ class DerivationPanel(QWidget):
             break
         if derivation is None:  # pragma: no cover - the default selection always exists
             return
+        derivation = self._quizzed(snapshot, derivation)
         same_element = self._shown == (derivation.kind, derivation.name)
         bar = self._body.verticalScrollBar()
         position = bar.value()
@@ -209,6 +218,22 @@ class DerivationPanel(QWidget):
         body.setHtml(html[1])
         if same_element:
             bar.setValue(position)
+
+    def _quizzed(self, snapshot: Snapshot, derivation: Derivation) -> Derivation:
+        """In quiz mode, the numbers the last press computed for this element as "?"."""
+        quiz, last = self.quiz, snapshot.trace.last_op
+        if quiz is None or not quiz.on or last is None or derivation.kind not in (
+            "neuron", "weight", "bias"
+        ):  # fmt: skip
+            return derivation
+        quiz.follow(snapshot.trace)
+        computed = just_computed(snapshot)
+        element = Element(derivation.kind, derivation.name)  # type: ignore[arg-type]
+        # Any number of the press still to be worked out stays hidden here too (another
+        # element's derivation uses them), unless this element's own was revealed.
+        still_hidden = any(quiz.hides(e, computed) for e in computed)
+        revealed = element in computed and not quiz.hides(element, computed)
+        return hide_phase(derivation, last.phase) if still_hidden and not revealed else derivation
 
     def _stacked_width(self, derivation: Derivation) -> float:
         """About how wide the widest row of stacked fractions is, in pixels (worked out once

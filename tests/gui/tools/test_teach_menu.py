@@ -222,3 +222,20 @@ def test_the_plot_views_are_built_while_idle_and_then_only_shown(qtbot, window):
     tools.landscape_dock.toggleViewAction().trigger()
     qtbot.waitUntil(tools.landscape_dock.isVisible)
     assert tools.landscape is built  # the same view, now shown
+
+
+def test_teach_menu_brings_a_panel_behind_a_tab_to_the_front(qtbot, window):
+    """Explain and Practice open as tabs: their menu entry shows them, it never hides a
+    panel the user cannot see; chosen again while in front, it closes it."""
+    tools = window.teaching
+    entries = {a.text(): a for a in window.menu("&Teach").actions()}
+    for dock in (tools.explain_dock, tools.practice_dock):
+        dock.show()
+        window.derivation_dock.raise_()
+        window.parameters_dock.raise_()
+        qtbot.waitUntil(lambda d=dock: not is_seen(d))
+        entries[dock.windowTitle()].trigger()
+        qtbot.waitUntil(lambda d=dock: is_seen(d))
+        assert entries[dock.windowTitle()].isChecked()
+        entries[dock.windowTitle()].trigger()
+        assert not dock.isVisible() and not entries[dock.windowTitle()].isChecked()

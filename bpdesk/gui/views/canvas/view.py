@@ -116,6 +116,11 @@ class NetworkCanvas(QGraphicsView):
     def zoom_out(self) -> None:
         self._zoom(0.8, QGraphicsView.ViewportAnchor.AnchorViewCenter)
 
+    @property
+    def quiz_mask(self) -> QuizMask:
+        """What quiz mode hides: shared with every view that shows the step's numbers."""
+        return self._quiz
+
     def set_quiz_mode(self, on: bool) -> None:
         """Hide the values the last press computed ("?") until they are revealed."""
         self._quiz.on = on

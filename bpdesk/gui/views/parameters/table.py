@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bpdesk.core.stepping.canvas_model import just_computed
 from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.gui.views.parameters.number_field import RefusalLabel
 from bpdesk.gui.views.parameters.rows import (
@@ -141,11 +142,21 @@ class ParameterTable(QWidget):
 
     def _refresh(self, snapshot: Snapshot) -> None:
         self._shown = snapshot
+        quiz = self.model.quiz
+        if quiz is not None and quiz.on:
+            quiz.follow(snapshot.trace)
+            last = snapshot.trace.last_op
+            self.model.set_computed(just_computed(snapshot), last.phase if last else "")
         rows = RowTable(snapshot, self._memory)
         self.model.set_table(rows)
         self._update_legend()
         if not snapshot.running:  # measuring every row sixty times a second would slow a run
             self._widen_if_needed()
+
+    def redraw(self) -> None:
+        """Show the snapshot on show again at once (quiz mode or a reveal changed)."""
+        if self._shown is not None:
+            self._refresh(self._shown)
 
     def message(self) -> str:
         return self.note.message()

@@ -9,6 +9,7 @@ from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from bpdesk.core.formatting import format_value
+from bpdesk.core.stepping.canvas_model import Element, QuizMask
 from bpdesk.gui.views.parameters.number_field import check_parameter, refusal
 from bpdesk.gui.views.parameters.rows import ParameterRow, RowTable
 
@@ -91,6 +92,25 @@ class ParameterModel(QAbstractTableModel):
         self._index: dict[str, int] | None = None  # row of each name, made when first asked
         self._italic = QFont()  # only the style is set: the rest follows the view's font
         self._italic.setItalic(True)
+        # Quiz mode: the mask shared with the drawing, what the last press computed and in
+        # which pass (its gradients, or its new values and changes, are shown as "?").
+        self.quiz: QuizMask | None = None
+        self._computed: frozenset[Element] = frozenset()
+        self._pass = ""
+
+    def set_computed(self, computed: frozenset[Element], pass_: str) -> None:
+        """What the last press computed and its pass (forward, backward, update)."""
+        self._computed, self._pass = computed, pass_
+
+    def hides(self, row: ParameterRow, column: int) -> bool:
+        """Whether quiz mode writes "?" in this cell: a number the last press computed."""
+        quiz = self.quiz
+        if quiz is None or not quiz.on:
+            return False
+        if column not in {"backward": (GRADIENT,), "update": (VALUE, CHANGE)}.get(self._pass, ()):
+            return False
+        computed = self._computed
+        return any(quiz.hides(Element(kind, row.name), computed) for kind in ("weight", "bias"))
 
     # ---------------------------------------------------------------- data in
     def set_table(self, table: RowTable | _Listed) -> None:
@@ -187,6 +207,13 @@ class ParameterModel(QAbstractTableModel):
         if not index.isValid() or index.row() >= len(self._table):
             return None
         row, column = self._table.row(index.row()), index.column()
+        if self.hides(row, column) and role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.EditRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+        ):
+            return "?"
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
         if role == Qt.ItemDataRole.EditRole:
