@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRectF, QSize, Slot
 from PySide6.QtGui import QAction, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QFileDialog, QGraphicsView
+from PySide6.QtWidgets import QFileDialog, QGraphicsView, QMenu
 
 from bpdesk.core.engine.network import Network
 from bpdesk.core.engine.trainer import Trainer
@@ -67,6 +67,21 @@ def save_scene(view: QGraphicsView, path: str) -> None:
         raise OSError(f"The picture could not be written to {path}.")
 
 
+def _menu_before_quit(parent: QMenu, title: str) -> QMenu:
+    """A submenu of ``parent`` placed above its closing separator and Quit (at the end if
+    ``parent`` has no Quit)."""
+    menu = QMenu(title, parent)
+    actions = parent.actions()
+    quits = [k for k, a in enumerate(actions) if a.menuRole() == QAction.MenuRole.QuitRole]
+    if not quits:
+        parent.addMenu(menu)
+        return menu
+    k = quits[0]
+    before = actions[k - 1] if k and actions[k - 1].isSeparator() else actions[k]
+    parent.insertMenu(before, menu)
+    return menu
+
+
 class Exports(QObject):
     """Adds an Export menu to the window's File menu; reads the snapshot the window shows."""
 
@@ -74,7 +89,7 @@ class Exports(QObject):
         super().__init__(host.as_parent())
         self.host = host
         self.chooser: PathChooser = chooser or self._ask
-        menu = host.menu("File").addMenu("Export")
+        menu = _menu_before_quit(host.menu("File"), "Export")
         self.actions: dict[str, QAction] = {}
         for fmt, (label, _, _) in HANDOUTS.items():
             for exercise in (False, True):

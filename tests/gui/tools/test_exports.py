@@ -52,3 +52,10 @@ def test_exercise_and_csv_and_svg(qtbot, window, tmp_path):
     root = ET.parse(tmp_path / "net.svg").getroot()
     assert root.tag.endswith("svg")
     assert "w5" in (tmp_path / "net.svg").read_text(encoding="utf-8")
+
+
+def test_export_sits_above_quit_in_the_file_menu(window):
+    texts = [a.text() for a in window.menu("File").actions()]
+    assert texts.index("Export") < texts.index("&Quit") == len(texts) - 1
+    quit_at = texts.index("&Quit")
+    assert window.menu("File").actions()[quit_at - 1].isSeparator()
