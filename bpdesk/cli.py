@@ -25,18 +25,23 @@ from bpdesk.core.engine.config import (
     LEARNING_RATE,
     MOMENTUM,
     NEURONS,
+    PATIENCE,
     SEED,
     UPDATE_ORDERS,
+    WEIGHT_DECAY,
     Setting,
+    check_split_size,
 )
 from bpdesk.core.engine.gradcheck import gradient_check
 from bpdesk.core.engine.optimizers import OPTIMIZERS
 from bpdesk.core.errors import BpdeskError
 from bpdesk.core.files.csv_import import read_csv
 from bpdesk.core.files.documents import open_source, save_session, with_data
+from bpdesk.core.files.splits import generalisation_summary, with_split
 from bpdesk.core.formatting import format_value
 from bpdesk.core.plain_words import internal_reason, os_error_words
 from bpdesk.core.stepping.stepper import Stepper
+from bpdesk.core.teaching.after_updates import after_words, before_words
 from bpdesk.core.teaching.export import FORMATS, render
 from bpdesk.core.teaching.worked_example import worked_example
 
@@ -125,9 +130,12 @@ def _cmd_train(args: argparse.Namespace) -> int:
         stepper = _with_csv(stepper, args)
     elif args.inputs or args.targets or args.class_column:
         raise UsageError("--inputs, --targets and --class-column go with --data FILE.csv")
+    if (args.validation, args.test, args.split_seed) != (None, None, None):
+        stepper = with_split(stepper, args.validation, args.test, args.split_seed)
     trainer = stepper.trainer
     changes: dict[str, Any] = {}
-    for option in ("eta", "momentum", "batch_size", "update_order", "optimizer", "seed"):
+    options = ("eta", "momentum", "batch_size", "update_order", "optimizer", "seed")
+    for option in (*options, "weight_decay", "patience"):
         value = getattr(args, option)
         if value is not None:
             changes[option] = value
@@ -149,13 +157,23 @@ def _cmd_train(args: argparse.Namespace) -> int:
         "epochs": trainer.epoch,
         "stopped": result.stopped,
         "diverged": result.diverged,
+        "early_stopped": result.early_stopped,
+        **generalisation_summary(trainer),
     }
     if args.json:
         print(_dump(report))
         return 0
     print(f"Stopped: {result.stopped}")
     print(f"Iterations: {trainer.iteration} ({trainer.epoch} epochs)")
-    print(f"Error over the training set: {format_value(error)}")
+    print(f"{after_words(trainer.iteration)}, over the whole training set: {format_value(error)}")
+    if trainer.iteration:
+        last = trainer.iteration_errors.last()
+        print(f"{before_words(trainer.iteration)}: {format_value(last)}")
+    for part in ("validation", "test"):
+        if report[f"{part}_error"] is not None:
+            print(f"Error over the {part} set: {format_value(report[f'{part}_error'])}")
+    if report["best_epoch"] is not None:
+        print(f"Best epoch (lowest {report['best_on']} error): {report['best_epoch']}")
     print("Outputs (target → out):")
     for target, out in zip(trainer.targets[:20], outputs[:20], strict=False):
         pairs = ", ".join(
@@ -221,6 +239,8 @@ OPTION_SETTINGS: dict[str, Setting] = {
     "seed": SEED,
     "epochs": EPOCHS,
     "steps": ITERATIONS,
+    "weight_decay": WEIGHT_DECAY,
+    "patience": PATIENCE,
 }
 
 
@@ -232,6 +252,22 @@ def check_options(args: argparse.Namespace) -> None:
             reason = setting.check(value)
             if reason is not None:
                 raise UsageError(f"--{option.replace('_', '-')}: {reason}")
+    for part in ("validation", "test"):
+        value = getattr(args, part, None)
+        reason = None if value is None else check_split_size(value, part)
+        if reason is not None:
+            raise UsageError(f"--{part}: {reason}")
+
+
+# ---------------------------------------------------------------- lecture
+def _cmd_lecture(args: argparse.Namespace) -> int:
+    """Every figure the lecture prints, set against bpdesk's (see core/teaching/reconcile.py)."""
+    from bpdesk.core.teaching.reconcile import reconcile
+    from bpdesk.core.teaching.reconcile_words import text_table
+
+    result = reconcile()
+    print(_dump(result.as_json()) if args.json else text_table(result).rstrip("\n"))
+    return 0
 
 
 # --------------------------------------------------------------- validate
@@ -253,7 +289,7 @@ def _cmd_gradcheck(args: argparse.Namespace) -> int:
     stepper = _source(args)
     trainer = stepper.trainer
     x, t = trainer.current_batch()
-    check = gradient_check(trainer.network, x, t)
+    check = gradient_check(trainer.network, x, t, weight_decay=trainer.config.weight_decay)
     if args.json:
         print(
             _dump(
@@ -309,6 +345,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--scaling", choices=["none", "minmax", "standard"], default="none")
     p.add_argument("--hidden", help="hidden layer sizes for --data, e.g. 8,8")
     p.add_argument("--save", help="save the trained session to this .bpdesk file")
+    p.add_argument("--validation", type=float, help="validation part: a fraction or a count")
+    p.add_argument("--test", type=float, help="test part: a fraction or a count")
+    p.add_argument("--split-seed", type=int, help="the seed that cuts the parts")
+    p.add_argument("--weight-decay", type=float, help="L2 weight decay λ (weights only)")
+    p.add_argument("--patience", type=int, help="stop after this many epochs w/o improvement")
+
+    p = sub.add_parser("lecture", help="the lecture's printed figures against bpdesk's")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = sub.add_parser("validate", help="check a .bpdesk session file")
     p.add_argument("file")
@@ -334,6 +378,7 @@ def _parser() -> argparse.ArgumentParser:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "trace": _cmd_trace,
     "train": _cmd_train,
+    "lecture": _cmd_lecture,
     "validate": _cmd_validate,
     "export": _cmd_export,
     "gradcheck": _cmd_gradcheck,

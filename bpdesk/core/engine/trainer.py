@@ -296,7 +296,7 @@ class Trainer:
         if failed < patience:
             return None
         return (
-            f"Stopped early after epoch {self.epoch}: the validation error has not improved "
+            f"early stop after epoch {self.epoch}: the validation error has not improved "
             f"for {failed} epochs (patience {patience}). It was lowest, {best[1]:.6g}, after "
             f"epoch {best[0]}; 'Roll back to best' puts those weights back. To train on, "
             "raise the patience or set it to 0."

@@ -47,21 +47,45 @@ def dataset_meta(dataset: Dataset, data: dict[str, Any]) -> dict[str, object]:
     }
 
 
+def _split_sizes(field: Field) -> tuple[float, float, int]:
+    """(validation size, test size, split seed) of a data section; 0 where it has none."""
+    sizes = []
+    for key in ("validation_size", "test_size", "test_fraction"):
+        size_field = field.get(key)
+        sizes.append(size_field.float() if size_field else 0.0)
+    split_field = field.get("split_seed")
+    return sizes[0], sizes[1] or sizes[2], split_field.int() if split_field else 0
+
+
+def _held_out_meta(meta: dict[str, object], held_out: dict[str, Dataset | None]) -> None:
+    for part, held in held_out.items():
+        if held is not None:
+            meta[f"{part}_inputs"], meta[f"{part}_targets"] = held.inputs, held.targets
+
+
+def plain_samples(inputs: Array, targets: Array, name: str = "imported data") -> Dataset:
+    """Samples without names or task (a table of numbers), as a Dataset to split."""
+    return Dataset(
+        name=name,
+        inputs=inputs,
+        targets=targets,
+        input_names=tuple(f"x{i + 1}" for i in range(inputs.shape[1])),
+        target_names=tuple(f"t{i + 1}" for i in range(targets.shape[1])),
+        task="regression",
+        source="",
+        description=name,
+    )
+
+
 def resolve_data(data: dict[str, Any]) -> tuple[Array, Array, dict[str, object]]:
     """The ``data`` section of a session: a built-in set by name and parameters, or the
-    samples themselves."""
+    samples themselves; either with the sizes and seed of a validation and test split."""
     field = Field(data, "data")
+    validation, test_size, split_seed = _split_sizes(field)
     if "builtin" in data:
         name = field["builtin"].str()
         params_field = field.get("params")
         params = params_field.dict() if params_field else {}
-        sizes = []
-        for key in ("validation_size", "test_size", "test_fraction"):
-            size_field = field.get(key)
-            sizes.append(size_field.float() if size_field else 0.0)
-        validation, test_size = sizes[0], sizes[1] or sizes[2]
-        split_field = field.get("split_seed")
-        split_seed = split_field.int() if split_field else 0
         try:
             dataset = load_builtin(name, **params)
             dataset, held_out, entry = split_entry(
@@ -70,9 +94,7 @@ def resolve_data(data: dict[str, Any]) -> tuple[Array, Array, dict[str, object]]
         except BpdeskError as error:
             raise SessionError(f"In the session file, data: {error}") from None
         meta = dataset_meta(dataset, entry)
-        for part, held in held_out.items():
-            if held is not None:
-                meta[f"{part}_inputs"], meta[f"{part}_targets"] = held.inputs, held.targets
+        _held_out_meta(meta, held_out)
         return dataset.inputs, dataset.targets, meta
     inputs = field["inputs"].matrix(session.MAX_SAMPLES)
     targets = field["targets"].matrix(session.MAX_SAMPLES)
@@ -84,6 +106,15 @@ def resolve_data(data: dict[str, Any]) -> tuple[Array, Array, dict[str, object]]
         "input_shape": None,
         "data": data,
     }
+    if validation or test_size:
+        try:
+            train, validation_part, test_part = plain_samples(inputs, targets).split_parts(
+                validation, test_size, split_seed
+            )
+        except BpdeskError as error:
+            raise SessionError(f"In the session file, data: {error}") from None
+        _held_out_meta(embedded, {"validation": validation_part, "test": test_part})
+        inputs, targets = train.inputs, train.targets
     return inputs, targets, embedded
 
 

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from bpdesk.core.errors import SessionError
+from bpdesk.core.errors import BpdeskError, SessionError
 from bpdesk.core.files.datasets import load_builtin
 from bpdesk.core.files.documents import open_source, resolve_data, with_dataset
 from bpdesk.core.files.session import dumps_session, loads_session
@@ -72,3 +72,31 @@ def test_bad_split_sizes_decay_or_patience_in_a_file_are_refused_in_words(
     with pytest.raises(SessionError, match=words) as error:
         loads_session(json.dumps(document), resolve_data)
     assert "Traceback" not in str(error.value)
+
+
+def test_imported_samples_can_be_split_and_keep_their_split_in_a_session():
+    from bpdesk.core.files.documents import plain_samples, with_data
+    from bpdesk.core.files.splits import current_split, with_split
+
+    rng = np.random.default_rng(0)
+    x, t = rng.normal(size=(20, 2)), rng.uniform(0, 1, size=(20, 1))
+    stepper = with_data(open_source("xor"), plain_samples(x, t, "mine"))
+    weights = [w.copy() for w in stepper.network.weights]
+    split = with_split(stepper, validation=5, test=0.25, seed=2)
+    trainer = split.trainer
+    assert (trainer.n_samples, len(trainer.validation_inputs), len(trainer.test_inputs)) == (
+        10, 5, 5,
+    )  # fmt: skip
+    assert all(np.array_equal(a, b) for a, b in zip(weights, split.network.weights, strict=True))
+    rows = np.concatenate([trainer.inputs, trainer.validation_inputs, trainer.test_inputs])
+    assert sorted(map(tuple, rows.tolist())) == sorted(map(tuple, x.tolist()))
+    assert current_split(split) == (5, 0.25, 2)
+    loaded = _reload(split).trainer
+    assert np.array_equal(loaded.validation_inputs, trainer.validation_inputs)
+    assert np.array_equal(loaded.inputs, trainer.inputs)
+    again = with_split(split).trainer  # the same sizes and seed cut the same parts
+    assert np.array_equal(again.test_targets, trainer.test_targets)
+    with pytest.raises(BpdeskError, match="train on"):
+        with_split(split, validation=10, test=10)
+    no_split = with_split(split, validation=0, test=0).trainer
+    assert no_split.n_samples == 20 and no_split.validation_inputs is None
