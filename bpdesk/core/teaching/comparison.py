@@ -44,11 +44,11 @@ KINDS = {
 }
 # The options each kind starts with, as a person would type them.
 DEFAULT_OPTIONS = {
-    "eta": "0.01, 0.5, 5, 50",
+    "eta": "0.05, 0.5, 1.5, 4",
     "momentum": "0.9",
     "optimizer": "",
     "order": "",
-    "restarts": "10",
+    "restarts": "20 xavier",
 }
 MAX_RUNS = 50
 RESTART_METHODS = ("uniform", "xavier")
@@ -65,6 +65,9 @@ class ComparisonResult:
     final_errors: Array  # each run's error over the whole training set (NaN: diverged)
     diverged: tuple[bool, ...]
     iterations_done: int
+    rates: tuple[float, ...] = ()  # each run's η, for a learning-rate comparison
+    full_batch: bool = True  # every iteration sees the whole training set
+    output_activation: str = ""  # the output layer's function ("sigmoid", "linear", …)
 
 
 def parse_options(kind: str, text: str) -> Options:
@@ -218,6 +221,7 @@ class Comparison:
         config = config.validated()
         self._labels: list[str] = []
         self._groups: list[_Group] = []
+        self._rates: tuple[float, ...] = ()
         self.iterations_done = 0
         # Not copied here: every trainer and sweep keeps its own copy of the data.
         x = np.atleast_2d(np.asarray(inputs, dtype=np.float64))
@@ -233,13 +237,15 @@ class Comparison:
         else:
             self._build_restarts(network, x, t, config, options)
         self._per_epoch = iterations_per_epoch(int(x.shape[0]), config)
+        full = kind == "optimizer" or min(config.batch_size, int(x.shape[0])) >= x.shape[0]
+        self._full_batch = full
 
     # ------------------------------------------------------------- set-up
     def _build_eta(
         self, network: Network, x: Array, t: Array, config: TrainConfig, options: Options
     ) -> None:
         if options is None:
-            rates: tuple[float, ...] = (0.01, 0.5, 5.0, 50.0)
+            rates: tuple[float, ...] = (0.05, 0.5, 1.5, 4.0)
         elif isinstance(options, (int, float)):
             rates = (float(options),)
         else:
@@ -250,6 +256,7 @@ class Comparison:
         sweep = Sweep([network.copy() for _ in rates], x, t, base, etas=rates)
         self._groups.append(_Group(sweep=sweep))
         self._labels += [f"η = {format_value(r)}" for r in rates]
+        self._rates = rates
 
     def _build_momentum(
         self, network: Network, x: Array, t: Array, config: TrainConfig, options: Options
@@ -352,6 +359,9 @@ class Comparison:
             final_errors=finals,
             diverged=tuple(self.diverged()),
             iterations_done=self.iterations_done,
+            rates=self._rates,
+            full_batch=self._full_batch,
+            output_activation=self.spec.layers[-1].activation,
         )
 
 
