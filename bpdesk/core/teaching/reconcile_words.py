@@ -170,20 +170,20 @@ def _reasons(default: Variant, best: Variant, rounds: int | None) -> list[str]:
     reasons = []
     if best.update_order != default.update_order:
         reasons.append(
-            "it comes from the sequential order, in which the hidden layer's gradients "
+            "comes from the sequential order, in which the hidden layer's gradients "
             "already use the new output weights w5…w8, while the lecture's update rule (and "
             "bpdesk's default) takes every gradient from the old weights"
         )
     if best.train_biases != default.train_biases:
-        reasons.append("it needs the biases b1 and b2 trained too, which the lecture keeps fixed")
+        reasons.append("needs the biases b1 and b2 trained too, which the lecture keeps fixed")
     if rounds is not None and best.updates == rounds - 1:
         reasons.append(
-            f"it is the error measured in round {rounds:,} before that round's update, that "
+            f"is the error measured in round {rounds:,} before that round's update, that "
             f"is after {rounds - 1:,} updates, while bpdesk reports the error once all "
             f"{rounds:,} updates are done"
         )
     elif rounds is not None and best.updates != rounds:
-        reasons.append(f"it is the figure after {best.updates:,} updates, not {rounds:,}")
+        reasons.append(f"is the figure after {best.updates:,} updates, not {rounds:,}")
     return reasons
 
 
@@ -212,7 +212,7 @@ def why_differs(
     if best.rounded:
         return detail or f"The lecture rounds before it multiplies; bpdesk gets {value}."
     reasons = "; and ".join(_reasons(default, best, rounds))
-    text = f"bpdesk's default gives {value}; the printed {printed} is reproduced because {reasons}."
+    text = f"bpdesk's default gives {value}. The printed {printed} {reasons}."
     return f"{text} {detail}".strip()
 
 
@@ -415,3 +415,43 @@ def note_text(
         if figure.reproduced_by:
             text += f" {figure.title}: printed as with {figure.reproduced_by}."
     return text
+
+
+# ------------------------------------------------------------------ as a text table
+def _mark(agrees: bool | None) -> str:
+    return "—" if agrees is None else "yes" if agrees else "no"
+
+
+def text_table(result: Reconciliation, width: int = 100) -> str:
+    """The reconciliation as a plain-text table: one row per figure (figure, printed, bpdesk's
+    default, agrees?), and under each row that differs the settings that reproduce it and why."""
+    import textwrap
+
+    rows = [("figure", "printed", "bpdesk default", "agrees?")]
+    for f in result.figures:
+        short = f.kind == "figure"
+        rows.append(
+            (
+                f.title,
+                f.printed if short else "(see below)",
+                f.default if short else "",
+                _mark(f.agrees),
+            )
+        )
+    widths = [max(len(r[k]) for r in rows) for k in range(4)]
+    lines = []
+    for number, (row, figure) in enumerate(zip(rows, (None, *result.figures), strict=True)):
+        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        if number == 0:
+            lines.append("  ".join("-" * w for w in widths))
+        if figure is None or (figure.agrees and figure.kind == "figure"):
+            continue
+        wrap = textwrap.TextWrapper(width, initial_indent="    ", subsequent_indent="      ")
+        if figure.kind == "note":
+            lines += wrap.wrap(f"printed: {figure.printed}") + wrap.wrap(
+                f"bpdesk: {figure.default}"
+            )
+        if figure.reproduced_by:
+            lines += wrap.wrap(f"reproduced by: {figure.reproduced_by} → {figure.reproduced}")
+        lines += wrap.wrap(f"why: {figure.why}")
+    return "\n".join(lines) + "\n"
