@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMenuBar, QToolBar
 
 from bpdesk.gui.shell.actions import Actions
@@ -67,6 +68,10 @@ def build_toolbar(window: QMainWindow, a: Actions) -> QToolBar:
         button = toolbar.widgetForAction(action)
         if button is not None:
             button.setObjectName(f"button_{action.objectName()}")
-            button.setStyleSheet("QToolButton { font-weight: bold; }")
+            # Bold only (size and family follow the window); no style sheet, which would
+            # keep the button's colours of the theme it was made in.
+            bold = QFont()
+            bold.setBold(True)
+            button.setFont(bold)
     window.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
     return toolbar

@@ -85,6 +85,8 @@ _DARK = {
 }
 
 _DISABLED_TEXT = {"light": "#8a8a8a", "dark": "#7a7a7a"}
+# Disabled text in high contrast: plainly grey beside the black (or white) of enabled text.
+HIGH_CONTRAST_DISABLED = {"light": "#8c8c8c", "dark": "#707070"}
 
 # Plot colours for pyqtgraph, which does not follow the Qt palette.
 _PLOT = {"light": ("#ffffff", "#111111"), "dark": ("#1a1b1e", "#f0f0f0")}
@@ -103,16 +105,25 @@ def palette(name: str) -> QPalette:
 
 
 def high_contrast_palette(base: QPalette) -> QPalette:
-    """Pure black on white, or white on black when ``base`` is dark: for bright projectors."""
+    """Pure black on white, or white on black when ``base`` is dark: for bright projectors.
+    Disabled controls stay visibly grey (an enabled look on a disabled Pause misleads)."""
     dark = base.color(_Role.Window).lightness() < 128
     ink, paper = (QColor("white"), QColor("black")) if dark else (QColor("black"), QColor("white"))
     result = QPalette(base)
+    for group in (_Group.Active, _Group.Inactive):
+        for role in (_Role.Window, _Role.Base, _Role.Button, _Role.AlternateBase):
+            result.setColor(group, role, paper)
+        for role in (_Role.WindowText, _Role.Text, _Role.ButtonText, _Role.ToolTipText):
+            result.setColor(group, role, ink)
+        result.setColor(group, _Role.PlaceholderText, QColor("#b0b0b0" if dark else "#4a4a4a"))
+        result.setColor(group, _Role.Highlight, QColor("#0044cc"))
+        result.setColor(group, _Role.HighlightedText, QColor("white"))
+        result.setColor(group, _Role.ToolTipBase, paper)
     for role in (_Role.Window, _Role.Base, _Role.Button):
-        result.setColor(role, paper)
-    for role in (_Role.WindowText, _Role.Text, _Role.ButtonText):
-        result.setColor(role, ink)
-    result.setColor(_Role.Highlight, QColor("#0044cc"))
-    result.setColor(_Role.HighlightedText, QColor("white"))
+        result.setColor(_Group.Disabled, role, paper)
+    grey = QColor(HIGH_CONTRAST_DISABLED["dark" if dark else "light"])
+    for role in (_Role.WindowText, _Role.Text, _Role.ButtonText, _Role.PlaceholderText):
+        result.setColor(_Group.Disabled, role, grey)
     return result
 
 

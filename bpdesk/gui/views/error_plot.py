@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import NDArray
-from PySide6.QtCore import QPointF, Qt, Slot
+from PySide6.QtCore import QEvent, QPointF, Qt, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -28,10 +28,13 @@ import pyqtgraph as pg  # after PySide6, so that it draws with the same Qt bindi
 from bpdesk.core.formatting import format_value
 from bpdesk.core.stepping.plot_buffer import PlotBuffer
 from bpdesk.core.stepping.snapshot import Snapshot
+from bpdesk.core.teaching.after_updates import before_words, epoch_words
 from bpdesk.gui.shell.theme import clamp_font_scale
 from bpdesk.gui.views.error_export import export_with_dialog, write_error_csv
+from bpdesk.gui.views.held_out import merge_per_epoch
 from bpdesk.gui.views.plot_axes import CountAxis
 from bpdesk.gui.views.plot_range import RangeFollower
+from bpdesk.gui.views.plot_theme import plot_colours
 from bpdesk.gui.views.quiet import check_quietly
 from bpdesk.gui.views.redraw import RUN_REDRAW_INTERVAL, RedrawThrottle
 
@@ -41,10 +44,6 @@ Array = NDArray[np.float64]
 
 BASE_POINT_SIZE = 12.0
 MODES = ("iteration", "epoch")
-TRAIN_COLOUR = "#0b4f9c"  # dark blue, solid line
-TEST_COLOUR = "#c25400"  # dark orange, dashed line
-CROSSHAIR_COLOUR = "#444444"
-TEXT_COLOUR = "#000000"
 FEW_POINTS = 60  # up to this many points, every point is also drawn as a dot
 HINT = "Point at the curve to read a value."
 REDRAW_INTERVAL = RUN_REDRAW_INTERVAL  # seconds between redraws while a run goes on
@@ -62,6 +61,7 @@ class ErrorPlot(QWidget):
         self._iterations = PlotBuffer()
         self._epochs = PlotBuffer()
         self._tests = PlotBuffer()
+        self._validations = PlotBuffer()  # per epoch, where a validation part exists
         self._mode = "iteration"
         self._log = False
         self._scale = 1.0
@@ -119,8 +119,10 @@ class ErrorPlot(QWidget):
         return toolbar
 
     def _build_plot(self) -> pg.PlotWidget:
+        self._colours = plot_colours(self.palette())
+        c = self._colours
         self._plot = pg.PlotWidget(
-            background="w", axisItems={"bottom": CountAxis(orientation="bottom")}
+            background=c.background, axisItems={"bottom": CountAxis(orientation="bottom")}
         )
         self._plot.setAccessibleName("Error plot")
         item = self._plot.getPlotItem()
@@ -130,35 +132,27 @@ class ErrorPlot(QWidget):
         item.showGrid(x=True, y=True, alpha=0.25)
         for name in ("left", "bottom"):
             axis = item.getAxis(name)
-            axis.setPen(pg.mkPen(TEXT_COLOUR, width=1))
-            axis.setTextPen(pg.mkPen(TEXT_COLOUR))
             axis.enableAutoSIPrefix(False)
             axis.setStyle(maxTickLevel=1)  # major and minor grid lines, no finer ones
             # The axes (their grid lines included) are drawn again only when they change, not
             # with every new point of the curve: most of a frame's painting otherwise.
             axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self._train_curve = item.plot(pen=pg.mkPen(TRAIN_COLOUR, width=2))
-        self._test_curve = item.plot(pen=pg.mkPen(TEST_COLOUR, width=2, style=Qt.PenStyle.DashLine))
-        self._crosshair = pg.InfiniteLine(
-            angle=90,
-            movable=False,
-            pen=pg.mkPen(CROSSHAIR_COLOUR, width=1, style=Qt.PenStyle.DashLine),
-        )
+        self._train_curve = item.plot()
+        self._test_curve = item.plot()
+        self._validation_curve = item.plot()
+        self._crosshair = pg.InfiniteLine(angle=90, movable=False)
         self._crosshair.setVisible(False)
         item.addItem(self._crosshair, ignoreBounds=True)
         self._marker = item.plot(
             pen=None,
             symbol="o",
             symbolSize=11,
-            symbolPen=pg.mkPen(TEXT_COLOUR, width=2),
             symbolBrush=None,
         )
         self._marker.setVisible(False)
         self._legend = item.addLegend(offset=(-10, 10))
-        self._legend.setBrush(pg.mkBrush(255, 255, 255, 220))
-        self._legend.setPen(pg.mkPen(CROSSHAIR_COLOUR, width=1))
-        self._legend.setLabelTextColor(TEXT_COLOUR)
         self._legend.setVisible(False)
+        self._apply_colours()
         self._range = RangeFollower(item)
         self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
         return self._plot
@@ -187,19 +181,8 @@ class ErrorPlot(QWidget):
         self._running = snapshot.running
         changed |= _merge(self._iterations, snapshot.history_start, snapshot.iteration_errors)
         changed |= _merge(self._epochs, snapshot.epoch_history_start, snapshot.epoch_errors)
-        tests = snapshot.test_errors
-        if tests is None:
-            if len(self._tests) or self._tests.end:
-                self._tests.clear()
-                changed = True
-        else:
-            tests = np.asarray(tests, dtype=np.float64).ravel()
-            if tests.size < self._tests.end:
-                self._tests.truncate(tests.size)
-                changed = True
-            if tests.size > self._tests.end:
-                self._tests.append(self._tests.end, tests[self._tests.end :])
-                changed = True
+        changed |= merge_per_epoch(self._tests, snapshot.test_errors)
+        changed |= merge_per_epoch(self._validations, snapshot.validation_errors)
         if changed:
             self._throttle.request(urgent=not snapshot.running)
 
@@ -266,7 +249,7 @@ class ErrorPlot(QWidget):
 
     def clear(self) -> None:
         """Forget every point (a new session or data set starts)."""
-        for buffer in (self._iterations, self._epochs, self._tests):
+        for buffer in (self._iterations, self._epochs, self._tests, self._validations):
             buffer.clear()
         self._diverged = False
         self._hide_crosshair()
@@ -329,17 +312,19 @@ class ErrorPlot(QWidget):
             if dots:
                 self._train_curve.setSymbol("o")
                 self._train_curve.setSymbolSize(8)
-                self._train_curve.setSymbolPen(pg.mkPen(TRAIN_COLOUR))
-                self._train_curve.setSymbolBrush(pg.mkBrush(TRAIN_COLOUR))
+                self._train_curve.setSymbolPen(pg.mkPen(self._colours.train))
+                self._train_curve.setSymbolBrush(pg.mkBrush(self._colours.train))
             else:
                 self._train_curve.setSymbol(None)
         self._train_curve.setData(x, y)
-        if self._mode == "epoch" and len(self._tests):
-            tx, ty = self._drawable(self._tests)
-            self._test_curve.setData(tx, ty)
-            x, y = np.concatenate((x, tx)), np.concatenate((y, ty))
-        else:
-            self._test_curve.setData(np.empty(0), np.empty(0))
+        held = ((self._test_curve, self._tests), (self._validation_curve, self._validations))
+        for curve, buffer in held:
+            if self._mode == "epoch" and len(buffer):
+                tx, ty = self._drawable(buffer)
+                curve.setData(tx, ty)
+                x, y = np.concatenate((x, tx)), np.concatenate((y, ty))
+            else:
+                curve.setData(np.empty(0), np.empty(0))
         self._range.update(x, y, log=self._log)
         self._update_legend()
         now = self._clock()
@@ -350,13 +335,16 @@ class ErrorPlot(QWidget):
             self._point_at(self._hover_x)
 
     def _update_legend(self, force: bool = False) -> None:
-        both = self._mode == "epoch" and len(self._tests) > 0
+        both = self._mode == "epoch" and len(self._tests) + len(self._validations) > 0
         if both == self._legend.isVisible() and not force:
             return
         self._legend.clear()
         if both:
             self._legend.addItem(self._train_curve, "training set")
-            self._legend.addItem(self._test_curve, "test set (dashed)")
+            if len(self._validations):
+                self._legend.addItem(self._validation_curve, "validation set (dotted)")
+            if len(self._tests):
+                self._legend.addItem(self._test_curve, "test set (dashed)")
         self._legend.setVisible(both)
 
     def _update_last_value(self) -> None:
@@ -365,10 +353,11 @@ class ErrorPlot(QWidget):
             text = f"No {self._mode} finished yet."
         else:
             index, value = last
-            text = f"E after {self._mode} {index + 1}: {_error_text(value)}"
-            test = self._tests.last()
-            if self._mode == "epoch" and test is not None:
-                text += f"   (test set: {_error_text(test[1])})"
+            text = f"{_words(self._mode, index + 1)}: {_error_text(value)}"
+            for part, buffer in (("validation", self._validations), ("test", self._tests)):
+                held = buffer.last()
+                if self._mode == "epoch" and held is not None:
+                    text += f"   ({part} set: {_error_text(held[1])})"
         if self._diverged:
             text += "   The run diverged."
         self._last_label.setText(text)
@@ -377,10 +366,40 @@ class ErrorPlot(QWidget):
     def _update_titles(self) -> None:
         item = self._plot.getPlotItem()
         points = BASE_POINT_SIZE * self._scale
-        style = {"color": TEXT_COLOUR, "font-size": f"{points:.1f}pt"}
-        item.setTitle(f"Error E by {self._mode}", color=TEXT_COLOUR, size=f"{points * 1.2:.1f}pt")
+        ink = self._colours.text
+        style = {"color": ink, "font-size": f"{points:.1f}pt"}
+        item.setTitle(f"Error E by {self._mode}", color=ink, size=f"{points * 1.2:.1f}pt")
         item.setLabel("left", "error E", **style)
         item.setLabel("bottom", self._mode, **style)
+
+    def _apply_colours(self) -> None:
+        """Paper, ink, curves and legend in the colours of the window's look."""
+        c = self._colours
+        self._plot.setBackground(c.background)
+        item = self._plot.getPlotItem()
+        for name in ("left", "bottom"):
+            axis = item.getAxis(name)
+            axis.setPen(pg.mkPen(c.text, width=1))
+            axis.setTextPen(pg.mkPen(c.text))
+        self._train_curve.setPen(pg.mkPen(c.train, width=2))
+        self._test_curve.setPen(pg.mkPen(c.test, width=2, style=Qt.PenStyle.DashLine))
+        dotted = pg.mkPen(c.validation, width=3, style=Qt.PenStyle.DotLine)
+        self._validation_curve.setPen(dotted)
+        self._crosshair.setPen(pg.mkPen(c.crosshair, width=1, style=Qt.PenStyle.DashLine))
+        self._marker.setSymbolPen(pg.mkPen(c.text, width=2))
+        self._legend.setBrush(pg.mkBrush(*c.legend))
+        self._legend.setPen(pg.mkPen(c.crosshair, width=1))
+        self._legend.setLabelTextColor(c.text)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A new theme or high contrast: the plot takes its colours."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_legend"):
+            colours = plot_colours(self.palette())
+            if colours != self._colours:
+                self._colours = colours
+                self._apply_colours()
+                self._update_titles()
 
     def _apply_fonts(self) -> None:
         points = BASE_POINT_SIZE * self._scale
@@ -424,7 +443,7 @@ class ErrorPlot(QWidget):
         self._crosshair.setVisible(True)
         self._marker.setData([px], [py])
         self._marker.setVisible(True)
-        self._readout_label.setText(f"{self._mode} {int(px)}: E = {format_value(py)}")
+        self._readout_label.setText(f"{_words(self._mode, int(px))}: {format_value(py)}")
 
     def _hide_crosshair(self) -> None:
         self._hover_x = None
@@ -452,6 +471,12 @@ class ErrorPlot(QWidget):
             "CSV tables (*.csv)",
             self.export_csv,
         )
+
+
+def _words(mode: str, count: int) -> str:
+    """What a point of the curve is, in the words of ``core/teaching/after_updates.py``: the
+    error an iteration measured before its update, or an epoch's mean of those."""
+    return before_words(count) if mode == "iteration" else epoch_words(count)
 
 
 def _error_text(value: float) -> str:

@@ -8,7 +8,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from bpdesk.gui.views.canvas.palette import ACCENT, NEURON_EDGE, SELECTION, Z_NODES
+from bpdesk.gui.views.canvas.palette import Z_NODES, colours
 
 __all__ = ["InputGridItem"]
 
@@ -59,18 +59,23 @@ class InputGridItem(QGraphicsItem):
         values = self.values
         lo, hi = min(0.0, float(values.min())), max(1.0, float(values.max()))
         span = hi - lo if hi > lo else 1.0
-        painter.setPen(QPen(QColor("#9a9a9a"), max(0.5, self.cell / 30)))
+        painter.setPen(QPen(colours().grid_edge, max(0.5, self.cell / 30)))
         for index, value in enumerate(values):
             level = round(255 * (1.0 - (value - lo) / span))
             painter.setBrush(QColor(level, level, level))
             row, col = divmod(index, self.cols)
             painter.drawRect(QRectF(col * self.cell, row * self.cell, self.cell, self.cell))
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QPen(NEURON_EDGE, max(1.0, self.cell / 16)))
+        painter.setPen(QPen(colours().neuron_edge, max(1.0, self.cell / 16)))
         painter.drawRect(QRectF(0, 0, self.cols * self.cell, self.rows * self.cell))
         if self.marked >= 0:
             row, col = divmod(self.marked, self.cols)
-            painter.setPen(QPen(ACCENT if self.highlighted else SELECTION, max(2.0, self.cell / 6)))
+            painter.setPen(
+                QPen(
+                    colours().accent if self.highlighted else colours().selection,
+                    max(2.0, self.cell / 6),
+                )
+            )
             painter.drawRect(
                 QRectF(col * self.cell, row * self.cell, self.cell, self.cell).adjusted(
                     -2, -2, 2, 2

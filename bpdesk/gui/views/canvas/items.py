@@ -15,18 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bpdesk.gui.views.canvas.palette import (
-    ACCENT,
-    INK,
-    NEURON_EDGE,
-    NEURON_FILL,
-    PLATE,
-    PLATE_EDGE,
-    SELECTION,
-    TINT,
-    Z_LABELS,
-    Z_NODES,
-)
+from bpdesk.gui.views.canvas.palette import Z_LABELS, Z_NODES, colours
 
 __all__ = ["BiasUnitItem", "LabelItem", "NeuronItem"]
 
@@ -43,7 +32,7 @@ class LabelItem(QGraphicsSimpleTextItem):
         self.selected = False
         self.extra = False  # shown only because its element is selected
         self.setFont(font)
-        self.setBrush(QBrush(INK))
+        self.setBrush(QBrush(colours().ink))
         self.setZValue(Z_LABELS)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
@@ -73,11 +62,17 @@ class LabelItem(QGraphicsSimpleTextItem):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         rect = self.boundingRect().adjusted(0.5, 0.5, -0.5, -0.5)
-        edge = SELECTION if self.selected else ACCENT if self.tinted else PLATE_EDGE
+        edge = (
+            colours().selection
+            if self.selected
+            else colours().accent
+            if self.tinted
+            else colours().plate_edge
+        )
         width = 2.5 if self.selected else 1.5 if self.tinted else 1.0
         pen = QPen(edge, width, Qt.PenStyle.DashLine if self.selected else Qt.PenStyle.SolidLine)
         painter.setPen(pen)
-        painter.setBrush(TINT if self.tinted else PLATE)
+        painter.setBrush(colours().tint if self.tinted else colours().plate)
         painter.drawRoundedRect(rect, 4.0, 4.0)
         super().paint(painter, option, cast(QWidget, widget))
 
@@ -102,15 +97,15 @@ class NeuronItem(QGraphicsEllipseItem):
         self.radius = radius
         self.highlighted = False
         self.selected = False
-        self.setBrush(NEURON_FILL)
-        self.setPen(QPen(NEURON_EDGE, max(1.0, radius / 14)))
+        self.setBrush(colours().neuron_fill)
+        self.setPen(QPen(colours().neuron_edge, max(1.0, radius / 14)))
         self.setZValue(Z_NODES)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.name_item: QGraphicsSimpleTextItem | None = None
         if font is not None:
             item = QGraphicsSimpleTextItem(name, self)
             item.setFont(font)
-            item.setBrush(QBrush(INK))
+            item.setBrush(QBrush(colours().ink))
             item.setPos(-item.boundingRect().center())
             self.name_item = item
 
@@ -136,14 +131,14 @@ class NeuronItem(QGraphicsEllipseItem):
         ring = max(3.0, r * 0.24)
         if self.highlighted:
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            glow = QColor(ACCENT)
+            glow = QColor(colours().accent)
             glow.setAlpha(70)
             painter.setPen(QPen(glow, 2.2 * ring))
             painter.drawEllipse(QPointF(0, 0), r + ring, r + ring)
-            painter.setPen(QPen(ACCENT, ring))
+            painter.setPen(QPen(colours().accent, ring))
             painter.drawEllipse(QPointF(0, 0), r + ring / 2 + 1, r + ring / 2 + 1)
         if self.selected:
-            pen = QPen(SELECTION, max(1.5, r * 0.08), Qt.PenStyle.DashLine)
+            pen = QPen(colours().selection, max(1.5, r * 0.08), Qt.PenStyle.DashLine)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(pen)
             outer = r + 2.2 * ring + 3
@@ -158,13 +153,13 @@ class BiasUnitItem(QGraphicsRectItem):
         self.layer = layer
         self.size = size
         self.selected = False
-        self.setBrush(QColor("#eeeeee"))
-        self.setPen(QPen(NEURON_EDGE, 1.5))
+        self.setBrush(colours().bias_fill)
+        self.setPen(QPen(colours().neuron_edge, 1.5))
         self.setZValue(Z_NODES)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         one = QGraphicsSimpleTextItem("1", self)
         one.setFont(font)
-        one.setBrush(QBrush(INK))
+        one.setBrush(QBrush(colours().ink))
         one.setPos(-one.boundingRect().center())
 
     def boundingRect(self) -> QRectF:
@@ -183,5 +178,5 @@ class BiasUnitItem(QGraphicsRectItem):
         painter.drawRect(self.rect())
         if self.selected:
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.setPen(QPen(SELECTION, 2.0, Qt.PenStyle.DashLine))
+            painter.setPen(QPen(colours().selection, 2.0, Qt.PenStyle.DashLine))
             painter.drawRect(self.rect().adjusted(-5, -5, 5, 5))

@@ -6,15 +6,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from bpdesk.gui.views.canvas.palette import (
-    ACCENT,
-    MUTED,
-    NEGATIVE,
-    NEURON_FILL,
-    POSITIVE,
-    TINT,
-    Z_NODES,
-)
+from bpdesk.gui.views.canvas.palette import Z_NODES, colours
 
 __all__ = ["LegendItem"]
 
@@ -66,7 +58,7 @@ class LegendItem(QGraphicsItem):
             mid = y + h / 2
             end = QPointF(x + self.sample, mid)
             if kind == "line":
-                colour = NEGATIVE if negative else POSITIVE
+                colour = colours().negative if negative else colours().positive
                 style = Qt.PenStyle.DashLine if negative else Qt.PenStyle.SolidLine
                 pen = QPen(colour, 0.2 * h, style, Qt.PenCapStyle.FlatCap)
                 if negative:
@@ -74,19 +66,21 @@ class LegendItem(QGraphicsItem):
                 painter.setPen(pen)
                 painter.drawLine(QPointF(x, mid), end)
             elif kind == "thick":
-                painter.setPen(QPen(POSITIVE, 0.05 * h))
+                painter.setPen(QPen(colours().positive, 0.05 * h))
                 painter.drawLine(QPointF(x, mid - 0.2 * h), end - QPointF(0, 0.2 * h))
-                pen = QPen(POSITIVE, 0.32 * h, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap)
+                pen = QPen(
+                    colours().positive, 0.32 * h, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap
+                )
                 painter.setPen(pen)
                 painter.drawLine(QPointF(x, mid + 0.15 * h), end + QPointF(0, 0.15 * h))
             elif kind == "ring":
-                painter.setBrush(NEURON_FILL)
-                painter.setPen(QPen(ACCENT, 0.18 * h))
+                painter.setBrush(colours().neuron_fill)
+                painter.setPen(QPen(colours().accent, 0.18 * h))
                 painter.drawEllipse(QPointF(x + self.sample / 2, mid), h * 0.38, h * 0.38)
             else:
-                painter.setBrush(TINT)
-                painter.setPen(QPen(ACCENT, 1.5))
+                painter.setBrush(colours().tint)
+                painter.setPen(QPen(colours().accent, 1.5))
                 painter.drawRoundedRect(QRectF(x, y + 1, self.sample, h - 2), 4, 4)
-            painter.setPen(QPen(MUTED))
+            painter.setPen(QPen(colours().muted))
             text_rect = QRectF(x + self.sample + 8, y, text_w, h)
             painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter, text)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from bpdesk.gui.views.canvas.palette import ACCENT, NEGATIVE, POSITIVE, SELECTION, Z_LINKS
+from bpdesk.gui.views.canvas.palette import Z_LINKS, colours
 
 __all__ = ["LinkBundle"]
 
@@ -117,7 +117,7 @@ class LinkBundle(QGraphicsItem):
         cheap = len(self.names) > DENSE_LIMIT
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, self.smooth and not cheap)
         for (negative, width), lines in self._groups.items():
-            colour = QColor(NEGATIVE if negative else POSITIVE)
+            colour = QColor(colours().negative if negative else colours().positive)
             colour.setAlpha(self.alpha)
             style = Qt.PenStyle.DashLine if negative and not cheap else Qt.PenStyle.SolidLine
             pen = QPen(colour, max(1.0, width) if cheap else width, style, Qt.PenCapStyle.FlatCap)
@@ -135,7 +135,7 @@ class LinkBundle(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, not cheap)
         cap = Qt.PenCapStyle.RoundCap
         dense = len(self.names) > 16
-        accent = QColor(ACCENT)
+        accent = QColor(colours().accent)
         accent.setAlpha(70 if dense else 110)
         extra = (4.0 if dense else 9.0) * self.grow
         marked = np.flatnonzero(self.highlight)
@@ -150,7 +150,7 @@ class LinkBundle(QGraphicsItem):
             painter.setPen(pen)
             painter.drawLine(self._lines[index])
         for chosen in self.selected:
-            shade = QColor(SELECTION)
+            shade = QColor(colours().selection)
             shade.setAlpha(170)
             width = self.widths[chosen] + 9 * self.grow
             painter.setPen(QPen(shade, width, Qt.PenStyle.SolidLine, cap))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPen, QPolygonF
+from PySide6.QtGui import QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSimpleTextItem
 
 from bpdesk.core.engine.network import NetworkSpec
@@ -19,12 +19,11 @@ from bpdesk.gui.views.canvas.labels import batch_note, bias_template, neuron_tem
 from bpdesk.gui.views.canvas.layout import LINK_LABEL_LIMIT, NUMBER, Layout
 from bpdesk.gui.views.canvas.legend import LegendItem
 from bpdesk.gui.views.canvas.links import LinkBundle
-from bpdesk.gui.views.canvas.palette import INK
+from bpdesk.gui.views.canvas.palette import colours
 from bpdesk.gui.views.canvas.placement import place_bias_labels, place_box, place_total
 
 __all__ = ["CanvasScene"]
 
-FAN = (QColor("#e4e4e4"), QColor("#f0f0f0"))  # rows of the input image, alternating
 
 
 class CanvasScene:
@@ -110,7 +109,7 @@ class CanvasScene:
             f"input image {rows}×{cols}\n{column.names[0]}…{column.names[-1]}, row by row"
         )
         caption.setFont(self.fonts.caption)
-        caption.setBrush(INK)
+        caption.setBrush(colours().ink)
         caption.setPos(picture.pos() + QPointF(0, rows * big + 0.6 * lh))
         self.scene.addItem(caption)
         left_x = picture.pos().x() + cols * big
@@ -126,7 +125,7 @@ class CanvasScene:
                     QPointF(left_x, top + big),
                 ]
             )
-            item = self.scene.addPolygon(band, QPen(Qt.PenStyle.NoPen), FAN[row % 2])
+            item = self.scene.addPolygon(band, QPen(Qt.PenStyle.NoPen), colours().fan[row % 2])
             item.setZValue(-1)
         self.grids = [picture, strip]
         for grid in self.grids:
@@ -198,7 +197,7 @@ class CanvasScene:
             for k, line in enumerate(lines):
                 item = QGraphicsSimpleTextItem(line)
                 item.setFont(self.fonts.caption)
-                item.setBrush(INK)
+                item.setBrush(colours().ink)
                 rect = item.boundingRect()
                 item.setPos(column.x - rect.width() / 2, top - (len(lines) - k) * rect.height())
                 self.scene.addItem(item)
@@ -229,7 +228,7 @@ class CanvasScene:
         content = scene.itemsBoundingRect()
         self.note = QGraphicsSimpleTextItem(batch_note(99999, 99999))
         self.note.setFont(fonts.caption)
-        self.note.setBrush(INK)
+        self.note.setBrush(colours().ink)
         self.note.setPos(content.left(), content.bottom() + 0.8 * fonts.lh)
         scene.addItem(self.note)
         legend = LegendItem(fonts.caption, max(content.width(), 30 * fonts.lh))

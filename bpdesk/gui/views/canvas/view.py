@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 
-from PySide6.QtCore import QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QMouseEvent, QPainter, QResizeEvent, QShowEvent, QWheelEvent
 from PySide6.QtWidgets import QFrame, QGraphicsScene, QGraphicsView, QLineEdit, QWidget
 
@@ -25,7 +25,7 @@ from bpdesk.gui.views.canvas.input_grid import InputGridItem
 from bpdesk.gui.views.canvas.items import BiasUnitItem, LabelItem, NeuronItem
 from bpdesk.gui.views.canvas.layout import NUMBER, Layout
 from bpdesk.gui.views.canvas.links import LinkBundle
-from bpdesk.gui.views.canvas.palette import BACKGROUND
+from bpdesk.gui.views.canvas.palette import colours, use_colours_for
 from bpdesk.gui.views.canvas.scene import CanvasScene
 from bpdesk.gui.views.redraw import RedrawThrottle
 
@@ -59,7 +59,7 @@ class NetworkCanvas(QGraphicsView):
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setBackgroundBrush(BACKGROUND)
+        self.setBackgroundBrush(colours().background)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setMinimumSize(200, 150)
@@ -67,7 +67,7 @@ class NetworkCanvas(QGraphicsView):
         self._font_scale = 1.0
         self._fonts = CanvasFonts(1.0)
         self._auto_fit = True
-        self._key: tuple[NetworkSpec, tuple[int, int] | None, float] | None = None
+        self._key: tuple[NetworkSpec, tuple[int, int] | None, float, str] | None = None
         self._snapshot: Snapshot | None = None
         self._parts: CanvasScene | None = None
         self._selection: tuple[str, str] | None = None
@@ -82,7 +82,7 @@ class NetworkCanvas(QGraphicsView):
     # ------------------------------------------------------------ public API
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Draw ``snapshot``: the scene is built anew only when the network's shape changes."""
-        key = (snapshot.spec, snapshot.input_shape, self._font_scale)
+        key = (snapshot.spec, snapshot.input_shape, self._font_scale, colours().name)
         rebuilt = key != self._key
         if rebuilt:
             self._rebuild(snapshot)
@@ -328,6 +328,14 @@ class NetworkCanvas(QGraphicsView):
         if self._auto_fit:
             self.fit_to_window()
         self._editor.reposition()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A new theme or high contrast: the drawing takes its colours and is built anew."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and use_colours_for(self.palette()):
+            self.setBackgroundBrush(colours().background)
+            if self._snapshot is not None:
+                self.show_snapshot(self._snapshot)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
