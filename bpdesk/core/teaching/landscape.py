@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,6 +31,13 @@ class Landscape:
     ys: Array
     errors: Array
     centre: tuple[float, float]
+    # Descent paths drawn on the map, by name ("simultaneous", "sequential"): rows (first, second).
+    paths: tuple[tuple[str, Array], ...] = field(default=())
+    alpha: float | None = None  # the learning rate those paths were taken with
+
+    def path(self, name: str) -> Array | None:
+        """The descent path called ``name``, or None."""
+        return next((points for key, points in self.paths if key == name), None)
 
     @property
     def minimum(self) -> tuple[float, float, float]:
@@ -155,7 +162,8 @@ class GridRun:
     report how far it got and stop between slices; ``error_grid`` runs one to the end.
 
     The grid is ``size`` × ``size`` points of ±``span`` around ``centre`` (by default the
-    current values); points are computed row by row, from the lowest ``second`` up.
+    current values); points are computed row by row, from the lowest ``second`` up. ``paths``
+    (descent paths over the pair) and their ``alpha`` travel with the result.
     """
 
     def __init__(
@@ -169,6 +177,8 @@ class GridRun:
         span: float = 1.0,
         size: int = 41,
         centre: tuple[float, float] | None = None,
+        paths: tuple[tuple[str, Array], ...] = (),
+        alpha: float | None = None,
     ) -> None:
         if first == second:
             raise ConfigError("Pick two different parameters for the error landscape.")
@@ -179,6 +189,7 @@ class GridRun:
         network = network.copy()  # the grid is of the weights as they are now
         c = centre if centre is not None else (network.get(first), network.get(second))
         self.first, self.second, self.size = first, second, size
+        self.paths, self.alpha = paths, alpha
         self.centre = (float(c[0]), float(c[1]))
         self.xs = np.linspace(c[0] - span, c[0] + span, size)
         self.ys = np.linspace(c[1] - span, c[1] + span, size)
@@ -215,7 +226,16 @@ class GridRun:
     def result(self) -> Landscape:
         """The landscape (points not computed yet are NaN)."""
         errors = self._errors.reshape(self.size, self.size).copy()
-        return Landscape(self.first, self.second, self.xs, self.ys, errors, self.centre)
+        return Landscape(
+            self.first,
+            self.second,
+            self.xs,
+            self.ys,
+            errors,
+            self.centre,
+            self.paths,
+            self.alpha,
+        )
 
 
 def error_grid(
