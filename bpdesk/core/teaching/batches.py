@@ -33,6 +33,7 @@ __all__ = [
     "counters",
     "cut_epoch",
     "effective_batch_size",
+    "shown_count",
     "trainer_batches",
 ]
 
@@ -54,9 +55,16 @@ def effective_batch_size(batch_size: int, n_samples: int, optimizer: str = "gd")
     return n if optimizer == "lm" else min(b, n)
 
 
+def shown_count(count: int) -> str:
+    """A count as the view and the sentence write it: 1000 as the lecture does, 10,000 and
+    up with thousands separators."""
+    return f"{count:,}" if count >= 10_000 else str(count)
+
+
 def _plural(count: int, word: str) -> str:
-    """ "1 sample", "2 samples", "3 batches"."""
-    return f"{count} {word}" if count == 1 else f"{count} {word}{'es' if word[-1] == 'h' else 's'}"
+    """1 sample, 2 samples, 3 batches."""
+    ending = "" if count == 1 else "es" if word.endswith("h") else "s"
+    return f"{shown_count(count)} {word}{ending}"
 
 
 @dataclass(frozen=True)
@@ -117,35 +125,32 @@ class EpochCut:
         """ "1000 samples / batch 20 = 50 iterations per epoch (last batch 20 samples)"."""
         k = self.iterations_per_epoch
         return (
-            f"{_plural(self.n_samples, 'sample')} / batch {self.batch_size} = "
+            f"{_plural(self.n_samples, 'sample')} / batch {shown_count(self.batch_size)} = "
             f"{_plural(k, 'iteration')} per epoch "
             f"(last batch {_plural(self.last_batch_size, 'sample')})"
         )
 
     def explanation(self) -> str:
         """How the last batch comes about, in plain words."""
-        n, b, k, r = (
-            self.n_samples,
-            self.batch_size,
-            self.iterations_per_epoch,
-            self.last_batch_size,
-        )
+        n, b = shown_count(self.n_samples), shown_count(self.batch_size)
+        k, r = self.iterations_per_epoch, shown_count(self.last_batch_size)
         if self.whole_set:
             return (
                 f"Levenberg–Marquardt always trains on the whole set: each iteration takes all "
-                f"{_plural(n, 'sample')}, so one iteration is one epoch."
+                f"{_plural(self.n_samples, 'sample')}, so one iteration is one epoch."
             )
         if k == 1:
-            more = self.requested > n
-            asked = f" (batch size {self.requested} is more than there are)" if more else ""
-            every = "the one sample" if n == 1 else f"all {n} samples"
-            return f"One batch holds {every}{asked}: one iteration is one epoch."
+            more = self.requested > self.n_samples
+            asked = f" (batch size {shown_count(self.requested)} is more than there are)"
+            every = "the one sample" if self.n_samples == 1 else f"all {n} samples"
+            return f"One batch holds {every}{asked if more else ''}: one iteration is one epoch."
         if not self.partial:
-            return f"{b} divides {n} evenly: all {k} batches hold {_plural(b, 'sample')}."
+            each = _plural(self.batch_size, "sample")
+            return f"{b} divides {n} evenly: all {k} batches hold {each} each."
         return (
             f"{b} does not divide {n}: {_plural(k - 1, 'batch')} of {b}, then a smaller last "
-            f"batch of the {_plural(r, 'sample')} left over (its gradient is the mean over "
-            f"those {r}). No sample is dropped."
+            f"batch of the {_plural(self.last_batch_size, 'sample')} left over (its gradient "
+            f"is the mean over those {r}). No sample is dropped."
         )
 
 

@@ -30,4 +30,21 @@ class ToolSpec:
     shortcut: str = ""  # a key sequence that shows the view, or "" for none
 
 
-TOOLS: list[ToolSpec] = []
+TOOLS: list[ToolSpec] = [
+    ToolSpec(
+        "algorithm",
+        "Algorithm (delta rule)",
+        lambda host: __import__("bpdesk.gui.tools.algorithm_view", fromlist=["build"]).build(host),
+        "derivation",
+    ),
+    ToolSpec(
+        "batches",
+        "Epoch, batch, iteration",
+        lambda host: __import__("bpdesk.gui.tools.batches_view", fromlist=["build"]).build(host),
+    ),
+    ToolSpec(
+        "lecture_figures",
+        "Lecture figures",
+        lambda h: __import__("bpdesk.gui.tools.lecture_figures", fromlist=["build"]).build(h),
+    ),
+]
