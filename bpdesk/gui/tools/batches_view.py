@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
+    QFontMetricsF,
     QImage,
     QPainter,
     QPaintEvent,
@@ -69,6 +70,10 @@ def strip_state(snapshot: Snapshot) -> StripState:
     return StripState(cut, position, state)
 
 
+def _plural_samples(count: int) -> str:
+    return f"{shown_count(count)} sample{'' if count == 1 else 's'}"
+
+
 class BatchStrip(QWidget):
     """The epoch as a bar: one block per batch, the current one highlighted."""
 
@@ -83,14 +88,21 @@ class BatchStrip(QWidget):
 
     def set_scale(self, scale: float) -> None:
         self._scale = scale
+        font = QFont(self.font())
+        font.setPointSizeF(BASE_POINT_SIZE * scale)
+        self.setFont(font)
         self._apply_height()
         self.update()
 
+    def _height(self) -> int:
+        """Margins, the bar and a line of batch numbers under it."""
+        return round(8 * self._scale + 40 * self._scale + QFontMetricsF(self.font()).height())
+
     def _apply_height(self) -> None:
-        self.setFixedHeight(round(64 * self._scale))
+        self.setFixedHeight(self._height())
 
     def sizeHint(self) -> QSize:
-        return QSize(round(400 * self._scale), round(64 * self._scale))
+        return QSize(round(400 * self._scale), self._height())
 
     def set_state(self, state: StripState | None) -> None:
         """Draw ``state``; the same state as before repaints nothing."""
@@ -116,7 +128,30 @@ class BatchStrip(QWidget):
 
     def _bar(self) -> QRectF:
         margin = 4 * self._scale
-        return QRectF(margin, margin, self.width() - 2 * margin, self.height() - 2 * margin)
+        return QRectF(margin, margin, self.width() - 2 * margin, 40 * self._scale)
+
+    def labels(self) -> list[tuple[str, QRectF]]:
+        """The batch numbers under the bar: the current batch's, and the first and the last
+        (with its size when it is the smaller one) where they do not overlap it."""
+        assert self.state is not None
+        cut, bar = self.state.cut, self._bar()
+        metrics = QFontMetricsF(self.font())
+        top, height = bar.bottom() + 2 * self._scale, metrics.height()
+        k = cut.iterations_per_epoch
+
+        def box(text: str, centre: float) -> QRectF:
+            width = metrics.horizontalAdvance(text) + 4
+            left = min(max(bar.left(), centre - width / 2), bar.right() - width)
+            return QRectF(left, top, width, height)
+
+        current = box(str(self.state.position + 1), self.current_rect().center().x())
+        shown = [(str(self.state.position + 1), current)]
+        last = f"{k} ({_plural_samples(cut.last_batch_size)})" if cut.partial else str(k)
+        for text, centre in (("1", bar.left()), (last, bar.right())):
+            rect = box(text, centre)
+            if not rect.intersects(current.adjusted(-6, 0, 6, 0)):
+                shown.append((text, rect))
+        return shown
 
     def paintEvent(self, event: QPaintEvent) -> None:
         self.paints += 1
@@ -143,6 +178,9 @@ class BatchStrip(QWidget):
             painter.fillRect(current, CURRENT)
             painter.setPen(QPen(ink, max(2.0, 2.5 * self._scale)))
             painter.drawRect(current)
+            painter.setPen(ink)
+            for text, rect in self.labels():
+                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         finally:
             painter.end()
 
@@ -288,11 +326,12 @@ class BatchesView(QWidget):
         self._columns = 0
         self._arrange()
         layout = QVBoxLayout(self)
-        for widget in [self.sentence, self.caption, self.strip, self.where]:
+        for widget in [self.sentence, self.caption, self.strip]:
             layout.addWidget(widget)
         layout.addLayout(self._grid)
-        for widget in [self.legend, self.explanation, self.samples, self.images, self.note]:
+        for widget in [self.where, self.legend, self.explanation, self.samples, self.images]:
             layout.addWidget(widget)
+        layout.addWidget(self.note)
         layout.addStretch(1)
         self.sentence.setText("Open a lesson to see its epochs cut into batches.")
 
@@ -330,10 +369,10 @@ class BatchesView(QWidget):
         self._arrange()
 
     def _fonts(self) -> list[tuple[QLabel, float, bool]]:
-        fonts = [(self.sentence, 1.45, True), (self.where, 1.0, True)]
+        fonts = [(self.sentence, 1.25, True), (self.where, 1.0, True)]
         fonts += [(label, 1.0, False) for label in (self.explanation, self.caption, self.legend)]
         fonts += [(label, 1.0, False) for label in (self.samples, self.note)]
-        fonts += [(label, 2.1, True) for label in self.values.values()]
+        fonts += [(label, 1.8, True) for label in self.values.values()]
         fonts += [(label, 0.95, False) for label in self.captions.values()]
         return fonts
 
@@ -382,14 +421,12 @@ class BatchesView(QWidget):
         _set_text(self.explanation, cut.explanation())
         trace_epoch = s.trace.epoch + 1
         if cut.batch_size >= cut.n_samples:
-            order = "all samples in one batch, in their stored order"
+            order = "all samples in one batch"
         elif s.config.shuffle:
-            order = f"in the order shuffled for this epoch (seed {s.config.seed})"
+            order = f"samples shuffled anew each epoch (seed {s.config.seed})"
         else:
-            order = "in their stored order (shuffling is off)"
-        _set_text(
-            self.caption, f"Epoch {trace_epoch}: the {_number(cut.n_samples)} samples {order}"
-        )
+            order = "samples in their stored order (no shuffling)"
+        _set_text(self.caption, f"Epoch {trace_epoch} · {order}")
         _set_text(self.legend, _legend(cut.partial))
         start, stop = cut.span(state.position)
         _set_text(
