@@ -161,28 +161,26 @@ def algorithm_lines(spec: NetworkSpec, convention: str) -> tuple[Line, ...]:
     slide = convention == "slide"
     exact = slide_is_exact(spec)
     hidden_sigmoid = all(_is_sigmoid(spec, i) for i in range(spec.n_layers - 1))
+    slope = "o_h(1 − o_h)" if hidden_sigmoid else "f′(net_h)"
+    hidden = f"δ_h = {slope} Σ_k w_hk δ_k"  # the same form in both: only δ's sign differs
     if slide:
-        out_delta = "δk = ok(1 − ok)(tk − ok)" if exact else "δk = −∂E/∂outk · f′(netk)"
-        slope = "oh(1 − oh)" if hidden_sigmoid else "f′(neth)"
-        hidden = f"δh = {slope} Σk whk δk"
-        change = "Δwij = η δj xij  (+ α Δwij(t−1))"
-        update = "wij ← wij + Δwij"
+        out_delta = "δ_k = o_k(1 − o_k)(t_k − o_k)" if exact else "δ_k = −∂E/∂out_k · f′(net_k)"
+        change = "Δw_ij = η δ_j x_ij  (+ α Δw_ij(t−1))"
+        update = "w_ij ← w_ij + Δw_ij"
     else:
-        out_delta = "δk = ∂E/∂netk = −(tk − ok) · ok(1 − ok)" if exact else "δk = ∂E/∂netk"
+        out_delta = "δ_k = ∂E/∂net_k = −(t_k − o_k) o_k(1 − o_k)"
         if not exact:
-            out_delta += " = ∂E/∂outk · f′(netk)"
-        slope = "oh(1 − oh)" if hidden_sigmoid else "f′(neth)"
-        hidden = f"δh = (Σk δk whk) · {slope}"
-        change = "∂E/∂wij = δj xij,  Δwij = −η ∂E/∂wij  (+ α Δwij(t−1))"
-        update = "wij ← wij + Δwij  (= wij − η ∂E/∂wij)"
+            out_delta = "δ_k = ∂E/∂net_k = ∂E/∂out_k · f′(net_k)"
+        change = "Δw_ij = −η δ_j x_ij  (+ α Δw_ij(t−1))"
+        update = "w_ij ← w_ij + Δw_ij  = w_ij − η ∂E/∂w_ij"
     return (
-        Line("init", 0, "Start every weight at a small random value"),
+        Line("init", 0, "Set each weight to a small random value"),
         Line("repeat", 0, "Repeat until the error is small enough:"),
-        Line("sample", 1, "Take each training sample (x, t) in turn:"),
-        Line("forward", 2, "Forward pass: net and out of each neuron, then E"),
-        Line("output_delta", 2, "For each output neuron k:", out_delta),
-        Line("hidden_delta", 2, "For each hidden neuron h:", hidden),
-        Line("weight_change", 2, "For each weight wij:", change),
+        Line("sample", 1, "For each training sample (x, t):"),
+        Line("forward", 2, "Forward pass: net and out of each neuron, and E"),
+        Line("output_delta", 2, "For each output k:", out_delta),
+        Line("hidden_delta", 2, "For each hidden h:", hidden),
+        Line("weight_change", 2, "For each weight w_ij:", change),
         Line("weight_update", 3, "", update),
     )
 
@@ -284,7 +282,7 @@ def _general_notes(trace: StepTrace, op: Op | None) -> list[str]:
         )
     if op is not None and op.kind == "backward" and not slide_is_exact(spec):
         notes.append(
-            "The slide's δk = ok(1 − ok)(tk − ok) holds for a sigmoid output with the error "
+            "The slide's δ_k = o_k(1 − o_k)(t_k − o_k) holds for a sigmoid output with the error "
             "½ (t − o)² only. This network's δ is worked out from ∂E/∂net itself."
         )
     return notes

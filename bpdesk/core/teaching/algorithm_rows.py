@@ -198,7 +198,7 @@ def error_rows(trace: StepTrace, terms: int) -> tuple[Row, ...]:
         numbers = _joined([format_term(trace.errors[0, k]) for k in range(len(rows))], len(names))
         rows.append(Row("E_total", symbols, numbers, trace.E_total))
     else:
-        rows.append(Row("E_total", f"mean over the {n} samples of Σk Ek", "", trace.E_total))
+        rows.append(Row("E_total", f"mean over the {n} samples of Σ_k E_k", "", trace.E_total))
     return tuple(rows)
 
 
@@ -285,7 +285,7 @@ def _hidden_delta(
         slope = float(lt.dout_dnet[0, h])
         slope_sym, slope_num = f"f′(net_{name})", format_term(slope)
     if slide:
-        sum_name = f"Σk w{name}k δk"
+        sum_name = f"Σ_k w_{name}k δ_k"
         sum_sym = _joined(
             [f"{w}·δ_{above[k]}" for k, w in zip(shown, names, strict=True)], len(above)
         )
@@ -429,7 +429,7 @@ def _update_notes(trace: StepTrace, layer: int, n: int, shown: int, decay: float
         )
     if n > 1:
         notes.append(
-            f"With a batch of {n} samples, Δw uses the mean of δj·xij over the batch "
+            f"With a batch of {n} samples, Δw uses the mean of δ_j·x_ij over the batch "
             "(the slide changes the weights after every single sample)."
         )
     if n_weights > shown:
@@ -463,4 +463,8 @@ def _other_optimizer_rows(
         f"This step's Δw comes from {label}, not from the slide's Δw = η δ x: the slide's "
         "rule is plain gradient descent (choose it to see both conventions side by side)."
     )
-    return tuple(rows), [note], None
+    notes = [note]
+    n_weights = int(np.prod(spec.weight_shape(shown_layer)))
+    if n_weights > len(rows) // 2:
+        notes.append(f"This layer has {n_weights} weights; the first {len(rows) // 2} are shown.")
+    return tuple(rows), notes, None

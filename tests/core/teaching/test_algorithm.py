@@ -179,7 +179,7 @@ def test_the_reading_marks_the_highlighted_lines_in_its_text():
         stepper.step_op()
     text = read(stepper.trace(), "slide").to_text()
     marked = [line for line in text.splitlines() if line.startswith("▶")]
-    assert len(marked) == 1 and "δk = ok(1 − ok)(tk − ok)" in marked[0]
+    assert len(marked) == 1 and "δ_k = o_k(1 − o_k)(t_k − o_k)" in marked[0]
     keys = [line.key for line in algorithm_lines(stepper.trace().spec, "slide")]
     assert tuple(keys) == LINE_KEYS
 
@@ -210,7 +210,7 @@ def test_bound_numbers_are_the_lectures_and_an_independent_computation(lecture_r
     stepper.step_op()  # δ of h1
     example, slide = read(stepper.trace(), "example"), read(stepper.trace(), "slide")
     assert row(example, "∂E/∂out_h1").value == pytest.approx(ref["dE_total/dout_h1"], abs=1e-9)
-    assert row(slide, "Σk wh1k δk").value == pytest.approx(-ref["dE_total/dout_h1"], abs=1e-9)
+    assert row(slide, "Σ_k w_h1k δ_k").value == pytest.approx(-ref["dE_total/dout_h1"], abs=1e-9)
     assert row(slide, "δ_h1").value == pytest.approx(d_hid[0], rel=1e-12)
     assert row(example, "δ_h1").value == pytest.approx(-d_hid[0], rel=1e-12)
     stepper.step_op()
@@ -293,7 +293,7 @@ def test_batches_use_the_mean_over_the_batch():
             slide = read(trace, "slide")
             assert slide.agreement is not None and slide.agreement.same
             assert "mean(" in slide.rows[0].symbols
-            assert any("mean of δj·xij" in note for note in slide.notes)
+            assert any("mean of δ_j·x_ij" in note for note in slide.notes)
             assert check_layer(trace, op.layer).largest_difference <= 1e-12
         for layer in range(2):
             np.testing.assert_allclose(
@@ -316,9 +316,10 @@ def test_a_network_the_slides_formula_does_not_fit_says_so_and_still_agrees():
     stepper = _stepper(spec, [[0.3, -0.2], [0.1, 0.4]], [[0.5, -0.5], [0.2, 0.1]], batch_size=2)
     lines = {line.key: line for line in algorithm_lines(spec, "slide")}
     assert (
-        "f′" in lines["output_delta"].formula and "ok(1 − ok)" not in lines["output_delta"].formula
+        "f′" in lines["output_delta"].formula
+        and "o_k(1 − o_k)" not in lines["output_delta"].formula
     )
-    assert "f′(neth)" in lines["hidden_delta"].formula
+    assert "f′(net_h)" in lines["hidden_delta"].formula
     stepper.step_phase("forward")
     trace = stepper.step_op()
     reading = read(trace, "slide")
