@@ -394,7 +394,10 @@ def note_text(
                 f"Lecture check: the lecture prints {p} as the error after this first round, "
                 f"and bpdesk's error after this update is the same, {to_printed(now, p)}."
             )
-        why = figures.by_id("error_after_first_round").why if figures is not None else ""
+        why = ""
+        if figures is not None:
+            figure = figures.by_id("error_after_first_round")
+            why = figure.why.removeprefix(f"bpdesk's default gives {figure.default}. ")
         return (
             f"Lecture check: the lecture prints {p} as the error after this first round; "
             f"bpdesk's error after this update, over the training set, is {to_printed(now, p)}. "

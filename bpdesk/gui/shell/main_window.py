@@ -27,6 +27,7 @@ from bpdesk.gui.shell.cadence import (
 from bpdesk.gui.shell.menus import build_menus, build_toolbar, menu_named
 from bpdesk.gui.shell.session_files import NO_PROMPTS_VARIABLE, FileChooser, SessionFiles
 from bpdesk.gui.shell.status_bar import build_status_labels, show_status
+from bpdesk.gui.shell.tool_settings import ToolSettings
 from bpdesk.gui.shell.view_options import ViewOptions
 from bpdesk.gui.shell.window_api import DockPlace
 from bpdesk.gui.shell.worker_link import WorkerLink
@@ -43,7 +44,7 @@ __all__ = ["NO_PROMPTS_VARIABLE", "MainWindow", "MessageBanner"]
 DEFAULT_SIZE = QSize(1600, 900)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(QMainWindow, ToolSettings):
     """The network drawing in the middle, the panels docked around it, the worker behind it.
 
     Commands go to the worker as queued signals (see :class:`WorkerLink`); snapshots come

@@ -9,6 +9,7 @@ from PySide6.QtCore import SignalInstance
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMenu, QWidget
 
+from bpdesk.core.engine.config import TrainConfig
 from bpdesk.core.files.datasets import Dataset
 from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.gui.views.canvas.view import NetworkCanvas
@@ -49,6 +50,11 @@ class ToolHost(Protocol):
         """Step commands (bpdesk.core.stepping.steps.COMMANDS) one after the other, through
         the guard; False (nothing sent) while a step is in flight, a run goes or commands
         are still queued."""
+
+    def set_config(self, config: TrainConfig) -> bool:
+        """New training settings (update order, biases…), sent to the worker ahead of any
+        command requested after this call; False (nothing sent) while a step's answer is
+        awaited, a run goes or commands are queued. The worker refuses bad ones in words."""
 
     def open_source(self, source: str) -> None:
         """Open a session file or a preset (asks about unsaved changes first)."""

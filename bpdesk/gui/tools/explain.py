@@ -17,7 +17,9 @@ from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 from bpdesk.core.formatting import format_value
 from bpdesk.core.stepping.canvas_model import QuizMask, just_computed
 from bpdesk.core.stepping.snapshot import Snapshot
+from bpdesk.core.teaching.after_updates import before_words, outputs_words
 from bpdesk.core.teaching.narration import narrate
+from bpdesk.core.teaching.reconcile import lecture_note
 from bpdesk.gui.views.derivation_panel import is_seen
 
 __all__ = ["ExplainPanel"]
@@ -154,20 +156,32 @@ class ExplainPanel(QWidget):
             return
         if snapshot.running:
             self._show(
-                f"Training runs: iteration {snapshot.iteration}, epoch {snapshot.epoch}, "
-                f"error {format_value(snapshot.error)}. Each iteration does the forward pass, the "
+                f"Training runs: iteration {snapshot.iteration}, epoch {snapshot.epoch}; "
+                f"{before_words(snapshot.iteration)}: {format_value(snapshot.error)}. "
+                "Each iteration does the forward pass, the "
                 "backward pass and the update on one batch, as in the single steps."
             )
             return
         if trace.done == 0:
             self._show(
-                "Ready for the next step: press F for the forward pass (or N for one neuron)."
-                if snapshot.iteration
-                else "The network is ready. Press F for the forward pass, or N to go one "
-                "neuron at a time."
+                _with_notes(
+                    "Ready for the next step: press F for the forward pass (or N for one neuron)."
+                    if snapshot.iteration
+                    else "The network is ready. Press F for the forward pass, or N to go one "
+                    "neuron at a time.",
+                    snapshot,
+                )
             )
             return
         text = narrate(trace, pending.since)
         if pending.stepped_back:
             text = "Stepped back. The last sub-step now is:\n\n" + text
-        self._show(text)
+        self._show(_with_notes(text, snapshot))
+
+
+def _with_notes(text: str, snapshot: Snapshot) -> str:
+    """``text``, then (after a run) the outputs next to their targets and, where the lecture
+    prints a figure for this moment, how bpdesk's compares (``core/teaching/reconcile.py``)."""
+    after_run = snapshot.trace.done == 0 and snapshot.iteration > 0
+    notes = [outputs_words(snapshot) if after_run else None, lecture_note(snapshot)]
+    return "\n\n".join([text, *(note for note in notes if note)])

@@ -99,7 +99,7 @@ def test_the_curve_is_the_trainers_history_and_follows_step_back(plot, lecture):
     np.testing.assert_array_equal(y, _errors(lecture))
     np.testing.assert_array_equal(x, np.arange(1, 201))
     last = format_value(_errors(lecture)[-1])
-    assert plot.last_value_text() == f"E after iteration 200: {last}"
+    assert plot.last_value_text() == f"E in iteration 200, before its update: {last}"
 
     lecture.run(iterations=300)
     feed.push()
@@ -116,7 +116,7 @@ def test_the_curve_is_the_trainers_history_and_follows_step_back(plot, lecture):
     assert snap.history_start == 200 < 500  # what the view must take as a cut back
     assert plot.point_count() == 200
     np.testing.assert_array_equal(_curve(plot.train_curve)[1], _errors(lecture))
-    assert plot.last_value_text().startswith("E after iteration 200: ")
+    assert plot.last_value_text().startswith("E in iteration 200, before its update: ")
 
     lecture.run(iterations=50)
     feed.push()
@@ -165,7 +165,10 @@ def test_x_axis_switches_between_iterations_and_epochs(plot, qtbot):
     assert plot.point_count() == 10
     assert bottom.labelText == "epoch"
     np.testing.assert_array_equal(_curve(plot.train_curve)[1], epochs)
-    assert plot.last_value_text() == f"E after epoch 10: {format_value(epochs[-1])}"
+    shown = (
+        f"E during epoch 10 (mean, each iteration before its update): {format_value(epochs[-1])}"
+    )
+    assert plot.last_value_text() == shown
 
     buttons = {b.text(): b for b in plot.findChildren(type(plot._iteration_button))}
     qtbot.mouseClick(buttons["iteration"], Qt.MouseButton.LeftButton)
@@ -210,7 +213,7 @@ def test_a_diverging_history_does_not_break_the_plot(plot, lecture):
     plot.grab()
     y = _curve(plot.train_curve)[1]
     assert np.isfinite(y).all() and y.size == 50
-    assert plot.last_value_text().startswith("E after iteration 52: not a number")
+    assert plot.last_value_text().startswith("E in iteration 52, before its update: not a number")
     assert "diverged" in plot.last_value_text()
     plot.set_x_axis("epoch")
     plot.set_log_scale(False)
@@ -226,12 +229,16 @@ def test_crosshair_reads_the_nearest_value(plot, lecture):
     errors = _errors(lecture)
     scene_pos = item.vb.mapViewToScene(QPointF(123.2, 0.1))
     plot.plot_widget.scene().sigMouseMoved.emit(scene_pos)
-    assert plot.readout_text() == f"iteration 123: E = {format_value(errors[122])}"
+    assert (
+        plot.readout_text() == f"E in iteration 123, before its update: {format_value(errors[122])}"
+    )
 
     plot.set_log_scale(True)  # the read-out gives the value, not its logarithm
     item.vb.setRange(xRange=(0, 500), yRange=(-3, 0), padding=0)
     plot.plot_widget.scene().sigMouseMoved.emit(item.vb.mapViewToScene(QPointF(400.7, -1)))
-    assert plot.readout_text() == f"iteration 401: E = {format_value(errors[400])}"
+    assert (
+        plot.readout_text() == f"E in iteration 401, before its update: {format_value(errors[400])}"
+    )
 
     plot.plot_widget.scene().sigMouseMoved.emit(QPointF(-50, -50))  # off the plot
     assert "iteration" not in plot.readout_text()
