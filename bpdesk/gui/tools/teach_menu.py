@@ -325,7 +325,8 @@ class TeachingTools(QObject):
     def _request_landscape(self, first: str, second: str, span: float, size: int) -> None:
         snapshot = self.host.snapshot
         if snapshot is not None:
-            self.analysis.landscape(snapshot, first, second, span, size)
+            plan = self.landscape.descent_plan()  # the descent paths, and the range to follow
+            self.analysis.landscape(snapshot, first, second, span, size, plan)
 
     @Slot(object)
     def _on_landscape(self, landscape: object) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from bpdesk.core.engine.network import Network
 from bpdesk.core.errors import BpdeskError
 from bpdesk.core.stepping.snapshot import Snapshot
+from bpdesk.core.teaching.descent import PathPlan, planned_grid
 from bpdesk.core.teaching.landscape import Array, GridRun, Landscape, data_map, error_grid
 from bpdesk.gui.workers.chunked import Chunk, ChunkedRun, describe_failure
 
@@ -29,11 +30,22 @@ PROGRESS_INTERVAL = 0.1  # at most ten progress reports a second
 DOING = "computing the error landscape"
 
 
-def landscape_run(snapshot: Snapshot, first: str, second: str, span: float, size: int) -> GridRun:
-    """The error over a grid of two parameters around the snapshot's weights, to be computed."""
+def landscape_run(
+    snapshot: Snapshot,
+    first: str,
+    second: str,
+    span: float,
+    size: int,
+    plan: PathPlan | None = None,
+) -> GridRun:
+    """The error over a grid of two parameters around the snapshot's weights, to be computed;
+    with a ``plan``, the two descent paths are taken first (and the range may follow them)."""
     network = Network.from_values(snapshot.spec, snapshot.values)
     assert snapshot.inputs is not None and snapshot.targets is not None
-    return GridRun(network, snapshot.inputs, snapshot.targets, first, second, span=span, size=size)
+    x, t = snapshot.inputs, snapshot.targets
+    if plan is not None:
+        return planned_grid(network, x, t, first, second, span=span, size=size, plan=plan)
+    return GridRun(network, x, t, first, second, span=span, size=size)
 
 
 def compute_landscape(
@@ -160,9 +172,16 @@ class MapJobs(QObject):
 
     # ------------------------------------------------------------ the landscape
     def landscape(
-        self, snapshot: Snapshot, first: str, second: str, span: float, size: int
+        self,
+        snapshot: Snapshot,
+        first: str,
+        second: str,
+        span: float,
+        size: int,
+        plan: PathPlan | None = None,
     ) -> None:
-        """Compute the error landscape of ``first`` × ``second``; landscape_ready follows."""
+        """Compute the error landscape of ``first`` × ``second`` (with the descent paths of
+        ``plan``, if given); landscape_ready follows."""
         if self._closed:
             return
         worker = self._ensure_worker()
@@ -170,7 +189,7 @@ class MapJobs(QObject):
         self._job += 1
         self._pending = True
         self._start_landscape.emit(
-            self._job, lambda: landscape_run(snapshot, first, second, span, size)
+            self._job, lambda: landscape_run(snapshot, first, second, span, size, plan)
         )
 
     @property

@@ -68,6 +68,7 @@ def test_a_long_landscape_shows_progress_then_its_map(qtbot, wired, monkeypatch)
     monkeypatch.setattr(map_jobs, "PROGRESS_INTERVAL", 0.0)  # a report after every chunk
     gates = gate_every_grid(monkeypatch)
     show("spirals")
+    view.set_parameters("w5", "w6")  # in the first layer: slow enough to catch half-way
     view.set_grid(2.0, 41)
     view.request_landscape()
     qtbot.waitUntil(lambda: bool(gates), timeout=10000)

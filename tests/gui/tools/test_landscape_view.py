@@ -49,10 +49,10 @@ def view(qtbot):
     return widget
 
 
-def test_choosers_list_every_parameter_and_start_on_w5_and_w6(view):
+def test_choosers_list_every_parameter_and_start_on_a_bias_and_a_weight(view):
     session = Session()
     view.show_snapshot(session.snapshot())
-    assert view.selected_parameters() == ("w5", "w6")
+    assert view.selected_parameters() == ("b2", "w5")  # the slides' θ0 (a bias) and θ1
     assert view._first.count() == len(session.stepper.network.spec.parameter_names)
     assert "Compute" in view.message()
 
@@ -75,7 +75,7 @@ def test_the_same_parameter_twice_is_refused_in_words(view, qtbot):
 
 
 def test_grid_limits_are_those_of_the_brief(view):
-    assert (view._span.minimum(), view._span.maximum()) == (0.05, 20.0)
+    assert (view._span.minimum(), view._span.maximum()) == (0.05, 100.0)
     assert (view._size.minimum(), view._size.maximum()) == (11, 201)
 
 

@@ -26,6 +26,8 @@ PATH_COLOUR = "#111111"
 CURRENT_COLOUR = "#ff7f0e"  # orange disc with a black rim
 MINIMUM_COLOUR = "#ffffff"  # white cross with a black rim
 CONTOUR_COLOUR = (255, 255, 255, 170)
+SIMULTANEOUS_COLOUR = "#d62728"  # red, solid, with discs
+SEQUENTIAL_COLOUR = "#ff66ff"  # pink, dashed, with triangles: told apart without colour too
 COLOUR_MAP = "viridis"  # perceptually even and readable with colour-blindness
 
 
@@ -89,13 +91,31 @@ class ContourMap(QObject):
             marker.setZValue(10)
             item.addItem(marker)
         self.path_item.setZValue(9)
+        self.simultaneous_item = item.plot(
+            pen=pg.mkPen(SIMULTANEOUS_COLOUR, width=3),
+            symbol="o",
+            symbolSize=7,
+            symbolPen=pg.mkPen("#000000", width=1),
+            symbolBrush=pg.mkBrush(SIMULTANEOUS_COLOUR),
+        )
+        self.sequential_item = item.plot(
+            pen=pg.mkPen(SEQUENTIAL_COLOUR, width=3, style=Qt.PenStyle.DashLine),
+            symbol="t",
+            symbolSize=8,
+            symbolPen=pg.mkPen("#000000", width=1),
+            symbolBrush=pg.mkBrush(SEQUENTIAL_COLOUR),
+        )
+        for path in (self.simultaneous_item, self.sequential_item):
+            path.setZValue(8)
         # The key sits under the map, in a row of its own, so it never hides the surface.
         self._legend = pg.LegendItem(labelTextColor=TEXT_COLOUR, colCount=3, horSpacing=24)
         item.layout.addItem(self._legend, 4, 0, 1, 6)  # under the axes and the colour bar
         item.layout.setAlignment(self._legend, Qt.AlignmentFlag.AlignHCenter)
-        self._legend.addItem(self.path_item, "descent path")
+        self._legend.addItem(self.path_item, "path of the weights (live)")
         self._legend.addItem(self.current_item, "current weights")
         self._legend.addItem(self.minimum_item, "lowest grid point")
+        self._legend.addItem(self.simultaneous_item, "simultaneous update")
+        self._legend.addItem(self.sequential_item, "incorrect (one after the other)")
         self._legend.setVisible(False)
 
     def contour_count(self) -> int:
@@ -121,6 +141,8 @@ class ContourMap(QObject):
         for contour in self.contours:
             contour.setVisible(False)
         self.path_item.setData(np.empty(0), np.empty(0))
+        for path in (self.simultaneous_item, self.sequential_item):
+            path.setData(np.empty(0), np.empty(0))
         self.current_item.setData([], [])
         self.minimum_item.setData([], [])
 
@@ -138,6 +160,15 @@ class ContourMap(QObject):
         self._draw_contours(logs, low, high, xs[0], ys[0], dx, dy)
         mx, my, _ = landscape.minimum
         self.minimum_item.setData([mx], [my])
+        for name, path in (
+            ("simultaneous", self.simultaneous_item),
+            ("sequential", self.sequential_item),
+        ):
+            points = landscape.path(name)
+            if points is None:
+                path.setData(np.empty(0), np.empty(0))
+            else:
+                path.setData(points[:, 0], points[:, 1])
         item = self.plot.getPlotItem()
         style = {"color": TEXT_COLOUR, "font-size": f"{BASE_POINT_SIZE * self._scale:.1f}pt"}
         item.setLabel("bottom", landscape.first, **style)

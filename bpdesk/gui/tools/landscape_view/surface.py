@@ -6,11 +6,12 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from PySide6.QtGui import QOpenGLContext, QVector3D
+from PySide6.QtGui import QFont, QOpenGLContext, QVector3D
 
 # isort: split
 import pyqtgraph as pg  # after PySide6, so that it draws with the same Qt binding
 
+from bpdesk.core.formatting import format_value
 from bpdesk.core.teaching.landscape import Landscape
 from bpdesk.gui.tools.landscape_view.contour import COLOUR_MAP, log_errors
 
@@ -18,6 +19,9 @@ __all__ = ["GL_MISSING", "Surface3D"]
 
 Array = NDArray[np.float64]
 
+MIN_HEIGHT = 520  # pixels: the surface stays large enough to read on a projector
+LABEL_POINTS = 15.0  # the axis names' size at 100 %
+DESCENT = (("simultaneous", (0.84, 0.15, 0.16, 1.0)), ("sequential", (1.0, 0.4, 1.0, 1.0)))
 GL_MISSING = (
     "3-D view needs OpenGL, which is not available here; the contour map shows the same surface."
 )
@@ -33,6 +37,9 @@ class Surface3D:
         self.path: Any = None
         self.current: Any = None
         self.labels: list[Any] = []
+        self.descents: list[Any] = []
+        self.font = QFont()
+        self.font.setPointSizeF(LABEL_POINTS)
         self.heights: tuple[float, float, float] = (0.0, 1.0, 1.0)  # low E, high E, height
 
     @classmethod
@@ -48,16 +55,21 @@ class Surface3D:
             widget = gl.GLViewWidget()
             widget.setBackgroundColor("w")
             widget.setAccessibleName("Error landscape in 3-D")
+            widget.setMinimumHeight(MIN_HEIGHT)
         except Exception:  # no PyOpenGL, or no usable driver: the contour map remains
             return None
         return cls(gl, widget)
 
+    def set_font_scale(self, scale: float) -> None:
+        """Axis names and values at ``scale`` × LABEL_POINTS (from the next landscape on)."""
+        self.font.setPointSizeF(LABEL_POINTS * scale)
+
     def clear(self) -> None:
-        for item in (self.surface, self.path, self.current, *self.labels):
+        for item in (self.surface, self.path, self.current, *self.labels, *self.descents):
             if item is not None:
                 self.widget.removeItem(item)
         self.surface = self.path = self.current = None
-        self.labels = []
+        self.labels, self.descents = [], []
 
     def show_landscape(self, landscape: Landscape) -> None:
         gl = self.gl
@@ -82,6 +94,8 @@ class Surface3D:
         )
         self.widget.addItem(self.surface)
         self._add_floor(span, height)
+        self._add_axis_names(landscape, span, height)
+        self._add_descents(landscape)
         self.widget.setCameraPosition(
             pos=QVector3D(0.0, 0.0, height / 2), distance=span * 6.0, elevation=28, azimuth=-60
         )
@@ -103,6 +117,53 @@ class Surface3D:
         self.widget.addItem(axis)
         self.labels.append(axis)
 
+    def _add_axis_names(self, landscape: Landscape, span: float, height: float) -> None:
+        """The two parameters' names along their edges with the values at the ends, and E up
+        the upright line with its lowest and highest value."""
+        xs, ys = landscape.xs, landscape.ys
+        low, high, _ = self.heights
+        out = 0.18 * span
+        texts = [
+            ((0.0, -span - 2 * out, 0.0), landscape.first),
+            ((-span - 2 * out, 0.0, 0.0), landscape.second),
+            ((-span, -span, height + out), "error E"),
+            ((-span, -span - out, 0.0), format_value(float(xs[0]), 3)),
+            ((span, -span - out, 0.0), format_value(float(xs[-1]), 3)),
+            ((-span - out, span, 0.0), format_value(float(ys[-1]), 3)),
+            ((-span - out, -span, height), format_value(high, 3)),
+            ((-span - out, -span, 0.0), format_value(low, 3)),
+        ]
+        for pos, text in texts:
+            label = self.gl.GLTextItem(
+                pos=np.array(pos), text=text, color=(20, 20, 20, 255), font=QFont(self.font)
+            )
+            self.widget.addItem(label)
+            self.labels.append(label)
+
+    def _add_descents(self, landscape: Landscape) -> None:
+        """The simultaneous and the incorrect update's paths, on the surface."""
+        for name, colour in DESCENT:
+            points = landscape.path(name)
+            if points is None or points.shape[0] == 0:
+                continue
+            line = self.gl.GLLinePlotItem(
+                pos=self._on_surface(landscape, points, 0.03),
+                color=colour,
+                width=4.0,
+                antialias=True,
+                mode="line_strip",
+            )
+            line.setGLOptions("translucent")
+            self.widget.addItem(line)
+            self.descents.append(line)
+
+    def _on_surface(self, landscape: Landscape, points: Array, lift: float) -> Array:
+        """Points (first, second) placed on the surface, ``lift`` × its height above it."""
+        errors = _bilinear(landscape, points[:, 0], points[:, 1])
+        cx, cy = landscape.centre
+        z = self._height(errors) + lift * self.heights[2]
+        return np.column_stack([points[:, 0] - cx, points[:, 1] - cy, z])
+
     def _height(self, errors: Array) -> Array:
         low, high, height = self.heights
         if high <= low:
@@ -118,10 +179,7 @@ class Surface3D:
         self.path = self.current = None
         if points.shape[0] == 0 or self.surface is None:
             return
-        errors = _bilinear(landscape, points[:, 0], points[:, 1])
-        lift = 0.02 * self.heights[2]
-        cx, cy = landscape.centre
-        pos = np.column_stack([points[:, 0] - cx, points[:, 1] - cy, self._height(errors) + lift])
+        pos = self._on_surface(landscape, points, 0.02)
         self.path = gl.GLLinePlotItem(
             pos=pos, color=(0.0, 0.0, 0.0, 1.0), width=3.0, antialias=True, mode="line_strip"
         )

@@ -25,16 +25,17 @@ import pyqtgraph as pg  # after PySide6, so that it draws with the same Qt bindi
 from bpdesk.core.engine.network import NetworkSpec
 from bpdesk.core.formatting import format_value
 from bpdesk.core.stepping.snapshot import Snapshot
+from bpdesk.core.teaching.descent import MAX_SPAN, PathPlan
 from bpdesk.core.teaching.landscape import Landscape
 from bpdesk.gui.shell.theme import clamp_font_scale
 from bpdesk.gui.tools.landscape_view.contour import BASE_POINT_SIZE, ContourMap
+from bpdesk.gui.tools.landscape_view.paths import PathControls, default_pair, describe_paths
 from bpdesk.gui.tools.landscape_view.surface import GL_MISSING, Surface3D
 
 __all__ = ["GL_MISSING", "LandscapeView"]
 
 Array = NDArray[np.float64]
 
-DEFAULT_PAIR = ("w5", "w6")
 DEFAULT_SPAN = 2.0
 DEFAULT_SIZE = 61
 MAX_PATH = 5000  # beyond this many points, every second older point is dropped
@@ -47,7 +48,8 @@ PRESS_COMPUTE = (
 
 
 class LandscapeView(QWidget):
-    """Draws a ``Landscape`` handed to it; asks for one with ``landscape_requested``.
+    """Draws a ``Landscape`` handed to it; asks for one with ``landscape_requested`` (the
+    window then asks ``descent_plan()`` for the paths and range, see PathControls).
 
     A computation still going after half a second shows a progress bar (driven by
     ``show_progress``, busy until the first report) and a Cancel button, which emits
@@ -64,6 +66,7 @@ class LandscapeView(QWidget):
         self._values: dict[str, float] = {}
         self._iteration: int | None = None
         self._computed_at: int | None = None
+        self._followed_at: int | None = None
         self._path: list[tuple[float, float]] = []
         self._scale = 1.0
         self._map = ContourMap(self)
@@ -91,6 +94,8 @@ class LandscapeView(QWidget):
         layout.setSpacing(4)
         layout.addLayout(self._build_choosers())
         layout.addLayout(self._build_grid_row())
+        self._paths = PathControls(self._span)
+        layout.addWidget(self._paths)
         layout.addLayout(self._build_progress_row())
         layout.addWidget(self._message)
         layout.addWidget(self._tabs, 1)
@@ -114,13 +119,16 @@ class LandscapeView(QWidget):
 
     def _build_grid_row(self) -> QHBoxLayout:
         self._span = QDoubleSpinBox()
-        self._span.setRange(0.05, 20.0)
+        self._span.setRange(0.05, MAX_SPAN)
         self._span.setDecimals(2)
         self._span.setSingleStep(0.25)
         self._span.setValue(DEFAULT_SPAN)
         self._span.setPrefix("± ")
         self._span.setAccessibleName("Range around the current values")
-        self._span.setToolTip("How far either way from the current values the map reaches")
+        self._span.setToolTip(
+            "How far either way from the current values the map reaches "
+            "(worked out while the range follows the weights)"
+        )
         self._size = QSpinBox()
         self._size.setRange(11, 201)
         self._size.setSingleStep(10)
@@ -186,7 +194,7 @@ class LandscapeView(QWidget):
         spec = snapshot.spec
         if spec != self._spec:
             self._spec = spec
-            self._fill_choosers(spec.parameter_names)
+            self._fill_choosers(spec)
             if self._landscape is not None:  # drawn for another network
                 self._clear_landscape()
             if self._landscape is None:
@@ -207,6 +215,32 @@ class LandscapeView(QWidget):
                 self._path = [*self._path[-2::-2][::-1], point]
         self._draw_path()
         self._describe()
+        if not snapshot.running:
+            self._follow(point)
+
+    def _follow(self, point: tuple[float, float]) -> None:
+        """With the range following the weights: once they have left the map (and no run is
+        going), compute it again around them, reaching back over the path they took."""
+        landscape = self._landscape
+        if landscape is None or self._computing or not self._paths.follow.isChecked():
+            return
+        inside = landscape.xs[0] <= point[0] <= landscape.xs[-1] and (
+            landscape.ys[0] <= point[1] <= landscape.ys[-1]
+        )
+        if inside or self._followed_at == self._iteration:
+            return
+        self._followed_at = self._iteration  # once per iteration, should it stay outside
+        self._on_compute_clicked()
+
+    def descent_plan(self) -> PathPlan:
+        """The descent paths and range asked for with the next landscape: the controls'
+        settings and the path the weights took on the map so far."""
+        return self._paths.plan(self.path_points())
+
+    def set_paths(self, start: str, alpha: float, steps: int, follow: bool = True) -> None:
+        """The descent paths' start ("zero" or "current"), α, steps and whether the range
+        follows the weights."""
+        self._paths.set_plan(start, alpha, steps, follow)
 
     @Slot(int, int)
     def show_progress(self, done: int, total: int) -> None:
@@ -266,12 +300,18 @@ class LandscapeView(QWidget):
             self._path.append(current)
         self._map.draw(landscape)
         self._draw_path()
+        if landscape.paths and self._paths.follow.isChecked():
+            span = float(landscape.xs[-1] - landscape.centre[0])
+            self._span.blockSignals(True)
+            self._span.setValue(span)  # the range it worked out
+            self._span.blockSignals(False)
         if self._gl is not None:
             self._gl.show_landscape(landscape)
             self._gl.show_path(landscape, self.path_points())
             self._gl_caption.setText(
                 f"Across: {landscape.first}. Into the picture: {landscape.second}. "
-                "Height: error E (dark is low). Drag to turn, scroll to zoom."
+                "Height: error E (dark is low). Red: simultaneous update; pink: incorrect "
+                "update; black: the weights' own path. Drag to turn, scroll to zoom."
             )
         self._describe()
 
@@ -344,9 +384,10 @@ class LandscapeView(QWidget):
         return self._map.contour_count()
 
     # ------------------------------------------------------------------ drawing
-    def _fill_choosers(self, names: tuple[str, ...]) -> None:
+    def _fill_choosers(self, spec: NetworkSpec) -> None:
+        names = spec.parameter_names
         keep = (self._first.currentText(), self._second.currentText())
-        defaults = DEFAULT_PAIR if all(n in names for n in DEFAULT_PAIR) else tuple(names[:2])
+        defaults = default_pair(spec) if len(names) > 2 else tuple(names[:2])
         wanted = keep if all(n in names for n in keep) and keep[0] != keep[1] else defaults
         for combo, name in zip((self._first, self._second), wanted, strict=False):
             combo.blockSignals(True)
@@ -393,7 +434,8 @@ class LandscapeView(QWidget):
             )
         else:
             text += f" Every parameter but {a} and {b} is held at its current value."
-        self._set_message(text)
+        paths = describe_paths(landscape)
+        self._set_message(f"{paths}\n{text}" if paths else text)
 
     def _set_message(self, text: str) -> None:
         self._message.setText(text)
@@ -408,6 +450,7 @@ class LandscapeView(QWidget):
             self._gl_message.setFont(font)
         else:
             self._gl_caption.setFont(font)
+            self._gl.set_font_scale(self._scale)
 
     # ------------------------------------------------------------------ buttons
     @Slot()
