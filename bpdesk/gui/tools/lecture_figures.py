@@ -16,17 +16,18 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import replace
+from html import escape
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -92,6 +93,13 @@ def at_lecture_start(snapshot: Snapshot) -> bool:
     )
 
 
+def _cell(name: str, text: str, figure: Figure) -> str:
+    """One value of a card as rich text; a "no" stands out."""
+    if name == "Agrees?" and figure.agrees is False:
+        return f"<span style='color:#b34700'><b>{text}</b></span>"
+    return escape(text)
+
+
 class FigureCard(QFrame):
     """One figure: title, printed and bpdesk's value, agreement, settings, why, Show it."""
 
@@ -103,22 +111,26 @@ class FigureCard(QFrame):
         self.setObjectName(f"figure_{figure.id}")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(self)
-        self.title = self._label(figure.title)
+        layout.setSpacing(4)
+        self.title = self._label(escape(figure.title))
         layout.addWidget(self.title)
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(12)
-        rows = [("Printed", figure.printed), ("bpdesk (default)", figure.default)]
-        rows.append(("Agrees?", _AGREES[figure.agrees]))
+        self.texts = {"Printed": figure.printed, "bpdesk (default)": figure.default}
+        self.texts["Agrees?"] = _AGREES[figure.agrees]
         if figure.reproduced_by:
-            rows.append(("Reproduced by", f"{figure.reproduced_by} → {figure.reproduced}"))
-        self.values: dict[str, QLabel] = {}
-        for row, (name, text) in enumerate(rows):
-            grid.addWidget(self._label(name), row, 0, Qt.AlignmentFlag.AlignTop)
-            self.values[name] = self._label(text)
-            grid.addWidget(self.values[name], row, 1)
-        grid.setColumnStretch(1, 1)
-        layout.addLayout(grid)
-        self.why = self._label(figure.why)
+            self.texts["Reproduced by"] = f"{figure.reproduced_by} → {figure.reproduced}"
+        pairs = [
+            f"<b>{k.replace(' ', '&nbsp;')}</b>&nbsp;{_cell(k, v, figure)}"
+            for k, v in self.texts.items()
+        ]
+        if figure.kind == "note":  # formulas: a line each
+            summary = "<br>".join(pairs[:3])
+        else:
+            summary = " &nbsp; &nbsp; ".join(pairs[:3])
+        self.summary = self._label(summary)
+        layout.addWidget(self.summary)
+        if figure.reproduced_by:
+            layout.addWidget(self._label(pairs[3]))
+        self.why = self._label(escape(figure.why))
         layout.addWidget(self.why)
         self.button: QPushButton | None = None
         if figure.recipe is not None:
@@ -126,13 +138,13 @@ class FigureCard(QFrame):
             self.button.setObjectName(f"show_{figure.id}")
             self.button.clicked.connect(lambda: self.show_requested.emit(self.figure))
             layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
-        if figure.agrees is False:
-            self.values["Agrees?"].setStyleSheet("font-weight: bold; color: #b34700;")
 
     @staticmethod
     def _label(text: str) -> QLabel:
         label = QLabel(text)
+        label.setTextFormat(Qt.TextFormat.RichText)
         label.setWordWrap(True)
+        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
 
@@ -166,14 +178,15 @@ class LectureFiguresView(QWidget):
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        self.heading = QLabel("The lecture's printed figures, and bpdesk's")
+        self.heading = QLabel("The lecture's figures and bpdesk's")
         self.intro = QLabel(
             "Each figure the lecture prints, bpdesk's value under the lecture preset's settings, "
             "and, where they differ, the settings that give the printed digits and why."
         )
-        self.intro.setWordWrap(True)
         self.status = QLabel("Working out the figures…")
-        self.status.setWordWrap(True)
+        for label in (self.heading, self.intro, self.status):
+            label.setWordWrap(True)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.progress = QProgressBar()
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel)

@@ -61,7 +61,7 @@ def test_every_printed_figure_has_a_card(qtbot, window):
     view.all_example.setChecked(True)
     assert len(view.cards) == len(view.result.figures)
     for card in view.cards:
-        assert card.values["Printed"].text() == card.figure.printed
+        assert card.texts["Printed"] == card.figure.printed
         assert (card.button is not None) == (card.figure.recipe is not None)
         assert card.title.font().pointSizeF() >= 15  # readable on a projector
 
