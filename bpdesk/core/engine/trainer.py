@@ -298,8 +298,8 @@ class Trainer:
         return (
             f"early stop after epoch {self.epoch}: the validation error has not improved "
             f"for {failed} epochs (patience {patience}). It was lowest, {best[1]:.6g}, after "
-            f"epoch {best[0]}; 'Roll back to best' puts those weights back. To train on, "
-            "raise the patience or set it to 0."
+            f"epoch {best[0]}; rolling back to the best epoch puts those weights back. "
+            "To train on, raise the patience or set it to 0."
         )
 
     # --------------------------------------------------------- the lean loop

@@ -8,6 +8,7 @@ settings, and starts the error history afresh (the old errors were measured on o
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -20,14 +21,19 @@ from bpdesk.core.files.datasets import load_builtin
 from bpdesk.core.files.documents import plain_samples, split_entry
 from bpdesk.core.stepping.stepper import Stepper
 
-__all__ = ["SplitSizes", "current_split", "generalisation_summary", "with_split"]
+__all__ = ["SplitSizes", "current_split", "generalisation_summary", "split_sizes", "with_split"]
 
 SplitSizes = tuple[float, float, int]  # validation size, test size, split seed
 
 
 def current_split(stepper: Stepper) -> SplitSizes:
     """The lesson's (validation size, test size, split seed) as its data section names them."""
-    data = stepper.meta.get("data")
+    return split_sizes(stepper.meta)
+
+
+def split_sizes(meta: Mapping[str, object]) -> SplitSizes:
+    """(validation size, test size, split seed) of a lesson's ``meta`` (0 where none)."""
+    data = meta.get("data")
     entry: dict[str, Any] = data if isinstance(data, dict) else {}
     validation = float(entry.get("validation_size", 0.0))
     test = float(entry.get("test_size", entry.get("test_fraction", 0.0)))

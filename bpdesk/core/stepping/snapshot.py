@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from bpdesk.core.engine.levenberg import LMHistory
 from bpdesk.core.engine.network import NetworkSpec
 from bpdesk.core.engine.trainer import TrainConfig
+from bpdesk.core.files.splits import split_sizes
 from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.core.stepping.trace import Op, StepTrace
 from bpdesk.core.teaching.landscape import data_map
@@ -65,6 +66,9 @@ class Snapshot:
     targets: Array | None = None
     test_inputs: Array | None = None
     test_targets: Array | None = None
+    validation_inputs: Array | None = None
+    validation_targets: Array | None = None
+    split: tuple[float, float, int] = (0.0, 0.0, 0)  # validation size, test size, split seed
     # For two-input data, when asked for: grid xs, ys and every layer's outputs over it.
     decision_map: tuple[Array, Array, list[Array]] | None = None
     # Levenberg–Marquardt's μ, gradient and trial steps (when it trains), history-style like
@@ -142,6 +146,9 @@ def make_snapshot(
         targets=trainer.targets,
         test_inputs=trainer.test_inputs,
         test_targets=trainer.test_targets,
+        validation_inputs=trainer.validation_inputs,
+        validation_targets=trainer.validation_targets,
+        split=split_sizes(stepper.meta),
         decision_map=grid,
         lm_history=_lm_history(stepper, history_from),
     )

@@ -16,15 +16,9 @@ from bpdesk.gui.shell import settings
 from bpdesk.gui.shell.actions import create_actions
 from bpdesk.gui.shell.autosave import Autosave
 from bpdesk.gui.shell.banner import MessageBanner
-from bpdesk.gui.shell.cadence import (
-    DERIVATION_INTERVAL,
-    DRAWING_INTERVAL,
-    READOUT_INTERVAL,
-    STATUS_INTERVAL,
-    TOOLS_INTERVAL,
-    ViewCadence,
-)
+from bpdesk.gui.shell.cadence import window_cadences
 from bpdesk.gui.shell.menus import build_menus, build_toolbar, menu_named
+from bpdesk.gui.shell.run_speed import RunSpeed
 from bpdesk.gui.shell.session_files import NO_PROMPTS_VARIABLE, FileChooser, SessionFiles
 from bpdesk.gui.shell.status_bar import build_status_labels, show_status
 from bpdesk.gui.shell.tool_settings import ToolSettings
@@ -83,6 +77,9 @@ class MainWindow(QMainWindow, ToolSettings):
         docks = (self.parameters_dock, self.derivation_dock, self.error_dock)
         build_menus(self.menuBar(), self.commands, self.files.recent_menu, docks)
         self.toolbar = build_toolbar(self, self.commands)
+        cadences = (self.cadence, self._tools_cadence)
+        self.run_speed = RunSpeed(self.toolbar, self.canvas, cadences, self)
+        self.run_speed.speed_changed.connect(self.link.speed_requested)
         self.addActions(self.commands.all())  # shortcuts work with the toolbar hidden too
         self.status_labels = build_status_labels(self.statusBar())
         self._connect()
@@ -145,6 +142,7 @@ class MainWindow(QMainWindow, ToolSettings):
         self.parameters.config_changed.connect(w.set_config)
         self.parameters.network_requested.connect(w.set_network)
         self.parameters.dataset_requested.connect(w.load_dataset)
+        self.parameters.split_requested.connect(w.set_split)
         # views → views
         self.canvas.selection_changed.connect(self.derivation.set_selection)
         self.lm_plots.wanted.connect(self._show_lm_plots)
@@ -263,26 +261,15 @@ class MainWindow(QMainWindow, ToolSettings):
         QTimer.singleShot(0, self, self._acknowledge_drawn)
 
     def _build_cadence(self) -> None:
-        """Who draws which snapshot during a run: the plot and the drawing every frame, the
-        read-outs and the teaching tools (through ``snapshot_shown``) a few times a second."""
-        views = self.cadence = ViewCadence()
-        views.add("error plot", self.error_plot.show_snapshot, history=True)
-        views.add("Levenberg–Marquardt plots", self.lm_plots.show_snapshot, history=True)
-        views.add(
-            "network drawing", self.canvas.show_snapshot, interval=DRAWING_INTERVAL, phase=0.35
-        )
-        views.add(
-            "parameter panel", self.parameters.show_snapshot, interval=READOUT_INTERVAL, phase=0.75
-        )
-        views.add("derivation", self.derivation.show_snapshot, interval=DERIVATION_INTERVAL)
-        views.add("status bar", self._show_status, interval=STATUS_INTERVAL)  # "training…" at once
-        self._tools_cadence = ViewCadence()
-        self._tools_cadence.add(
-            "teaching tools",
-            self.snapshot_shown.emit,
-            interval=TOOLS_INTERVAL,
-            phase=0.1,
-            history=True,  # the decision boundary's view draws the epoch errors
+        """Who draws which snapshot during a run (see :func:`window_cadences`)."""
+        self.cadence, self._tools_cadence = window_cadences(
+            plot=self.error_plot.show_snapshot,
+            lm_plots=self.lm_plots.show_snapshot,
+            canvas=self.canvas.show_snapshot,
+            parameters=self.parameters.show_snapshot,
+            derivation=self.derivation.show_snapshot,
+            status=self._show_status,
+            tools=self.snapshot_shown.emit,
         )
 
     def _show_status(self, snapshot: Snapshot) -> None:

@@ -18,6 +18,7 @@ from bpdesk.core.errors import ConfigError
 from bpdesk.core.files import documents
 from bpdesk.core.files.datasets import Dataset
 from bpdesk.core.files.documents import is_session_path
+from bpdesk.core.files.splits import with_split
 from bpdesk.core.stepping.snapshot import make_snapshot
 from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.core.stepping.steps import STEP_DOING, STEP_KINDS, take_step
@@ -66,6 +67,7 @@ class _RunGoal:
     end_epoch: int | None = None
     left: int | None = None  # iterations still to train
     first: bool = True  # the first chunk goes through the step machine
+    stepwise: bool = False  # the last chunk went step by step (a slow run)
 
     def reached(self, epoch: int) -> bool:
         if self.left is not None and self.left <= 0:
@@ -288,6 +290,15 @@ class StepperWorker(QObject):
             None,
         )
 
+    @Slot(float, float, int)
+    def set_split(self, validation: float, test: float, seed: int) -> None:
+        """Hold out new validation and test parts (same weights and settings)."""
+        self._replace(
+            "splitting the data",
+            lambda: with_split(self._stepper, validation, test, int(seed)),
+            None,
+        )
+
     @Slot(object)
     def load_data(self, dataset: Dataset) -> None:
         """Imported data: the current hidden layers on it, freshly initialised."""
@@ -407,10 +418,25 @@ class StepperWorker(QObject):
         finished = goal.reached(trainer.epoch) or result.iterations == 0
         return Chunk(result.iterations, finished)
 
+    @Slot(float)
+    def set_speed(self, steps_per_second: float) -> None:
+        """Train at most this many steps a second (0 or inf: full speed); slow runs go step
+        by step through the step machine and show every step (see ``ChunkedRun.slow``)."""
+        self._run.set_pace(steps_per_second)
+
     def _train(self, n: int) -> RunResult:
         trainer = self._stepper.trainer
         end_epoch = self._goal.end_epoch
         epochs = None if end_epoch is None else end_epoch - trainer.epoch
+        if self._run.slow:
+            first, self._goal.first = self._goal.first, False
+            if end_epoch is not None and trainer.epoch >= end_epoch:
+                return RunResult(0, "done")
+            self._goal.stepwise = True
+            return self._stepper.run_steps(n, first=first)
+        if self._goal.stepwise:  # faster again: the trace of the last slow step goes
+            self._goal.stepwise = False
+            self._stepper.leave_finished_step()
         if self._goal.first:
             # The first chunk goes through the step machine: it finishes a half-done step
             # and keeps one undo entry for the whole run.

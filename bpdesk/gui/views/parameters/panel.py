@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.gui.shell.theme import BASE_POINT_SIZE, clamp_font_scale
 from bpdesk.gui.views.parameters.network_editor import NetworkEditor
+from bpdesk.gui.views.parameters.split_form import SplitForm
 from bpdesk.gui.views.parameters.table import ParameterTable
 from bpdesk.gui.views.parameters.training_form import TrainingForm
 
@@ -130,6 +131,7 @@ class ParameterPanel(QWidget):
     network_requested = Signal(object, str, int)  # NetworkSpec, init method, seed
     dataset_requested = Signal(str)  # a built-in data set name
     epochs_changed = Signal(int)  # the "Run N epochs" count
+    split_requested = Signal(float, float, int)  # validation size, test size, split seed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -139,18 +141,24 @@ class ParameterPanel(QWidget):
         self.training = TrainingForm()
         self.network = NetworkEditor()
         self.data = DatasetChooser()
+        self.split = SplitForm()
+        data_tab = QWidget()
+        data_layout = QVBoxLayout(data_tab)
+        data_layout.addWidget(self.data)
+        data_layout.addWidget(self.split)
+        data_layout.addStretch(1)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.setUsesScrollButtons(True)
         self.tabs.addTab(self.table, "Weights")
         self.tabs.addTab(_scrolling(self.training), "Training")
         self.tabs.addTab(_scrolling(self.network), "Network")
-        self.tabs.addTab(_scrolling(self.data), "Data")
+        self.tabs.addTab(_scrolling(data_tab), "Data")
         tips = (
             "Every weight and bias: value, gradient and the last update",
             "Learning rate η, momentum α, batch size and the other training settings",
             "Hidden layers, activations, loss and fresh initial weights",
-            "Choose a built-in data set",
+            "Choose a built-in data set and how many samples to hold out",
         )
         for index, tip in enumerate(tips):
             self.tabs.setTabToolTip(index, tip)
@@ -163,13 +171,15 @@ class ParameterPanel(QWidget):
         self.training.epochs_changed.connect(self.epochs_changed)
         self.network.network_requested.connect(self.network_requested)
         self.data.dataset_requested.connect(self.dataset_requested)
-        for source in (self.table, self.training, self.network):
+        self.split.split_requested.connect(self.split_requested)
+        for source in (self.table, self.training, self.network, self.split):
             source.refused.connect(self._on_refused)
         for signal in (
             self.parameter_edited,
             self.config_changed,
             self.network_requested,
             self.dataset_requested,
+            self.split_requested,
         ):
             signal.connect(self._on_accepted)
         self.set_font_scale(1.0)
@@ -180,6 +190,7 @@ class ParameterPanel(QWidget):
         self.training.show_snapshot(snapshot)
         self.network.show_snapshot(snapshot)
         self.data.show_snapshot(snapshot)
+        self.split.show_snapshot(snapshot)
 
     def epochs(self) -> int:
         return self.training.epoch_count()

@@ -1,4 +1,5 @@
-"""The training settings form: η, α, batch size, epochs to run, optimiser, update order, seed."""
+"""The training settings form: η, α, batch size, epochs to run, optimiser, update order, seed,
+weight decay λ and the patience of early stopping."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ from bpdesk.core.engine.config import (
     EPOCHS,
     LEARNING_RATE,
     MOMENTUM,
+    PATIENCE,
     SEED,
+    WEIGHT_DECAY,
     TrainConfig,
     check_batch_size,
 )
@@ -51,6 +54,10 @@ TIPS = {
     "biases": "Off: biases keep their values, as in the lecture. On: biases learn like weights.",
     "shuffle": "Mix the order of the samples at the start of every epoch (from the seed).",
     "seed": "Seed of the random shuffling: the same seed gives the same order again.",
+    "decay": "Weight decay λ (L2): every update also pulls each weight towards 0 by η·λ·w "
+    "(w⁺ = w − η·(∂E/∂w + λ·w)); the biases are not decayed. 0 = off.",
+    "patience": "Early stopping: a run stops after this many epochs in a row without a lower "
+    "validation error (split off a validation part on the Data tab). 0 = never.",
 }
 
 _NO_MOMENTUM = {"adam", "lm"}  # optimisers that do not use α
@@ -91,6 +98,8 @@ class TrainingForm(QWidget):
         self.batch_hint.setWordWrap(True)
         self.epochs = NumberField.for_setting(EPOCHS, DEFAULT_EPOCHS)
         self.seed = NumberField.for_setting(SEED, 0)
+        self.decay = NumberField.for_setting(WEIGHT_DECAY, 0.0)
+        self.patience = NumberField.for_setting(PATIENCE, 0)
 
     def _make_choices(self) -> None:
         self.optimizer = QComboBox()
@@ -123,6 +132,8 @@ class TrainingForm(QWidget):
             "batch": self.batch,
             "epochs": self.epochs,
             "seed": self.seed,
+            "decay": self.decay,
+            "patience": self.patience,
         }
         for key, field in fields.items():
             field.set_help(TIPS[key])
@@ -157,6 +168,8 @@ class TrainingForm(QWidget):
         form.addRow(self.biases_hint)
         form.addRow(self.shuffle)
         self._row(form, "Shuffle &seed:", self.seed, self.seed.edit, TIPS["seed"])
+        self._row(form, "&Weight decay λ:", self.decay, self.decay.edit, TIPS["decay"])
+        self._row(form, "Pa&tience (epochs):", self.patience, self.patience.edit, TIPS["patience"])
         form.addRow(self.choice_note)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -168,7 +181,9 @@ class TrainingForm(QWidget):
         self.batch.committed.connect(self._on_batch)
         self.seed.committed.connect(self._on_seed)
         self.epochs.committed.connect(self._on_epochs)
-        for field in (self.eta, self.momentum, self.batch, self.seed, self.epochs):
+        self.decay.committed.connect(self._on_decay)
+        self.patience.committed.connect(self._on_patience)
+        for field in self._fields():
             field.refused.connect(self.refused)
         self.optimizer.currentIndexChanged.connect(self._on_optimizer)
         self.order.currentIndexChanged.connect(self._on_order)
@@ -199,8 +214,13 @@ class TrainingForm(QWidget):
     def epoch_count(self) -> int:
         return self.epochs.int_value()
 
+    def _fields(self) -> tuple[NumberField, ...]:
+        return (
+            self.eta, self.momentum, self.batch, self.epochs, self.seed, self.decay, self.patience,
+        )  # fmt: skip
+
     def message(self) -> str:
-        for note in (self.eta, self.momentum, self.batch, self.epochs, self.seed):
+        for note in self._fields():
             if note.message():
                 return note.message()
         return self.choice_note.message()
@@ -224,6 +244,8 @@ class TrainingForm(QWidget):
         self.momentum.set_value(config.momentum)
         self.batch.set_value(config.batch_size)
         self.seed.set_value(config.seed)
+        self.decay.set_value(config.weight_decay)
+        self.patience.set_value(config.patience)
         for combo, name in ((self.optimizer, config.optimizer), (self.order, config.update_order)):
             index = combo.findData(name)
             if index >= 0 and index != combo.currentIndex():
@@ -284,6 +306,14 @@ class TrainingForm(QWidget):
     @Slot(float)
     def _on_seed(self, value: float) -> None:
         self._send(self.seed, seed=int(value))
+
+    @Slot(float)
+    def _on_decay(self, value: float) -> None:
+        self._send(self.decay, weight_decay=value)
+
+    @Slot(float)
+    def _on_patience(self, value: float) -> None:
+        self._send(self.patience, patience=int(value))
 
     @Slot(float)
     def _on_epochs(self, value: float) -> None:
