@@ -204,3 +204,29 @@ def test_switching_presets_redraws_for_the_new_data(qtbot, window):
     qtbot.waitUntil(lambda: view.strip.state.cut.n_samples == 4)
     assert view.sentence.text() == _expected_sentence(4, window.snapshot.config.batch_size)
     assert not view.images.isVisibleTo(view)  # XOR's samples are no images
+
+
+def _int(label) -> int:
+    """A counter as a number (10,000 and up are written with separators)."""
+    return int(label.text().replace(",", ""))
+
+
+def test_counters_tick_during_a_run_and_match_the_trainer_after_pause(qtbot, window):
+    view = _open(qtbot, window)
+    window.commands.run.trigger()  # until paused
+    qtbot.waitUntil(
+        lambda: window.snapshot.running and window.snapshot.iteration > 60, timeout=20000
+    )
+    qtbot.waitUntil(lambda: view.values["iteration"].text() not in ("0", ""), timeout=5000)
+    during = _int(view.values["iteration"])
+    assert during > 0
+    window.pause()
+    qtbot.waitUntil(
+        lambda: not window.snapshot.running and not window.worker.running, timeout=20000
+    )
+    qtbot.waitUntil(lambda: _int(view.values["iteration"]) == window.snapshot.iteration)
+    trainer = window.worker._stepper.trainer
+    assert _int(view.values["iteration"]) == trainer.iteration >= during
+    assert _int(view.values["epoch"]) == trainer.epoch + 1
+    assert _int(view.values["seen"]) == trainer.epoch * 1000 + trainer.position * 20
+    assert (view.strip.state.position, view.strip.state.state) == (trainer.position, "next")
