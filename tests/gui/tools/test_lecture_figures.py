@@ -120,3 +120,16 @@ def test_explain_mentions_the_lecture_after_the_first_update(qtbot):
     text = panel.plain_text()
     assert PRINTED["error_after_10000"] in text
     assert "next to their targets" in text and "(target 0.99)" in text
+
+
+def test_settings_are_refused_while_a_run_goes_and_nothing_changes(qtbot, window):
+    _idle(qtbot, window)
+    before = window.snapshot.config
+    assert window.request_commands(["run:200000"])
+    changed = type(before)(**{**before.__dict__, "update_order": "sequential"})
+    assert window.set_config(changed) is False
+    window.pause()
+    _idle(qtbot, window)
+    assert window.snapshot.config.update_order == before.update_order
+    assert window.set_config(changed) is True
+    qtbot.waitUntil(lambda: window.snapshot.config.update_order == "sequential", timeout=10000)
