@@ -170,6 +170,31 @@ class Stepper:
         self.done = 0
         return self.trainer.run(iterations=iterations, epochs=epochs, target_error=target_error)
 
+    def run_steps(self, iterations: int, *, first: bool) -> RunResult:
+        """``iterations`` whole steps through the step machine, so that the last one's trace
+        keeps every number (a slow run that shows each step); ``first`` takes the run's one
+        undo entry. Stops where the error stops being finite or training must stop early."""
+        trainer = self.trainer
+        if first:
+            self._check_not_diverged()
+            self._undo.append(self._record())
+        done = 0
+        while done < iterations:
+            early = trainer.early_stop_reason()
+            if early is not None:
+                return RunResult(done, early, early_stopped=True)
+            self._advance("step")
+            done += 1
+            if trainer.diverged:
+                return RunResult(done, trainer.diverged, diverged=True)
+        return RunResult(done, f"{done} steps done")
+
+    def leave_finished_step(self) -> None:
+        """Let go of a finished step's trace (a fast run goes on from here, as after
+        :meth:`run`)."""
+        if self.step_complete:
+            self.in_progress, self.done = None, 0
+
     def _begin_step(self) -> None:
         self.ops = self._plan()
         self.in_progress, self.done = None, 0

@@ -32,6 +32,7 @@ __all__ = [
     "TOOLS_INTERVAL",
     "Delivery",
     "ViewCadence",
+    "window_cadences",
 ]
 
 # Seconds between two snapshots during a run, by view. The window's drawing time is taken from
@@ -74,6 +75,9 @@ class ViewCadence:
         self._clock = clock
         self._receivers: list[_Receiver] = []
         self._running = False
+        # A slow run (a few steps a second) is watched step by step: every view draws
+        # every snapshot, as between runs.
+        self.every_snapshot = False
 
     def add(
         self,
@@ -108,7 +112,8 @@ class ViewCadence:
                 pending = coalesce(waiting, snapshot)
             else:
                 pending = snapshot
-            if snapshot.running and now - receiver.shown_at < receiver.interval:
+            slow = self.every_snapshot
+            if snapshot.running and not slow and now - receiver.shown_at < receiver.interval:
                 receiver.waiting = pending
                 continue
             receiver.waiting = None
@@ -119,3 +124,29 @@ class ViewCadence:
     def waiting(self) -> list[str]:
         """The views holding a snapshot they have not drawn yet."""
         return [r.name for r in self._receivers if r.waiting is not None]
+
+
+def window_cadences(
+    *,
+    plot: Show,
+    lm_plots: Show,
+    canvas: Show,
+    parameters: Show,
+    derivation: Show,
+    status: Show,
+    tools: Show,
+) -> tuple[ViewCadence, ViewCadence]:
+    """The main window's cadences: its own views (the plots every frame, the drawing, the
+    table, the derivation and the status bar at their intervals), and the teaching tools'
+    (the window's ``snapshot_shown``) a few times a second."""
+    views = ViewCadence()
+    views.add("error plot", plot, history=True)
+    views.add("Levenberg–Marquardt plots", lm_plots, history=True)
+    views.add("network drawing", canvas, interval=DRAWING_INTERVAL, phase=0.35)
+    views.add("parameter panel", parameters, interval=READOUT_INTERVAL, phase=0.75)
+    views.add("derivation", derivation, interval=DERIVATION_INTERVAL)
+    views.add("status bar", status, interval=STATUS_INTERVAL)  # "training…" at once
+    teaching = ViewCadence()
+    # The decision boundary's view draws the epoch errors: it reads the history.
+    teaching.add("teaching tools", tools, interval=TOOLS_INTERVAL, phase=0.1, history=True)
+    return views, teaching

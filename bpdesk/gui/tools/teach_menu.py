@@ -87,6 +87,7 @@ class TeachingTools(QObject):
         self._prebuild.setSingleShot(True)
         self._prebuild.timeout.connect(self._build_next_view)
         self._prebuild_started = False
+        self._shut_down = False
         self._build_docks()
         self._build_menu()
         self.analysis = MapJobs(self)
@@ -167,6 +168,7 @@ class TeachingTools(QObject):
 
     def shutdown(self) -> None:
         """Finish the analysis and stop the side-by-side runs (safe to call twice)."""
+        self._shut_down = True  # docks may go before this object: their signals are ignored
         self._prebuild.stop()
         if self._comparison is not None:
             self._comparison.shutdown()
@@ -280,6 +282,8 @@ class TeachingTools(QObject):
 
     @Slot(bool)
     def _on_dock_shown(self, visible: bool) -> None:
+        if self._shut_down:
+            return
         if self.landscape_dock.isVisible():
             _ = self.landscape  # built on first show
         if self.comparison_dock.isVisible():
@@ -313,7 +317,7 @@ class TeachingTools(QObject):
 
     @Slot(bool)
     def _on_boundary_shown(self, visible: bool) -> None:
-        if visible:
+        if visible and not self._shut_down:
             _ = self.boundary  # built on first show
             self._show_boundary()
 

@@ -15,11 +15,21 @@ from PySide6.QtCore import QObject, QTimer
 from bpdesk.core.errors import BpdeskError
 from bpdesk.core.plain_words import internal_reason, os_error_words
 
-__all__ = ["CHUNK_SECONDS", "MAX_CHUNK", "Chunk", "ChunkSize", "ChunkedRun", "describe_failure"]
+__all__ = [
+    "CHUNK_SECONDS",
+    "MAX_CHUNK",
+    "SLOW_PACE",
+    "Chunk",
+    "ChunkSize",
+    "ChunkedRun",
+    "describe_failure",
+]
 
 CHUNK_SECONDS = 0.007  # aim for chunks of work this long, so commands get in between
 MAX_CHUNK = 200_000  # never more units in one chunk, however fast they go
 GROWTH = 4.0  # a chunk is at most this many times the one before
+SLOW_PACE = 30.0  # a run paced at this many units a second or fewer reports every chunk
+SCREEN_WAIT = 0.01  # seconds a slow run waits for the screen to be ready for the next unit
 
 _log = logging.getLogger("bpdesk")
 
@@ -106,6 +116,11 @@ class ChunkedRun:
         self._running = False
         self._generation = 0  # which run a scheduled chunk belongs to
         self._last_report = -math.inf
+        # A paced run does at most ``pace`` units a second (inf: as fast as it can), counted
+        # from ``_pace_origin`` (the clock and the units done then).
+        self.pace = math.inf
+        self._units = 0
+        self._pace_origin = (0.0, 0)
 
     # ------------------------------------------------------------ state
     @property
@@ -121,6 +136,28 @@ class ChunkedRun:
         """A report just went out (also one sent outside the loop): pace the next from now."""
         self._last_report = self.clock()
 
+    @property
+    def slow(self) -> bool:
+        """Paced at most :data:`SLOW_PACE` units a second: every chunk is reported."""
+        return self.pace <= SLOW_PACE
+
+    def set_pace(self, units_per_second: float) -> None:
+        """At most this many units a second from now on (inf or 0: full speed)."""
+        pace = float(units_per_second)
+        self.pace = pace if math.isfinite(pace) and pace > 0 else math.inf
+        self._pace_origin = (self.clock(), self._units)
+
+    def _budget(self, now: float) -> tuple[int, float]:
+        """How many units the pace allows now, and if none, the seconds until the next."""
+        if not math.isfinite(self.pace):
+            return MAX_CHUNK, 0.0
+        since, units = self._pace_origin
+        allowed = math.floor((now - since) * self.pace) + 1 - (self._units - units)
+        if allowed >= 1:
+            return int(allowed), 0.0
+        due = since + (self._units - units) / self.pace
+        return 0, max(0.0, due - now)
+
     # ------------------------------------------------------------ commands
     def start(self) -> bool:
         """Start a run (one going on is replaced, without ``finish``); False once stopped."""
@@ -131,6 +168,8 @@ class ChunkedRun:
         self._generation += 1
         self._last_report = -math.inf
         self.size.reset()
+        self._units = 0
+        self._pace_origin = (self.clock(), 0)
         self._schedule()
         return True
 
@@ -153,8 +192,11 @@ class ChunkedRun:
             self._finish(message)
 
     # ------------------------------------------------------------ the loop
-    def _schedule(self) -> None:
-        QTimer.singleShot(0, self._owner, functools.partial(self._next, self._generation))
+    def _schedule(self, delay: float = 0.0) -> None:
+        milliseconds = max(0, math.ceil(delay * 1000))
+        QTimer.singleShot(
+            milliseconds, self._owner, functools.partial(self._next, self._generation)
+        )
 
     def _next(self, generation: int) -> None:
         if generation != self._generation or not self._running:
@@ -162,7 +204,21 @@ class ChunkedRun:
         if self.pause_event.is_set() or self.stopped:
             self.end(None)
             return
-        size = self.size.size
+        started = self.clock()
+        budget, wait = self._budget(started)
+        if budget == 0:
+            self._schedule(wait)  # a paced run waits for its next unit's time
+            return
+        if self.slow:
+            # One unit at a time, each one shown: while the screen is still busy with the
+            # last, wait (a run that falls behind its pace does not rush to catch up).
+            if self._may_report is not None and not self._may_report(started):
+                self._schedule(SCREEN_WAIT)
+                return
+            if budget > self.pace:
+                self._pace_origin = (started, self._units)
+            budget = 1
+        size = min(self.size.size, budget)
         started = self.clock()
         try:
             outcome = self._chunk(size)
@@ -172,12 +228,14 @@ class ChunkedRun:
             return
         now = self.clock()
         self.chunks += 1
+        self._units += outcome.done
         self.size.adapt(outcome.done, now - started)
         if outcome.finished:
             self.end(outcome.message)
             return
-        if now - self._last_report >= self._interval and (
-            self._may_report is None or self._may_report(now)
+        if self.slow or (
+            now - self._last_report >= self._interval
+            and (self._may_report is None or self._may_report(now))
         ):
             self._report()
             self._last_report = now

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from PySide6.QtCore import QObject, QTimer
 
@@ -251,3 +253,40 @@ def test_the_comparison_worker_advances_in_adapting_chunks(qtbot):
         worker.start(comparison, 1 + 4 + 3 * STEADY)
     assert sizes == EXPECTED_SIZES
     assert comparison.result().iterations_done == 1 + 4 + 3 * STEADY
+
+
+class TickingClock:
+    """A clock that moves on a little every time it is read (a paced run's waits pass)."""
+
+    def __init__(self, tick: float) -> None:
+        self.now, self.tick = 100.0, tick
+
+    def __call__(self) -> float:
+        self.now += self.tick
+        return self.now
+
+
+def test_a_paced_run_keeps_to_its_pace_one_reported_unit_at_a_time(qtbot):
+    loop = Loop(lambda lp, size: Chunk(size, finished=lp.clock.now > 103.0))
+    loop.clock = loop.run.clock = TickingClock(0.05)
+    loop.run.set_pace(5.0)  # five units a second: slow, each one reported
+    assert loop.run.slow
+    loop.run.start()
+    loop.wait_until_ended(qtbot)
+    assert set(loop.sizes) == {1}
+    units = len(loop.sizes)
+    assert 10 <= units <= 5 * 3.1 + 1  # about 5 a second over the 3 seconds of the clock
+    assert len(loop.reports) == units - 1  # every unit shown (the last one by finish)
+
+
+def test_a_pace_of_zero_or_infinity_is_full_speed(qtbot):
+    loop = Loop(lambda lp, size: _work(lp, size, last=5))
+    for pace in (0.0, math.inf, math.nan):
+        loop.run.set_pace(pace)
+        assert loop.run.pace == math.inf and not loop.run.slow
+    loop.run.set_pace(1000.0)
+    assert not loop.run.slow  # fast enough that the views follow at their own cadence
+    loop.run.set_pace(math.inf)
+    loop.run.start()
+    loop.wait_until_ended(qtbot)
+    assert loop.sizes == EXPECTED_SIZES

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QMouseEvent, QPainter, QResizeEvent, QShowEvent, QWheelEvent
@@ -72,6 +73,7 @@ class NetworkCanvas(QGraphicsView):
         self._parts: CanvasScene | None = None
         self._selection: tuple[str, str] | None = None
         self._quiz = QuizMask()
+        self._animated = False  # slow runs are drawn step by step, as single steps are
         # During a run the window hands over a few snapshots a second (the last one always);
         # the links, dear to stroke, follow the weights every two seconds then.
         self._throttle = RedrawThrottle(self._draw, self)
@@ -88,7 +90,7 @@ class NetworkCanvas(QGraphicsView):
             self._rebuild(snapshot)
             self._key = key
         self._snapshot = snapshot
-        self._throttle.request(urgent=rebuilt or not snapshot.running)
+        self._throttle.request(urgent=rebuilt or not snapshot.running or self._animated)
         if rebuilt:
             self.fit_to_window()
 
@@ -115,6 +117,10 @@ class NetworkCanvas(QGraphicsView):
 
     def zoom_out(self) -> None:
         self._zoom(0.8, QGraphicsView.ViewportAnchor.AnchorViewCenter)
+
+    def set_animated(self, on: bool) -> None:
+        """Slow runs on (each step drawn with all its numbers) or off (runs drawn lightly)."""
+        self._animated = bool(on)
 
     @property
     def quiz_mask(self) -> QuizMask:
@@ -208,6 +214,8 @@ class NetworkCanvas(QGraphicsView):
         snapshot = self._snapshot
         if snapshot is None or self._parts is None:
             return
+        if self._animated and snapshot.running:
+            snapshot = replace(snapshot, running=False)  # every number of the step, smoothly
         now = time.monotonic()
         links = not snapshot.running or now - self._links_drawn_at >= RUN_LINK_INTERVAL
         if links:
