@@ -129,5 +129,9 @@ def create_actions(parent: QObject) -> Actions:
     )
     a.dark_theme.setCheckable(True)
     a.pause.setEnabled(False)
+    # Shorter words on the toolbar, so that it fits a 1024-pixel projector (menus keep the
+    # full names, and every button's tip says what it does).
+    a.next_neuron.setIconText("Neuron")
+    a.run_epochs.setIconText("Run N…")
     a.quit.setMenuRole(QAction.MenuRole.QuitRole)
     return a

@@ -58,8 +58,7 @@ def build_toolbar(window: QMainWindow, a: Actions) -> QToolBar:
         [a.forward, a.backward, a.update],
         [a.next_neuron, a.full_step, a.step_back],
         [a.run, a.pause, a.run_epochs, a.reset],
-        [a.zoom_in, a.zoom_out, a.fit],
-    ]
+    ]  # zooming is in the View menu, on the keys and the mouse wheel: the toolbar fits 1024 px
     for k, group in enumerate(groups):
         if k:
             toolbar.addSeparator()

@@ -18,10 +18,10 @@ SPEEDS = (1.0, 2.0, 5.0, 10.0, 20.0, 100.0, 1000.0, math.inf)
 
 
 def speed_text(speed: float) -> str:
-    """How the speed choice reads: "1 step/s", "1,000 steps/s", "full speed"."""
+    """How the speed choice reads (steps a second): "1/s", "1,000/s", "full"."""
     if not math.isfinite(speed):
-        return "full speed"
-    return f"{speed:,.0f} step{'s' if speed != 1 else ''}/s"
+        return "full"
+    return f"{speed:,.0f}/s"
 
 
 class RunSpeed(QObject):

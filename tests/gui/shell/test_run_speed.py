@@ -25,13 +25,13 @@ def window(qtbot, monkeypatch):
 
 
 def test_speed_texts_and_choices():
-    assert speed_text(1.0) == "1 step/s" and speed_text(1000.0) == "1,000 steps/s"
-    assert speed_text(math.inf) == "full speed" and SPEEDS[-1] == math.inf
+    assert speed_text(1.0) == "1/s" and speed_text(1000.0) == "1,000/s"
+    assert speed_text(math.inf) == "full" and SPEEDS[-1] == math.inf
 
 
 def test_a_slow_run_shows_every_step_and_is_one_undo_entry(qtbot, window):
     window.run_speed.set_speed(5.0)
-    assert window.run_speed.box.currentText() == "5 steps/s"
+    assert window.run_speed.box.currentText() == "5/s"
     started = time.monotonic()
     assert window.run(0)
     qtbot.waitUntil(
@@ -52,7 +52,7 @@ def test_a_slow_run_shows_every_step_and_is_one_undo_entry(qtbot, window):
 def test_full_speed_again_runs_fast(qtbot, window):
     window.run_speed.set_speed(2.0)
     window.run_speed.set_speed(0.0)  # nothing sensible: full speed
-    assert window.run_speed.box.currentText() == "full speed"
+    assert window.run_speed.box.currentText() == "full"
     assert window.run(0)
     qtbot.waitUntil(lambda: window.snapshot.iteration >= 500, timeout=10_000)
     window.pause()
