@@ -52,6 +52,7 @@ __all__ = ["AlgorithmView", "build"]
 BASE_POINT_SIZE = 14.0  # body text at font scale 1 (as the derivation panel)
 RUNNING_INTERVAL = 0.25  # seconds between redraws while training runs
 SWITCH_TEXTS = {"example": "Worked example: δ = ∂E/∂net", "slide": "Slide: δ = o(1 − o)(t − o)"}
+SHORT_SWITCH_TEXTS = {"example": "Worked example", "slide": "Slide"}  # a narrow panel
 MAX_TERMS = 4  # terms of a sum, and weights of an update, written out with numbers
 LINE_INDENT = 24  # pixels per level of the pseudo-code
 FONT_WATCH_MS = 400  # how often a shown panel looks at the window's text size
@@ -91,10 +92,10 @@ class AlgorithmView(QWidget):
         self._font_watch.setInterval(FONT_WATCH_MS)
         self._font_watch.timeout.connect(self._follow_font_scale)
 
-        self.example_button = QRadioButton(SWITCH_TEXTS["example"])
+        self.example_button = QRadioButton(SHORT_SWITCH_TEXTS["example"])
         self.example_button.setObjectName("algorithm_example")
         self.example_button.setToolTip(CONVENTION_TITLES["example"])
-        self.slide_button = QRadioButton(SWITCH_TEXTS["slide"])
+        self.slide_button = QRadioButton(SHORT_SWITCH_TEXTS["slide"])
         self.slide_button.setObjectName("algorithm_slide")
         self.slide_button.setToolTip(CONVENTION_TITLES["slide"])
         self.example_button.setChecked(True)
@@ -222,6 +223,9 @@ class AlgorithmView(QWidget):
             QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
         )
         self._switch.setSpacing(18 if wide else 2)
+        texts = SWITCH_TEXTS if wide else SHORT_SWITCH_TEXTS
+        self.example_button.setText(texts["example"])
+        self.slide_button.setText(texts["slide"])
         self._put_details(self._reading)
         if self._snapshot is not None and not self._stale:
             QTimer.singleShot(0, self, self._redraw.draw_now)  # the code split anew
@@ -415,26 +419,29 @@ def _numbers_html(reading: Reading, colours: tuple[str, ...]) -> str:
 
 
 def _agreement_html(reading: Reading) -> str:
+    """w+ of the shown weights by the slide's rule and by the worked example's; the step
+    machine's own values get a column only where they differ."""
     agreement = reading.agreement
     if agreement is None:
         return ""
+    columns = [agreement.slide, agreement.example]
+    heads = ["", "slide", "worked example"]
     if agreement.same:
-        headline = "✓ Both conventions give the same new weights, as the step machine:"
+        headline = "✓ Both conventions give the same new weights, the step machine's:"
     else:
         gap = format_value(agreement.largest_difference)
-        headline = f"✗ The two conventions differ here (by up to {gap}):"
-    heads = "".join(
-        f"<th align='left'>{head}</th>" for head in ("", "slide", "worked example", "step machine")
-    )
-    body = "".join(
-        f"<tr><td>{symbol_html(name)}<sup>+</sup></td><td>{format_value(s)}</td>"
-        f"<td>{format_value(e)}</td><td>{format_value(m)}</td></tr>"
-        for name, s, e, m in zip(
-            agreement.names, agreement.slide, agreement.example, agreement.stepper, strict=True
-        )
-    )
+        headline = f"✗ The conventions and the step machine differ here (by up to {gap}):"
+        columns.append(agreement.stepper)
+        heads.append("step machine")
+    gap_cell = "<td>&nbsp;&nbsp;&nbsp;</td>"
+    head_row = gap_cell.join(f"<th align='left'>{head or '&nbsp;'}</th>" for head in heads)
+    rows = []
+    for index, name in enumerate(agreement.names):
+        cells = [f"<td>{symbol_html(name)}<sup>+</sup></td>"]
+        cells += [f"<td>{format_value(column[index])}</td>" for column in columns]
+        rows.append(f"<tr>{gap_cell.join(cells)}</tr>")
     return (
         f"<p style='margin-top:4px'><b>{headline}</b></p>"
-        f"<table cellspacing='0' cellpadding='2' style='margin-bottom:8px'>"
-        f"<tr>{heads}</tr>{body}</table>"
+        f"<table cellspacing='0' cellpadding='1' style='margin-bottom:8px'>"
+        f"<tr>{head_row}</tr>{''.join(rows)}</table>"
     )
