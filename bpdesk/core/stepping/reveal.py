@@ -153,4 +153,5 @@ def build_trace(
         train_biases=cfg.train_biases,
         lm=step.lm if any(shown.updated) else None,
         diverged=trainer.diverged,
+        weight_decay=cfg.weight_decay,
     )

@@ -98,6 +98,7 @@ class StepTrace:
     train_biases: bool
     lm: LMResult | None = None
     diverged: str | None = None
+    weight_decay: float = 0.0  # λ: the weights' updates follow ∂E/∂w + λ·w (biases: ∂E/∂b)
 
     # ------------------------------------------------------------ position
     @property

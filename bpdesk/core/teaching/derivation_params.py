@@ -21,7 +21,7 @@ from bpdesk.core.teaching.derivation_terms import (
     tag,
     words,
 )
-from bpdesk.core.teaching.equations.model import Line, Terms
+from bpdesk.core.teaching.equations.model import Line, Term, Terms
 
 __all__ = ["bias_lines", "weight_lines"]
 
@@ -97,6 +97,7 @@ def weight_lines(r: Reader, i: int, s: int, j: int) -> tuple[Terms, list[Line]]:
         carried=float(layer.momentum_w[s, j]),
         change=float(layer.weight_change[s, j]),
         after=float(layer.w_after[s, j]),
+        decayed=True,
     )
     return header, lines
 
@@ -197,15 +198,29 @@ def bias_lines(r: Reader, i: int, col: int) -> tuple[Terms, list[Line]]:
 
 # ---------------------------------------------------------------- updates
 def _update_lines(
-    r: Reader, p: str, *, before: float, grad: float, carried: float, change: float, after: float
+    r: Reader,
+    p: str,
+    *,
+    before: float,
+    grad: float,
+    carried: float,
+    change: float,
+    after: float,
+    decayed: bool = False,
 ) -> list[Line]:
-    """How parameter ``p`` moves: w+ = w − η ∂E/∂w, with momentum or another optimiser."""
+    """How parameter ``p`` moves: w+ = w − η ∂E/∂w, with momentum or another optimiser; a
+    weight (``decayed``) under weight decay λ > 0 follows ∂E/∂w + λ·w instead."""
     trace = r.trace
     eta = trace.eta
     alpha = trace.momentum
-    dE_dp = frac("E_total", p)
+    dE_dp: Term = frac("E_total", p)
+    decay: list[Line] = []
+    if decayed and trace.weight_decay:
+        decay, grad = _decay_lines(p, before, grad, trace.weight_decay)
+        dE_dp = words(f"(∂E_total/∂{p} + λ·{p})")
     if trace.optimizer == "gd" and alpha == 0:
         return [
+            *decay,
             equation(
                 (symbol(f"{p}+"),),
                 (symbol(p), op(" − "), symbol("η"), op(" · "), dE_dp),
@@ -215,7 +230,7 @@ def _update_lines(
                       number(eta, "forward")),
             )
         ]  # fmt: skip
-    lines: list[Line] = []
+    lines: list[Line] = list(decay)
     if trace.optimizer == "gd":
         previous = carried / alpha if not math.isnan(carried) else math.nan
         lines.append(
@@ -249,6 +264,23 @@ def _update_lines(
         )
     )
     return lines
+
+
+def _decay_lines(p: str, before: float, grad: float, lam: float) -> tuple[list[Line], float]:
+    """The slope a decayed weight follows, ∂E/∂w + λ·w, and its value (as the optimiser
+    computes it: ``backprop.with_weight_decay``)."""
+    total = grad + lam * before
+    line = equation(
+        (words(f"(∂E_total/∂{p} + λ·{p})"),),
+        (number(grad, "backward"), op(" + "), *numbers([lam, before], "forward", lead=True)),
+        (number(total, "update"),),
+        note=(
+            words("weight decay λ = "),
+            number(lam, "forward"),
+            words(": the slope of E + λ/2 Σw², pulling every weight towards 0 (not the biases)"),
+        ),
+    )
+    return [line], total
 
 
 def _optimizer_note(r: Reader) -> Terms:

@@ -195,7 +195,13 @@ def _update(trace: StepTrace, op: Op) -> str:
             detail += f"; {lm.rejected} trial step(s) raised the error and were rejected"
         return detail + ". " + listing(after) + "."
     eta = f(trace.eta)
-    if trace.optimizer == "gd" and trace.momentum == 0:
+    decay = (
+        f"; weight decay λ = {f(trace.weight_decay)} adds λ·w to each weight's gradient "
+        "(not to the biases'), pulling the weights towards 0"
+        if trace.weight_decay
+        else ""
+    )
+    if trace.optimizer == "gd" and trace.momentum == 0 and not decay:
         rule = f"Each weight takes a step against its gradient, scaled by η = {eta}"
 
         def move(w: str, i: int, s: int, j: int) -> str:
@@ -210,7 +216,7 @@ def _update(trace: StepTrace, op: Op) -> str:
             f"α = {f(trace.momentum)}"
             if trace.optimizer == "gd"
             else f"Each weight moves by the step {trace.optimizer} computes from its gradient"
-        )
+        ) + decay
 
         def move(w: str, i: int, s: int, j: int) -> str:
             layer = trace.layers[i]

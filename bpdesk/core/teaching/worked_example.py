@@ -268,7 +268,7 @@ def _update(trace: StepTrace, v: Values) -> list[Line]:
         if spec.ref(name).kind == "b" and not trace.train_biases:
             continue
         new = Num(v[f"{name}+"], answer=True, label=f"{name}+")
-        if trace.optimizer == "gd" and trace.momentum == 0:
+        if trace.optimizer == "gd" and trace.momentum == 0 and not trace.weight_decay:
             gradient = Num(v[f"dE_total/d{name}"], label=f"∂E_total/∂{name}")
             line: list[Item] = [sym(f"{name}+"), " = ", sym(name), " − η · ",
                                 _d("E_total", name), " = ", Num(v[name]), " − ",
@@ -290,4 +290,9 @@ def _order_note(trace: StepTrace) -> str:
     )
     if not trace.train_biases:
         note += " The biases stay fixed."
+    if trace.weight_decay:
+        note += (
+            f" Weight decay λ = {trace.weight_decay:g}: each weight's Δw follows "
+            "∂E_total/∂w + λ·w, pulling it towards 0 (the biases are not decayed)."
+        )
     return note
