@@ -68,17 +68,22 @@ class Agreement:
         return max(gaps, default=0.0)
 
     @property
+    def finite(self) -> bool:
+        return all(math.isfinite(v) for v in (*self.example, *self.slide, *self.stepper))
+
+    @property
     def same(self) -> bool:
         """All three agree (to rounding far below the printed digits)."""
         scale = max((abs(v) for v in self.stepper), default=1.0)
-        finite = all(math.isfinite(v) for v in (*self.example, *self.slide, *self.stepper))
-        return finite and self.largest_difference <= SAME_TOLERANCE * max(1.0, scale)
+        return self.finite and self.largest_difference <= SAME_TOLERANCE * max(1.0, scale)
 
     @property
     def text(self) -> str:
         values = ", ".join(
             f"{name}+ = {format_value(v)}" for name, v in zip(self.names, self.slide, strict=True)
         )
+        if not self.finite:
+            return "The new weights are no longer finite numbers: this step diverged."
         if self.same:
             return f"Both conventions give the same new weights: {values}, as the step machine."
         return (

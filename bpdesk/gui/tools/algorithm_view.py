@@ -392,6 +392,8 @@ def _place_html(reading: Reading, snapshot: Snapshot, colours: tuple[str, ...]) 
         if snapshot.running
         else f"<br><span style='color:{note}'>{html.escape(place.coming)}</span>"
     )
+    if snapshot.diverged:
+        coming = f"<br><span style='color:{note}'>{html.escape(snapshot.diverged)}</span>"
     return f"<b>{symbol_html(doing)}</b>{coming}"
 
 
@@ -426,6 +428,8 @@ def _agreement_html(reading: Reading) -> str:
         return ""
     columns = [agreement.slide, agreement.example]
     heads = ["", "slide", "worked example"]
+    if not agreement.finite:
+        return f"<p><b>{html.escape(agreement.text)}</b></p>"
     if agreement.same:
         headline = "✓ Both conventions give the same new weights, the step machine's:"
     else:

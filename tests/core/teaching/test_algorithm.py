@@ -411,3 +411,21 @@ def test_weight_decay_is_part_of_both_conventions():
         assert any("λ = 0.01" in note for note in reading.notes)
     assert check_layer(trace, 1, 0.01).largest_difference <= 1e-15
     assert not read(trace, "slide").agreement.same  # without λ the numbers would not add up
+
+
+def test_a_diverging_run_reads_at_every_sub_step_until_the_step_machine_refuses():
+    spec = NetworkSpec.build([1, 1], "linear")
+    stepper = _stepper(spec, [[100.0]], [[1.0]], eta=1e5)
+    for _ in range(500):
+        if stepper.trainer.diverged:
+            break
+        trace = stepper.step_op()
+        for convention in ("example", "slide"):
+            reading = read(trace, convention)
+            assert reading.to_text()
+            if reading.agreement is not None and not reading.agreement.finite:
+                assert "no longer finite" in reading.agreement.text
+            elif reading.agreement is not None:
+                assert reading.agreement.same
+    assert stepper.trainer.diverged
+    assert read(stepper.trace(), "slide").to_text()

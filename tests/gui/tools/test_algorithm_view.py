@@ -10,6 +10,8 @@ from bpdesk.app import create_window
 from bpdesk.core.formatting import format_value
 from bpdesk.gui.tools.registry import TOOLS
 
+WAIT_MS = 15000  # the machine is shared: a press may wait its turn a while
+
 
 @pytest.fixture
 def window(qtbot, monkeypatch):
@@ -32,11 +34,13 @@ def open_view(qtbot, window):
 def press(qtbot, window, view, kind: str):
     """One press through the window's guard, and the panel caught up with its snapshot."""
     before = window.snapshot.seq
-    qtbot.waitUntil(lambda: window.request_step(kind), timeout=5000)
-    qtbot.waitUntil(lambda: window.snapshot.seq > before and not window.snapshot.running)
+    qtbot.waitUntil(lambda: window.request_step(kind), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: window.snapshot.seq > before and not window.snapshot.running, timeout=WAIT_MS
+    )
     done = window.snapshot.trace.done
-    qtbot.waitUntil(lambda: view.reading() is not None and view.reading().place.op is not None)
-    qtbot.waitUntil(lambda: _done_shown(view) == done)
+    qtbot.waitUntil(lambda: _done_shown(view) == done, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: view.reading().place.op is not None, timeout=WAIT_MS)
     return window.snapshot.trace
 
 
@@ -153,14 +157,16 @@ def test_a_run_another_preset_and_a_big_network_read_without_trouble(qtbot, wind
     view = open_view(qtbot, window)
     before = window.snapshot.seq
     assert window.request_commands(["run:300"])
-    qtbot.waitUntil(lambda: window.snapshot.seq > before and not window.snapshot.running)
-    qtbot.waitUntil(lambda: view.highlighted_lines() in (("repeat",), ("sample",)))
+    qtbot.waitUntil(
+        lambda: window.snapshot.seq > before and not window.snapshot.running, timeout=WAIT_MS
+    )
+    qtbot.waitUntil(lambda: view.highlighted_lines() in (("repeat",), ("sample",)), timeout=WAIT_MS)
     window.open_source("xor")
-    qtbot.waitUntil(lambda: window.snapshot.spec.sizes == (2, 2, 1))
+    qtbot.waitUntil(lambda: window.snapshot.spec.sizes == (2, 2, 1), timeout=WAIT_MS)
     press(qtbot, window, view, "forward")
     assert "4 samples" in view.numbers_text()
     window.open_source("digits1000")  # 64-16-10, batches of 20
-    qtbot.waitUntil(lambda: window.snapshot.spec.sizes[0] == 64, timeout=10000)
+    qtbot.waitUntil(lambda: window.snapshot.spec.sizes[0] == 64, timeout=WAIT_MS)
     trace = press(qtbot, window, view, "neuron")
     assert view.reading().place.neuron_name == trace.spec.neuron_names(1)[0]
     assert "(60 more)" in view.numbers_text()  # a sum of 64 terms, written out in part
