@@ -181,3 +181,19 @@ def test_a_run_another_preset_and_a_big_network_read_without_trouble(qtbot, wind
         assert "plain gradient descent" in text
     assert len(view.reading().rows) <= 12
     assert not messages
+
+
+def test_stepping_back_moves_the_highlight_back(qtbot, window):
+    view = open_view(qtbot, window)
+    press(qtbot, window, view, "forward")
+    press(qtbot, window, view, "neuron")
+    assert view.highlighted_lines() == ("output_delta",)
+    before = window.snapshot.seq
+    assert window.request_commands(["back"])
+    qtbot.waitUntil(lambda: window.snapshot.seq > before, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: view.highlighted_lines() == ("forward",), timeout=WAIT_MS)
+    assert "E_total" in view.plain_text() or "Etotal" in view.numbers_text()
+    before = window.snapshot.seq
+    assert window.request_commands(["reset"])
+    qtbot.waitUntil(lambda: window.snapshot.seq > before, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: view.highlighted_lines() == ("init",), timeout=WAIT_MS)
