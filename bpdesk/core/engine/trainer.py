@@ -92,6 +92,7 @@ class Trainer:
         # The lowest validation error so far (test error without a validation set):
         # (epoch, error, weights, biases).
         self.best: tuple[int, float, list[Array], list[Array]] | None = None
+        self.rolled_back_to: int | None = None  # the best epoch, while its weights are put back
         self.config = config.validated()
         self.rng = np.random.default_rng(self.config.seed)
         self.epoch = 0  # completed epochs
@@ -244,6 +245,7 @@ class Trainer:
 
     def finish_iteration(self, batch_error: float, batch_samples: int) -> None:
         """Record one iteration's error and move to the next batch (and epoch)."""
+        self.rolled_back_to = None  # trained on: the weights are no longer that epoch's
         self.iteration_errors.append(batch_error)
         self.iteration += 1
         self.position += 1
@@ -369,6 +371,7 @@ class Trainer:
         early = self.early_stop_reason()
         if early is not None:
             return RunResult(0, early, early_stopped=True)
+        self.rolled_back_to = None  # trained on: the weights are no longer that epoch's
         small = self.small_net()
         if small is not None:
             done, stopped, bad = small.run(self, iterations, epochs, target_error)

@@ -87,6 +87,17 @@ class PlotBuffer:
         self._end = n
         self._exact_from = min(self._exact_from, n)
 
+    def merge(self, start: int, values: ArrayLike) -> bool:
+        """A snapshot's new points from ``start`` on (a start below :attr:`end` cuts the
+        history back first); True if anything changed."""
+        changed = start < self._end
+        if changed:
+            self.truncate(start)
+        if np.size(values):
+            self.append(start, values)
+            changed = True
+        return changed
+
     def append(self, start_index: int, values: ArrayLike) -> None:
         """Add ``values`` as the history entries ``start_index``, ``start_index + 1``, …
 

@@ -59,6 +59,7 @@ class Snapshot:
     input_shape: tuple[int, int] | None = None  # e.g. (8, 8): draw the inputs as an image
     test_errors: Array | None = None  # per epoch, where a test split exists (all so far)
     best_epoch: int | None = None  # the epoch with the lowest validation (or test) error so far
+    rolled_back_to: int | None = None  # the best epoch, while its weights are put back
     validation_errors: Array | None = None  # per epoch, where a validation split exists
     best_on: str = ""  # which error picks the best epoch: "validation", "test" or ""
     # The data (read-only arrays shared with the trainer: never written to).
@@ -138,6 +139,7 @@ def make_snapshot(
         input_shape=input_shape,
         test_errors=trainer.test_errors.values() if trainer.test_inputs is not None else None,
         best_epoch=trainer.best[0] if trainer.best is not None else None,
+        rolled_back_to=trainer.rolled_back_to,
         validation_errors=(
             trainer.validation_errors.values() if trainer.validation_inputs is not None else None
         ),

@@ -305,6 +305,7 @@ class Stepper:
         self.network.biases[:] = [b.copy() for b in best[3]]
         if self.trainer.optimizer is not None:
             self.trainer.optimizer.reset()
+        self.trainer.rolled_back_to = best[0]
         return self.trace()
 
     def step_back(self) -> StepTrace:
@@ -338,6 +339,7 @@ class Stepper:
                     replay = 0
                 self._restart_step()
             self.network.set(name, float(value))
+            self.trainer.rolled_back_to = None  # edited: no longer that epoch's weights
             self._replay(replay)
 
         return self._one_change(change)

@@ -56,6 +56,7 @@ class UndoRecord(TrainerMoment):
     step: StepInProgress | None
     done: int
     ops: tuple[Op, ...]
+    rolled_back_to: int | None = None  # the best epoch whose weights were put back
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ def record(
         step=None if step is None else step.copy(),
         done=done,
         ops=ops,
+        rolled_back_to=trainer.rolled_back_to,
     )
 
 
@@ -129,3 +131,4 @@ def restore(trainer: Trainer, state: UndoRecord) -> None:
     trainer.test_errors.truncate(state.history_lengths[2])
     trainer.validation_errors.truncate(state.history_lengths[3])
     trainer.best = state.best
+    trainer.rolled_back_to = state.rolled_back_to

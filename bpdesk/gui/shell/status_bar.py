@@ -33,7 +33,10 @@ def build_status_labels(bar: QStatusBar) -> dict[str, QLabel]:
 
 def show_status(labels: dict[str, QLabel], snap: Snapshot, running: bool) -> None:
     """The labels for ``snap``; ``running``: the window has asked for a run."""
-    labels["epoch"].setText(f"Epochs done: {snap.epoch}")
+    epochs = f"Epochs done: {snap.epoch}"
+    if snap.rolled_back_to is not None:
+        epochs += f", weights of epoch {snap.rolled_back_to} on show (rolled back)"
+    labels["epoch"].setText(epochs)
     labels["iteration"].setText(
         f"iteration {snap.position + 1} of {snap.iterations_per_epoch} "
         f"in epoch {snap.epoch + 1} ({snap.iteration} done)"

@@ -70,6 +70,7 @@ class ErrorPlot(QWidget):
         self._hover_x: float | None = None  # where the crosshair points (view x)
         self._dots = False
         self._diverged = False
+        self._rolled_back_to: int | None = None  # the epoch whose weights are on show
         self._clock = clock
         self._running = False
         self._read_out_at = -math.inf  # when the newest value's read-out was last written
@@ -159,6 +160,7 @@ class ErrorPlot(QWidget):
 
     def _build_readouts(self) -> QHBoxLayout:
         self._last_label = QLabel()
+        self._last_label.setWordWrap(True)  # long read-outs (held-out errors) wrap, not widen
         self._last_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._readout_label = QLabel(HINT)
         self._readout_label.setAlignment(
@@ -176,11 +178,11 @@ class ErrorPlot(QWidget):
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Take in the error history the snapshot carries (new points, or a cut back)."""
         diverged = snapshot.diverged is not None
-        changed = diverged != self._diverged
-        self._diverged = diverged
+        changed = diverged != self._diverged or snapshot.rolled_back_to != self._rolled_back_to
+        self._diverged, self._rolled_back_to = diverged, snapshot.rolled_back_to
         self._running = snapshot.running
-        changed |= _merge(self._iterations, snapshot.history_start, snapshot.iteration_errors)
-        changed |= _merge(self._epochs, snapshot.epoch_history_start, snapshot.epoch_errors)
+        changed |= self._iterations.merge(snapshot.history_start, snapshot.iteration_errors)
+        changed |= self._epochs.merge(snapshot.epoch_history_start, snapshot.epoch_errors)
         changed |= merge_per_epoch(self._tests, snapshot.test_errors)
         changed |= merge_per_epoch(self._validations, snapshot.validation_errors)
         if changed:
@@ -360,6 +362,8 @@ class ErrorPlot(QWidget):
                     text += f"   ({part} set: {_error_text(held[1])})"
         if self._diverged:
             text += "   The run diverged."
+        if self._rolled_back_to is not None:
+            text += f"   On show: the weights of epoch {self._rolled_back_to} (rolled back)."
         self._last_label.setText(text)
         self._plot.setAccessibleDescription(text)
 
@@ -383,7 +387,7 @@ class ErrorPlot(QWidget):
             axis.setTextPen(pg.mkPen(c.text))
         self._train_curve.setPen(pg.mkPen(c.train, width=2))
         self._test_curve.setPen(pg.mkPen(c.test, width=2, style=Qt.PenStyle.DashLine))
-        dotted = pg.mkPen(c.validation, width=3, style=Qt.PenStyle.DotLine)
+        dotted = pg.mkPen(c.validation, width=2, style=Qt.PenStyle.DotLine)
         self._validation_curve.setPen(dotted)
         self._crosshair.setPen(pg.mkPen(c.crosshair, width=1, style=Qt.PenStyle.DashLine))
         self._marker.setSymbolPen(pg.mkPen(c.text, width=2))
@@ -482,14 +486,3 @@ def _words(mode: str, count: int) -> str:
 def _error_text(value: float) -> str:
     """An error value as the lecture prints it; NaN here means the computation broke down."""
     return "not a number" if math.isnan(value) else format_value(value)
-
-
-def _merge(buffer: PlotBuffer, start: int, values: Array) -> bool:
-    """Bring ``buffer`` up to date with a snapshot's new points; True if anything changed."""
-    changed = start < buffer.end
-    if changed:
-        buffer.truncate(start)
-    if len(values):
-        buffer.append(start, values)
-        changed = True
-    return changed
