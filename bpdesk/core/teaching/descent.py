@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from bpdesk.core.engine.backprop import backward_pass
 from bpdesk.core.engine.network import Network, NetworkSpec
 from bpdesk.core.errors import ConfigError
+from bpdesk.core.formatting import format_value
 from bpdesk.core.teaching.landscape import _CHUNK_FLOATS, GridRun, _GridPlan
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "linear_neuron",
     "planned_grid",
     "preset_eta",
+    "slope_sentence",
     "slopes_of",
 ]
 
@@ -216,6 +218,25 @@ VERDICTS = {
     "no minimum": "This curve keeps falling as far as bpdesk looked: the steps follow it "
     "downhill without reaching a minimum.",
 }
+
+
+def slope_sentence(theta: float, slope: float, eta: float) -> str:
+    """The sign of the slope at θ and the direction of the step it makes, in words."""
+    at = f"At θ = {format_value(theta, 6)} the slope dJ/dθ = {format_value(slope, 6)}"
+    if not np.isfinite(slope):
+        return f"{at}: no step can be taken from here."
+    step = format_value(eta * abs(slope), 6)
+    if slope > 0:
+        return (
+            f"{at} > 0: J rises to the right, so the step goes to the left "
+            f"(θ decreases by η·|dJ/dθ| = {step})."
+        )
+    if slope < 0:
+        return (
+            f"{at} < 0: J falls to the right, so the step goes to the right "
+            f"(θ increases by η·|dJ/dθ| = {step})."
+        )
+    return f"{at}: the curve is flat here, so the step is zero."
 
 
 def judge(thetas: Array, errors: Array, minimum: float | None, stopped_far: bool) -> str:

@@ -47,4 +47,9 @@ TOOLS: list[ToolSpec] = [
         "Lecture figures",
         lambda h: __import__("bpdesk.gui.tools.lecture_figures", fromlist=["build"]).build(h),
     ),
+    ToolSpec(
+        "descent",
+        "Gradient descent on one weight",
+        lambda h: __import__("bpdesk.gui.tools.descent_view", fromlist=["build"]).build(h),
+    ),
 ]
