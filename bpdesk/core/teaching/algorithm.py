@@ -241,10 +241,10 @@ def read(
     convention: str = "example",
     *,
     max_terms: int = MAX_TERMS,
-    weight_decay: float = 0.0,
+    weight_decay: float | None = None,
 ) -> Reading:
     """The pseudo-code, the line being carried out, and its numbers in ``convention``
-    (``weight_decay``: the L2 λ of the training settings, which the trace does not hold)."""
+    (``weight_decay``: the L2 λ the update followed; by default the trace's own)."""
     _check_convention(convention)
     spec = trace.spec
     place = locate(trace)
@@ -262,7 +262,9 @@ def read(
         rows, more = backward_rows(trace, op.layer, op.neuron, convention, terms)
         notes += more
     else:
-        rows, more, agreement = update_rows(trace, op.layer, convention, terms, weight_decay)
+        rows, more, agreement = update_rows(
+            trace, op.layer, convention, terms, _decay(trace, weight_decay)
+        )
         notes += more
     notes += _general_notes(trace, op)
     return Reading(
@@ -289,7 +291,12 @@ def _general_notes(trace: StepTrace, op: Op | None) -> list[str]:
 
 
 # ------------------------------------------------------------------ the whole-layer check
-def check_layer(trace: StepTrace, layer: int, weight_decay: float = 0.0) -> LayerCheck:
+def _decay(trace: StepTrace, weight_decay: float | None) -> float:
+    """λ as given, else the trace's own."""
+    return float(trace.weight_decay if weight_decay is None else weight_decay)
+
+
+def check_layer(trace: StepTrace, layer: int, weight_decay: float | None = None) -> LayerCheck:
     """The new weights and biases of ``layer`` in both conventions, from the trace's numbers
     (NaN where the layer is not updated yet); plain gradient descent only. ``weight_decay``
     λ adds λ·w to ∂E/∂w of the weights (not the biases), as the optimiser does."""
@@ -310,9 +317,10 @@ def check_layer(trace: StepTrace, layer: int, weight_decay: float = 0.0) -> Laye
         step_b = step_b.sum(axis=1, keepdims=True)
     if n != 1:
         grad_w, grad_b, step_w, step_b = grad_w / n, grad_b / n, step_w / n, step_b / n
-    if weight_decay:
-        grad_w = grad_w + weight_decay * lt.w_before
-        step_w = step_w - weight_decay * lt.w_before
+    decay = _decay(trace, weight_decay)
+    if decay:
+        grad_w = grad_w + decay * lt.w_before
+        step_w = step_w - decay * lt.w_before
     w_example = lt.w_before + (-eta * grad_w + lt.momentum_w)
     w_slide = lt.w_before + (eta * step_w + lt.momentum_w)
     if trace.train_biases:

@@ -298,8 +298,7 @@ class AlgorithmView(QWidget):
             return
         if self._host is not None and clamp_font_scale(self._host.font_scale) != self._scale:
             self._apply_fonts(self._host.font_scale)
-        decay = float(getattr(snapshot.config, "weight_decay", 0.0) or 0.0)
-        reading = read(snapshot.trace, self.convention(), max_terms=MAX_TERMS, weight_decay=decay)
+        reading = read(snapshot.trace, self.convention(), max_terms=MAX_TERMS)
         self.renders += 1
         moved = (
             self._reading is None or reading.place.highlighted != self._reading.place.highlighted

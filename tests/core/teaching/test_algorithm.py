@@ -410,7 +410,10 @@ def test_weight_decay_is_part_of_both_conventions():
         assert reading.agreement is not None and reading.agreement.same
         assert any("λ = 0.01" in note for note in reading.notes)
     assert check_layer(trace, 1, 0.01).largest_difference <= 1e-15
-    assert not read(trace, "slide").agreement.same  # without λ the numbers would not add up
+    assert check_layer(trace, 1).largest_difference <= 1e-15  # the trace's own λ
+    assert read(trace, "slide").agreement.same
+    # Without λ the numbers would not add up: the check can tell.
+    assert not read(trace, "slide", weight_decay=0.0).agreement.same
 
 
 def test_a_diverging_run_reads_at_every_sub_step_until_the_step_machine_refuses():
