@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -65,7 +66,7 @@ class LMHistory:
     trial_iteration: Array
     trial_mu: Array
     trial_error: Array
-    trial_accepted: Array
+    trial_accepted: NDArray[np.bool_]
 
     def __len__(self) -> int:
         return int(self.mu.size)
@@ -82,7 +83,7 @@ class LMHistory:
             return newer
         keep = newer.start - self.start
         trial_keep = int(np.searchsorted(self.trial_iteration, newer.start, side="left"))
-        parts: dict[str, Array] = {}
+        parts: dict[str, NDArray[Any]] = {}
         for name in _ROW_FIELDS:
             parts[name] = np.concatenate((getattr(self, name)[:keep], getattr(newer, name)))
         for name in _TRIAL_FIELDS:
@@ -144,8 +145,12 @@ class LMRecord:
         row_from = min(max(0, iteration_from - first_iteration), len(self))
         rows = self._trials["trial_iteration"].values()
         trial_from = int(np.searchsorted(rows, row_from, side="left"))
-        row_parts = {name: h.values(row_from) for name, h in self._rows.items()}
-        trial_parts = {name: h.values(trial_from) for name, h in self._trials.items()}
+        row_parts: dict[str, NDArray[Any]] = {
+            name: h.values(row_from) for name, h in self._rows.items()
+        }
+        trial_parts: dict[str, NDArray[Any]] = {
+            name: h.values(trial_from) for name, h in self._trials.items()
+        }
         trial_parts["trial_iteration"] = trial_parts["trial_iteration"] + first_iteration
         trial_parts["trial_accepted"] = trial_parts["trial_accepted"].astype(bool)
         return LMHistory(start=first_iteration + row_from, **row_parts, **trial_parts)

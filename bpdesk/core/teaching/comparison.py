@@ -82,7 +82,7 @@ def parse_options(kind: str, text: str) -> Options:
     words = [w for w in re.split(r"[,;\s]+", text.strip()) if w]
     if kind == "eta":
         if not words:
-            raise ConfigError("Type at least one learning rate, for example 0.01, 0.5, 5, 50.")
+            raise ConfigError("Type at least one learning rate, for example 0.05, 0.5, 1.5, 4.")
         rates = tuple(_number(w, "learning rate") for w in words)
         _check_rates(rates)
         return rates

@@ -205,7 +205,7 @@ class Minimum:
         return len(self.members)
 
 
-def minima(finals: Sequence[float], *, gap: float = MINIMUM_GAP) -> list[Minimum]:
+def minima(finals: Sequence[float] | Array, *, gap: float = MINIMUM_GAP) -> list[Minimum]:
     """Group final errors into minima, lowest first: sorted on a log scale, a jump of more
     than ``gap`` decades between neighbours starts a new minimum. Errors below the floor
     count as the floor; runs without a finite error are left out."""
@@ -355,7 +355,8 @@ def _restarts_text(result: ComparisonResult, finals: Sequence[float]) -> list[st
     if len(groups) == 1:
         text = (
             f"All {groups[0].count} restarts end near the same error "
-            f"({_e(groups[0].error, '≈')}): one minimum, reached from every start."
+            f"({_e(groups[0].error, '≈')}): the same minimum from every start, "
+            "or a plateau not left yet."
         )
         return [text, *_diverged_text(result)]
     parts = []

@@ -17,6 +17,7 @@ def view(qtbot):
     widget = ComparisonView()
     qtbot.addWidget(widget)
     widget.resize(900, 600)
+    widget.set_source("current")  # these tests compare the session's own network
     widget.show()
     yield widget
     widget.shutdown()

@@ -14,10 +14,17 @@ from bpdesk.core.engine.init import initialize
 from bpdesk.core.engine.network import NetworkSpec
 from bpdesk.core.engine.trainer import TrainConfig, Trainer
 from bpdesk.core.files.presets import get_preset
+from bpdesk.core.formatting import format_value
 from bpdesk.core.plain_words import internal_reason
 from bpdesk.core.stepping.snapshot import make_snapshot
 from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.core.teaching.comparison import Comparison
+from bpdesk.core.teaching.comparison_lessons import (
+    ERROR_FLOOR,
+    demonstration,
+    minima,
+    plot_ceiling,
+)
 from bpdesk.gui.tools.comparison_view import COLOURS, ComparisonView
 from bpdesk.gui.tools.comparison_view import view as view_module
 from bpdesk.gui.tools.comparison_view.plots import thin
@@ -57,6 +64,7 @@ def view(qtbot):
     widget = ComparisonView()
     qtbot.addWidget(widget)
     widget.resize(900, 600)
+    widget.set_source("current")  # these tests compare the session's own network
     yield widget
     widget.shutdown()
 
@@ -251,7 +259,8 @@ def test_a_diverged_run_is_marked_in_the_legend(view, qtbot):
     assert 0 < blown.size < 300
     ex, _ = view._plots.ends[1].getData()
     assert ex[0] == blown[-1]  # the cross sits where the curve stops
-    assert "Diverged" in view.status_text()
+    stopped_at = view.result().curves[1].size + 1
+    assert f"η = 1000 diverged at iteration {stopped_at}" in view.status_text()
 
 
 def test_restarts_show_a_histogram_of_every_final_error(view, qtbot):
@@ -263,8 +272,12 @@ def test_restarts_show_a_histogram_of_every_final_error(view, qtbot):
     counts = view.histogram_counts()
     assert counts.sum() == 8
     assert view.curve_count() == 8
-    assert view.legend_texts() == [f"restart {k}" for k in range(1, 9)]
-    assert "stuck in a local minimum" in view.status_text()
+    # 200 iterations leave every restart on XOR's plateau at E ≈ 0.125 (all outputs ≈ ½)
+    finals = view.result().final_errors
+    assert np.all(np.abs(finals - 0.125) < 0.01)
+    assert "All 8 restarts end near the same error" in view.status_text()
+    middle = format_value(float(np.median(finals)), 6)
+    assert view.legend_texts() == [f"8 of 8: E ≈ {middle}"]
 
 
 def test_epochs_count_whole_passes_over_the_data(view, qtbot):
@@ -415,3 +428,74 @@ def test_long_curves_are_thinned_but_keep_their_extremes_and_end():
     assert shown_y.max() == 5.0 and shown_y.min() == y.min()
     assert (shown_x[-1], shown_y[-1]) == (x[-1], y[-1])
     np.testing.assert_array_equal(shown_y, y[(shown_x - 1).astype(int)])
+
+
+# ---------------------------------------------------------------- the demonstrations
+@pytest.fixture
+def demo_view(qtbot):
+    widget = ComparisonView()
+    qtbot.addWidget(widget)
+    widget.resize(900, 600)
+    yield widget
+    widget.shutdown()
+
+
+def test_the_default_is_the_demonstration_and_needs_no_network(demo_view, qtbot):
+    view = demo_view
+    assert view.source() == "demo" and view.kind() == "eta"
+    assert view._start.isEnabled()  # no snapshot needed
+    assert "Demonstration on" in view.status_text()
+    _run(view, qtbot)
+    result = view.result()
+    assert result.iterations_done == demonstration("eta").iterations
+    assert view.legend_texts() == ["η = 0.05", "η = 0.5", "η = 1.5", "η = 4 (diverged)"]
+    text = view.status_text()
+    assert "η = 0.05 is slow" in text and "η = 1.5 overshoots" in text
+    assert f"η = 4 diverged at iteration {result.curves[3].size + 1:,}" in text
+    # the diverging curve leaves the plot at the ceiling instead of stretching the axis
+    _, y = view._plots.curves[3].getOriginalDataset()
+    assert y.max() == plot_ceiling(result.curves) < result.curves[3].max()
+    view.set_source("current")
+    assert not view._start.isEnabled()  # now it needs the session's network
+
+
+def test_levenberg_marquardt_is_drawn_on_the_floor_and_says_so(demo_view, qtbot):
+    view = demo_view
+    view.set_kind("optimizer")
+    _run(view, qtbot)
+    lm = view.result().curves[1]
+    assert lm.min() < ERROR_FLOOR
+    _, y = view._plots.curves[1].getOriginalDataset()
+    assert y.min() == ERROR_FLOOR
+    assert view._plots._floor.isVisible()
+    assert "below 10⁻¹²" in view.status_text()
+    view.set_log_scale(False)
+    assert not view._plots._floor.isVisible()
+
+
+def test_equal_update_orders_are_reported_as_a_tie(demo_view, qtbot):
+    view = demo_view
+    view.set_kind("order")
+    _run(view, qtbot)
+    finals = view.result().final_errors
+    assert finals[0] != finals[1]
+    assert "A tie: simultaneous and sequential" in view.status_text()
+
+
+def test_restart_demonstration_reports_each_minimums_share(demo_view, qtbot):
+    view = demo_view
+    view.set_kind("restarts")
+    _run(view, qtbot)
+    groups = minima(view.result().final_errors)
+    assert len(groups) == 2
+    n = view.result().final_errors.size
+    text = view.status_text()
+    for group in groups:
+        assert f"{group.count} of {n} restarts ({100 * group.count / n:.0f} %)" in text
+    assert view.histogram_counts().sum() == n
+    # one key entry per minimum, and every curve in its minimum's colour
+    shares = [f"{g.count} of {n}: E ≈ {format_value(g.error, 6)}" for g in groups]
+    assert view.legend_texts() == shares
+    for g, group in enumerate(groups):
+        colours = {view._plots.curves[i].opts["pen"].color().name() for i in group.members}
+        assert colours == {COLOURS[g].lower()}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import NDArray
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -12,7 +14,14 @@ from PySide6.QtWidgets import QWidget
 import pyqtgraph as pg  # after PySide6, so that it draws with the same Qt binding
 
 from bpdesk.core.teaching.comparison import KINDS, ComparisonResult, error_histogram
-from bpdesk.gui.views.plot_axes import PowerAxis
+from bpdesk.core.teaching.comparison_lessons import (
+    ERROR_FLOOR,
+    drawn_curve,
+    error_text,
+    minima,
+    plot_ceiling,
+)
+from bpdesk.gui.views.plot_axes import PowerAxis, power_text
 
 __all__ = ["COLOURS", "ComparisonPlots", "thin"]
 
@@ -43,6 +52,8 @@ class ComparisonPlots(QObject):
         self.curves: list[pg.PlotDataItem] = []
         self.ends: list[pg.ScatterPlotItem] = []
         self._legend_texts: list[str] = []
+        self._legend_samples: list[pg.PlotDataItem] = []  # the curve beside each entry
+        self._minimum_of: tuple[int, ...] = ()  # restarts: the minimum each run ends in
         self._counts: Array = np.empty(0)
         self._bar_labels: list[pg.TextItem] = []
         self._scale = 1.0
@@ -57,6 +68,17 @@ class ComparisonPlots(QObject):
         item.showGrid(x=True, y=True, alpha=0.25)
         _style_axes(item)
         item.setLogMode(y=True)
+        # Errors below the floor are drawn on it (LM would otherwise reach 10⁻³⁶); said there.
+        self._floor = pg.InfiniteLine(
+            pos=math.log10(ERROR_FLOOR),
+            angle=0,
+            movable=False,
+            pen=pg.mkPen(TEXT_COLOUR, width=1, style=Qt.PenStyle.DashLine),
+            label=f"floor {power_text(math.log10(ERROR_FLOOR))}: lower errors are drawn here",
+            labelOpts={"position": 0.5, "color": TEXT_COLOUR, "anchors": [(0.5, 1), (0.5, 1)]},
+        )
+        self._floor.setVisible(False)
+        item.addItem(self._floor, ignoreBounds=True)
         # The key sits under the plot, in a row of its own, so it never hides a curve.
         self._legend = pg.LegendItem(labelTextColor=TEXT_COLOUR, horSpacing=LEGEND_SPACING)
         item.layout.addItem(self._legend, 4, 1)
@@ -110,6 +132,7 @@ class ComparisonPlots(QObject):
                     tickFont=QFont(font), tickTextOffset=max(4, round(6 * scale))
                 )
         self._legend.setLabelTextSize(f"{BASE_POINT_SIZE * scale:.1f}pt")
+        self._floor.label.setFont(QFont(font))
 
     def update_titles(self, kind: str) -> None:
         points = BASE_POINT_SIZE * self._scale
@@ -120,9 +143,9 @@ class ComparisonPlots(QObject):
         item.setLabel("left", "error E (log scale)" if self._log else "error E", **style)
         item.setLabel("bottom", "iteration", **style)
         hist = self.histogram.getPlotItem()
-        hist.setTitle("Final errors of the restarts", **title)
+        hist.setTitle("Final errors", **title)  # short: a long title widens the plot
         hist.setLabel("left", "restarts", **style)
-        hist.setLabel("bottom", "final error E (log scale)", **style)
+        hist.setLabel("bottom", "final E (log)", **style)
 
     # ------------------------------------------------------------------ drawing
     def clear(self, restarts: bool) -> None:
@@ -135,6 +158,8 @@ class ComparisonPlots(QObject):
         self.curves, self.ends = [], []
         self._legend.clear()
         self._legend_texts = []
+        self._legend_samples = []
+        self._minimum_of = ()
         self._counts = np.empty(0)
         self._bars.setOpts(x0=[], x1=[], height=[])
         self._remove_bar_labels()
@@ -159,33 +184,67 @@ class ComparisonPlots(QObject):
     def draw_curves(self, result: ComparisonResult | None) -> None:
         if result is None:
             return
+        ceiling = plot_ceiling(result.curves)
+        floor = ERROR_FLOOR if self._log else 0.0
+        on_floor = False
         for curve, end, values, gone in zip(
             self.curves, self.ends, result.curves, result.diverged, strict=True
         ):
-            x = np.arange(1, values.size + 1, dtype=np.float64)
-            keep = np.isfinite(values)
-            if self._log:
-                keep &= values > 0
-            shown_x, shown_y = thin(x[keep], values[keep], MAX_DRAWN)
+            x, y = drawn_curve(values, floor=floor, ceiling=ceiling)
+            on_floor |= bool(y.size and y.min() <= ERROR_FLOOR)
+            shown_x, shown_y = thin(x, y, MAX_DRAWN)
             curve.setData(shown_x, shown_y)
             if gone and shown_x.size:
-                end.setData([shown_x[-1]], [shown_y[-1]])
+                # a scatter item added by hand is not put on the log axis for us
+                last = float(shown_y[-1])
+                end.setData([shown_x[-1]], [math.log10(last) if self._log else last])
             else:
                 end.setData([], [])
-        texts = [
-            f"{label} (diverged)" if gone else label
-            for label, gone in zip(result.labels, result.diverged, strict=True)
-        ]
+        self._floor.setVisible(self._log and on_floor)
+        if result.kind == "restarts":
+            texts = self._colour_by_minimum(result)
+        else:
+            texts = [
+                f"{label} (diverged)" if gone else label
+                for label, gone in zip(result.labels, result.diverged, strict=True)
+            ]
+            self._legend_samples = list(self.curves)
         if texts != self._legend_texts:
             self._legend_texts = texts
             self.rebuild_legend()
+
+    def _colour_by_minimum(self, result: ComparisonResult) -> list[str]:
+        """Restarts take the colour and dash of the minimum they end in (lowest first, as
+        :func:`minima` groups their final errors); one key entry per minimum."""
+        groups = minima(result.final_errors)
+        of = [-1] * len(self.curves)
+        for g, group in enumerate(groups):
+            for i in group.members:
+                of[i] = g
+        if tuple(of) != self._minimum_of:
+            self._minimum_of = tuple(of)
+            for curve, g in zip(self.curves, of, strict=True):
+                colour = COLOURS[g % len(COLOURS)] if g >= 0 else "#888888"
+                curve.setPen(pg.mkPen(colour, width=2, style=STYLES[max(g, 0) % len(STYLES)]))
+        n = len(self.curves)
+        texts, self._legend_samples = [], []
+        for group in groups:
+            where = error_text(group.error)
+            near = f"E {where}" if where.startswith("below") else f"E ≈ {where}"
+            texts.append(f"{group.count} of {n}: {near}")
+            self._legend_samples.append(self.curves[group.members[0]])
+        gone = [i for i, g in enumerate(of) if g < 0]
+        if gone:
+            texts.append(f"{len(gone)} of {n} diverged")
+            self._legend_samples.append(self.curves[gone[0]])
+        return texts
 
     def rebuild_legend(self) -> None:
         self._legend.clear()
         self._columns = self._legend_columns()
         self._legend.setColumnCount(self._columns)
         size = f"{BASE_POINT_SIZE * self._scale:.1f}pt"
-        for curve, text in zip(self.curves, self._legend_texts, strict=False):
+        for curve, text in zip(self._legend_samples, self._legend_texts, strict=False):
             self._legend.addItem(curve, text)
         for _sample, label in self._legend.items:
             label.setText(label.text, size=size, color=TEXT_COLOUR)
@@ -199,7 +258,9 @@ class ComparisonPlots(QObject):
         if counts.size == 0:
             self._bars.setOpts(x0=[], x1=[], height=[])
             return
-        self._bars.setOpts(x0=edges[:-1], x1=edges[1:], height=counts)
+        self._bars.setOpts(
+            x0=edges[:-1], x1=edges[1:], height=counts, brushes=_bar_brushes(result, edges)
+        )
         hist = self.histogram.getPlotItem()
         font = QFont(self._host.font())
         font.setBold(True)
@@ -255,6 +316,20 @@ def thin(x: Array, y: Array, limit: int) -> tuple[Array, Array]:
     picks = np.concatenate([base + padded.argmin(axis=1), base + padded.argmax(axis=1), [n - 1]])
     index = np.unique(np.minimum(picks, n - 1))
     return x[index], y[index]
+
+
+def _bar_brushes(result: ComparisonResult, edges: Array) -> list[object]:
+    """Each bar in the colour of the minimum its restarts end in (as the curves are)."""
+    finals = np.asarray(result.final_errors, dtype=np.float64)
+    brushes: list[object] = [pg.mkBrush(BAR_COLOUR)] * (edges.size - 1)
+    for g, group in enumerate(minima(finals)):
+        for i in group.members:
+            if finals[i] > 0:
+                k = int(
+                    np.clip(np.searchsorted(edges, np.log10(finals[i])) - 1, 0, len(brushes) - 1)
+                )
+                brushes[k] = pg.mkBrush(COLOURS[g % len(COLOURS)])
+    return brushes
 
 
 def _style_axes(item: pg.PlotItem) -> None:

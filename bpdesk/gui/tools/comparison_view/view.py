@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 from numpy.typing import NDArray
 from PySide6.QtCore import Qt, QThread, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QColor, QFont, QPalette
+from PySide6.QtGui import QCloseEvent, QFont, QPalette
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -25,7 +22,6 @@ from PySide6.QtWidgets import (
 # isort: split
 import pyqtgraph as pg  # after PySide6, so that it draws with the same Qt binding
 
-from bpdesk.core.engine.network import Network
 from bpdesk.core.errors import BpdeskError
 from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.core.teaching.comparison import (
@@ -33,12 +29,14 @@ from bpdesk.core.teaching.comparison import (
     KINDS,
     Comparison,
     ComparisonResult,
-    check_comparison,
     parse_options,
 )
+from bpdesk.core.teaching.comparison_lessons import demonstration
 from bpdesk.gui.shell.theme import clamp_font_scale
+from bpdesk.gui.tools.comparison_view.palette import set_text_colour
 from bpdesk.gui.tools.comparison_view.plots import BASE_POINT_SIZE, ComparisonPlots
-from bpdesk.gui.tools.comparison_view.text import HELP, settings_text, summary
+from bpdesk.gui.tools.comparison_view.sources import SOURCES, Setup, intro, setup, source_chooser
+from bpdesk.gui.tools.comparison_view.text import HELP, summary
 from bpdesk.gui.views.quiet import check_quietly
 from bpdesk.gui.workers.chunked import describe_failure
 from bpdesk.gui.workers.comparison_worker import ComparisonWorker
@@ -89,7 +87,6 @@ class ComparisonView(QWidget):
         self._apply_fonts()
         self._on_kind_changed()
         self._update_buttons()
-        self._set_status("Waiting for a network: the comparison starts from the current one.")
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
@@ -113,23 +110,39 @@ class ComparisonView(QWidget):
         layout.addWidget(self._status)
         layout.addLayout(plots, 1)
 
-    def _build_choice_row(self) -> QHBoxLayout:
+    def _build_choice_row(self) -> QVBoxLayout:
+        """Two rows: what to compare and on which network; its options and the scale."""
         self._kind = QComboBox()
         for key, text in KINDS.items():
             self._kind.addItem(text, key)
         self._kind.setAccessibleName("What to compare")
+        # shrinks with a narrow dock (the longest kind is then cut short, not the view)
+        self._kind.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self._kind.setMinimumContentsLength(14)
         self._kind.currentIndexChanged.connect(self._on_kind_changed)
         self._options = QLineEdit()
         self._options.setAccessibleName("Comparison options")
         self._options.textChanged.connect(self._on_options_edited)
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel("Compare"))
-        row.addWidget(self._kind)
-        row.addSpacing(8)
-        row.addWidget(QLabel("with"))
-        row.addWidget(self._options, 1)
-        return row
+        self._source = source_chooser()
+        self._source.currentIndexChanged.connect(self._on_source_changed)
+        self._log_box = QCheckBox("log scale")
+        self._log_box.setChecked(True)
+        self._log_box.setToolTip("Show the error on a logarithmic axis")
+        self._log_box.toggled.connect(self.set_log_scale)
+        rows = QVBoxLayout()
+        rows.setContentsMargins(0, 0, 0, 0)
+        for widgets in (
+            (QLabel("Compare"), self._kind, QLabel("on"), self._source),
+            (QLabel("with"), self._options, self._log_box),
+        ):
+            row = QHBoxLayout()
+            row.setContentsMargins(0, 0, 0, 0)
+            for widget in widgets:
+                row.addWidget(widget, 1 if widget in (self._options, self._kind) else 0)
+            rows.addLayout(row)
+        return rows
 
     def _build_run_row(self) -> QHBoxLayout:
         self._count = QSpinBox()
@@ -141,22 +154,16 @@ class ComparisonView(QWidget):
         self._unit.addItems(["iterations", "epochs"])
         self._unit.setAccessibleName("Count in iterations or epochs")
         self._start = QPushButton("Start")
-        self._start.setToolTip("Train every run from the current network and compare")
+        self._start.setToolTip("Train every run and compare")
         self._start.clicked.connect(self.start)
         self._stop = QPushButton("Stop")
         self._stop.setToolTip("Stop the runs where they are")
         self._stop.clicked.connect(self.stop)
-        self._log_box = QCheckBox("log scale")
-        self._log_box.setChecked(True)
-        self._log_box.setToolTip("Show the error on a logarithmic axis")
-        self._log_box.toggled.connect(self.set_log_scale)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(QLabel("Run for"))
         for widget in (self._count, self._unit, self._start, self._stop):
             row.addWidget(widget)
-        row.addSpacing(12)
-        row.addWidget(self._log_box)
         row.addStretch(1)
         return row
 
@@ -166,7 +173,7 @@ class ComparisonView(QWidget):
         """Remember the current network, data and settings for the next Start."""
         self._snapshot = snapshot
         self._update_buttons()
-        if not self._running and self._result is None:
+        if not self._running and self._result is None and self.source() == "current":
             self._set_status("Choose what to compare and press Start.")
 
     @Slot()
@@ -175,13 +182,14 @@ class ComparisonView(QWidget):
         if self._running:
             return
         snapshot = self._snapshot
-        if snapshot is None or snapshot.inputs is None or snapshot.targets is None:
+        current = self.source() == "current"
+        if current and (snapshot is None or snapshot.inputs is None or snapshot.targets is None):
             self._set_status("There is no network with data to compare yet.", error=True)
             return
-        checked = self._comparison(snapshot)
+        checked = self._comparison()
         if checked is None:
             return
-        build, runs, per_epoch = checked
+        build, runs, per_epoch = checked.build, checked.runs, checked.per_epoch
         count = int(self._count.value())
         if self._unit.currentText() == "epochs":
             count *= per_epoch
@@ -194,7 +202,7 @@ class ComparisonView(QWidget):
             )
             return
         self._total = count
-        self._settings = settings_text(self.kind(), snapshot)
+        self._settings = checked.settings
         self._clear_drawing()
         self._running = True
         self._update_buttons()
@@ -205,29 +213,19 @@ class ComparisonView(QWidget):
         self._ensure_worker()
         self._start_requested.emit(build, count)
 
-    def _comparison(self, snapshot: Snapshot) -> tuple[Callable[[], Comparison], int, int] | None:
-        """How to build the comparison from ``snapshot`` (on the worker's thread: it copies
-        the data), its runs and iterations per epoch; None, with the reason shown, if it
-        would be refused (checked here, on the first sample only)."""
-        inputs, targets = snapshot.inputs, snapshot.targets
-        assert inputs is not None and targets is not None
+    def _comparison(self) -> Setup | None:
+        """How to build the comparison (on the worker's thread: it copies the data), its
+        runs and iterations per epoch; None, with the reason shown, if it would be refused
+        (checked here, on the first sample only)."""
         kind = self.kind()
         try:
             options = parse_options(kind, self._options.text())
-            network = Network.from_values(snapshot.spec, snapshot.values)
-            config = snapshot.config
-            runs, per_epoch = check_comparison(network, inputs, targets, config, kind, options)
+            return setup(kind, options, self.source(), self._snapshot, Comparison)
         except BpdeskError as error:
             self._set_status(str(error), error=True)
-            return None
         except Exception as error:
             self._set_status(describe_failure(error, "setting up the comparison"), error=True)
-            return None
-
-        def build() -> Comparison:
-            return Comparison(network, inputs, targets, config, kind, options)
-
-        return build, runs, per_epoch
+        return None
 
     @Slot()
     def stop(self) -> None:
@@ -274,6 +272,17 @@ class ComparisonView(QWidget):
         self._kind.setCurrentIndex(index)
         if options is not None:
             self._options.setText(options)
+
+    def source(self) -> str:
+        """Where the next Start begins: "demo" (the kind's demonstration) or "current"."""
+        return str(self._source.currentData())
+
+    def set_source(self, source: str) -> None:
+        """Start from the kind's demonstration ("demo") or the current network ("current")."""
+        index = self._source.findData(source)
+        if index < 0:
+            raise ValueError(f"Start from one of {', '.join(SOURCES)}, not {source!r}.")
+        self._source.setCurrentIndex(index)
 
     def set_run_length(self, count: int, unit: str = "iterations") -> None:
         """How long the next Start runs: ``count`` iterations or epochs."""
@@ -435,6 +444,18 @@ class ComparisonView(QWidget):
         if not self._running:
             self._plots.histogram.setVisible(kind == "restarts" and self._result is not None)
         self._on_options_edited()
+        self._on_source_changed()
+
+    @Slot()
+    def _on_source_changed(self) -> None:
+        """A demonstration brings its run length and says what it shows."""
+        if self._running or self.source() != "demo":
+            self._update_buttons()
+            return
+        self.set_run_length(demonstration(self.kind()).iterations)
+        if not self._options_error:
+            self._set_status(intro(self.kind()))
+        self._update_buttons()
 
     @Slot()
     def _on_options_edited(self) -> None:
@@ -442,20 +463,21 @@ class ComparisonView(QWidget):
             parse_options(self.kind(), self._options.text())
         except BpdeskError as error:
             self._options_error = str(error)
-            _set_text_colour(self._options, QPalette.ColorRole.Text, ERROR_COLOUR)
+            set_text_colour(self._options, QPalette.ColorRole.Text, ERROR_COLOUR)
             self._set_status(str(error), error=True)
         else:
             self._options_error = ""
-            _set_text_colour(self._options, QPalette.ColorRole.Text, None)
+            set_text_colour(self._options, QPalette.ColorRole.Text, None)
             if self._status_is_error and not self._running:
                 self._set_status(HELP[self.kind()] + ".")
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        ready = self._snapshot is not None and not self._options_error
+        has_network = self._snapshot is not None or self.source() == "demo"
+        ready = has_network and not self._options_error
         self._start.setEnabled(ready and not self._running)
         self._stop.setEnabled(self._running)
-        for widget in (self._kind, self._options, self._count, self._unit):
+        for widget in (self._kind, self._options, self._count, self._unit, self._source):
             widget.setEnabled(not self._running)
         if not self._running:
             self._options.setEnabled(self.kind() in WITH_OPTIONS)
@@ -463,21 +485,10 @@ class ComparisonView(QWidget):
     def _set_status(self, text: str, error: bool = False) -> None:
         self._status_is_error = error
         self._status.setText(f"⚠ {text}" if error else text)
-        _set_text_colour(
+        set_text_colour(
             self._status, QPalette.ColorRole.WindowText, ERROR_COLOUR if error else None
         )
         bold = QFont(self._status.font())
         bold.setBold(error)
         self._status.setFont(bold)
         self._plots.plot.setAccessibleDescription(text)
-
-
-def _set_text_colour(widget: QWidget, role: QPalette.ColorRole, colour: str | None) -> None:
-    """Text in ``colour`` (None: the theme's own), without a style sheet, which would
-    stop the font scale from reaching the widget."""
-    palette = QPalette(widget.palette())
-    if colour is None:
-        palette.setColor(role, QApplication.palette().color(role))
-    else:
-        palette.setColor(role, QColor(colour))
-    widget.setPalette(palette)
