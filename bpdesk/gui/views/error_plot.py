@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +32,7 @@ from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.core.teaching.after_updates import before_words, epoch_words
 from bpdesk.gui.shell.theme import clamp_font_scale
 from bpdesk.gui.views.error_export import export_with_dialog, write_error_csv
-from bpdesk.gui.views.held_out import merge_per_epoch
+from bpdesk.gui.views.held_out import merge_per_epoch, set_legend_text
 from bpdesk.gui.views.plot_axes import CountAxis
 from bpdesk.gui.views.plot_range import RangeFollower
 from bpdesk.gui.views.plot_theme import plot_colours
@@ -160,7 +161,8 @@ class ErrorPlot(QWidget):
 
     def _build_readouts(self) -> QHBoxLayout:
         self._last_label = QLabel()
-        self._last_label.setWordWrap(True)  # long read-outs (held-out errors) wrap, not widen
+        # Cut at the dock's edge, never widening the window (whole in its tooltip).
+        self._last_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._last_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._readout_label = QLabel(HINT)
         self._readout_label.setAlignment(
@@ -338,15 +340,18 @@ class ErrorPlot(QWidget):
 
     def _update_legend(self, force: bool = False) -> None:
         both = self._mode == "epoch" and len(self._tests) + len(self._validations) > 0
-        if both == self._legend.isVisible() and not force:
+        key = (both, len(self._validations) > 0, len(self._tests) > 0)
+        if key == getattr(self, "_legend_key", None) and not force:
             return
+        self._legend_key = key
         self._legend.clear()
         if both:
-            self._legend.addItem(self._train_curve, "training set")
+            self._legend.addItem(self._train_curve, "training")
             if len(self._validations):
-                self._legend.addItem(self._validation_curve, "validation set (dotted)")
+                self._legend.addItem(self._validation_curve, "validation")
             if len(self._tests):
-                self._legend.addItem(self._test_curve, "test set (dashed)")
+                self._legend.addItem(self._test_curve, "test")
+        self._legend.setColumnCount(3)  # one row: the curves stay visible in a low dock
         self._legend.setVisible(both)
 
     def _update_last_value(self) -> None:
@@ -360,11 +365,14 @@ class ErrorPlot(QWidget):
                 held = buffer.last()
                 if self._mode == "epoch" and held is not None:
                     text += f"   ({part} set: {_error_text(held[1])})"
+                    curve = self._validation_curve if part == "validation" else self._test_curve
+                    set_legend_text(self._legend, curve, f"{part} {_error_text(held[1])}")
         if self._diverged:
             text += "   The run diverged."
         if self._rolled_back_to is not None:
             text += f"   On show: the weights of epoch {self._rolled_back_to} (rolled back)."
         self._last_label.setText(text)
+        self._last_label.setToolTip(text)
         self._plot.setAccessibleDescription(text)
 
     def _update_titles(self) -> None:

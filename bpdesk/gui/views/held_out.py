@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numpy.typing import NDArray
 
 from bpdesk.core.stepping.plot_buffer import PlotBuffer
 
-__all__ = ["merge_per_epoch"]
+if TYPE_CHECKING:
+    import pyqtgraph as pg
+
+__all__ = ["merge_per_epoch", "set_legend_text"]
 
 
 def merge_per_epoch(buffer: PlotBuffer, values: NDArray[np.float64] | None) -> bool:
@@ -27,3 +32,10 @@ def merge_per_epoch(buffer: PlotBuffer, values: NDArray[np.float64] | None) -> b
         buffer.append(buffer.end, values[buffer.end :])
         changed = True
     return changed
+
+
+def set_legend_text(legend: pg.LegendItem, curve: pg.PlotDataItem, text: str) -> None:
+    """Write ``text`` as the legend's label of ``curve`` (its newest value beside its name)."""
+    for sample, label in legend.items:
+        if sample.item is curve:
+            label.setText(text)

@@ -126,6 +126,11 @@ def test_the_error_plot_draws_the_validation_and_test_curves_per_epoch(qtbot):
     assert np.array_equal(vx, np.arange(1, 41))
     assert np.array_equal(plot.test_curve.getData()[1], trainer.test_errors.values())
     assert "validation set:" in plot.last_value_text() and "test set:" in plot.last_value_text()
+    labels = [label.text for _, label in plot._legend.items]
+    assert labels[0] == "training" and labels[1].startswith("validation 0.")
+    assert labels[2].startswith("test 0.")
+    # A long read-out never makes the plot (and so the window) wider.
+    assert plot.minimumSizeHint().width() < 1000
     stepper.step_back()  # the run undone: the held-out curves go with it
     plot.show_snapshot(make_snapshot(stepper, seq=2))
     plot._throttle.draw_now()
