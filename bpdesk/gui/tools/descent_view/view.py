@@ -359,6 +359,7 @@ class DescentView(QWidget):
 
     @Slot()
     def _on_cancel(self) -> None:
+        self._ask_timer.stop()
         self.jobs.cancel()
         self._dirty = False
         self._end_busy()

@@ -67,6 +67,7 @@ class LandscapeView(QWidget):
         self._iteration: int | None = None
         self._computed_at: int | None = None
         self._followed_at: int | None = None
+        self._biases_fixed = False
         self._path: list[tuple[float, float]] = []
         self._scale = 1.0
         self._map = ContourMap(self)
@@ -202,6 +203,7 @@ class LandscapeView(QWidget):
         cut_back = self._iteration is not None and snapshot.iteration < self._iteration
         self._iteration = snapshot.iteration
         self._values = dict(snapshot.values)
+        self._biases_fixed = not snapshot.config.train_biases
         if self._landscape is None:
             return
         point = self._point(self._landscape)
@@ -435,6 +437,12 @@ class LandscapeView(QWidget):
         else:
             text += f" Every parameter but {a} and {b} is held at its current value."
         paths = describe_paths(landscape)
+        fixed = [n for n in (a, b) if self._biases_fixed and self._spec and _is_bias(self._spec, n)]
+        if fixed and paths:
+            paths += (
+                f" Training holds the biases fixed here, so the weights' own path never moves "
+                f"along {fixed[0]}; the two descent paths above do move it."
+            )
         self._set_message(f"{paths}\n{text}" if paths else text)
 
     def _set_message(self, text: str) -> None:
@@ -481,3 +489,8 @@ class LandscapeView(QWidget):
         self._busy_timer.stop()
         self._progress.setVisible(False)
         self._cancel.setVisible(False)
+
+
+def _is_bias(spec: NetworkSpec, name: str) -> bool:
+    """Whether ``name`` is one of the network's biases."""
+    return spec.has_parameter(name) and spec.ref(name).kind == "b"
