@@ -161,7 +161,7 @@ class BatchStrip(QWidget):
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
             palette = self.palette()
             dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
-            future = QColor("#5a5d63") if dark else QColor("#d9d9d9")
+            future = future_colour(dark)
             ink = palette.color(QPalette.ColorRole.WindowText)
             if state is None:
                 painter.fillRect(self._bar(), future)
@@ -262,14 +262,19 @@ def _set_text(label: QLabel, text: str) -> None:
         label.setText(text)
 
 
-def _legend(partial: bool) -> str:
+def future_colour(dark: bool) -> QColor:
+    """The batches still to come: a grey that stands off the window in either theme."""
+    return QColor("#5a5d63") if dark else QColor("#c8c8c8")
+
+
+def _legend(partial: bool, dark: bool) -> str:
     def box(colour: str, words: str) -> str:
         return f"<span style='color:{colour}'>■</span> {words}"
 
     parts = [
         box(DONE.name(), "done in this epoch"),
         box(CURRENT.name(), "this batch"),
-        box("#b0b0b0", "still to come"),
+        box(future_colour(dark).name(), "still to come"),
     ]
     if partial:
         parts.append("▨ the smaller last batch")
@@ -427,7 +432,8 @@ class BatchesView(QWidget):
         else:
             order = "samples in their stored order (no shuffling)"
         _set_text(self.caption, f"Epoch {trace_epoch} · {order}")
-        _set_text(self.legend, _legend(cut.partial))
+        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        _set_text(self.legend, _legend(cut.partial, dark))
         start, stop = cut.span(state.position)
         _set_text(
             self.where,
