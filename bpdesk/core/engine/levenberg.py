@@ -102,6 +102,7 @@ class LMRecord:
     def __init__(self) -> None:
         self._rows = {name: History() for name in _ROW_FIELDS}
         self._trials = {name: History() for name in _TRIAL_FIELDS}
+        self._first_trial: list[int] = []  # per step: the index of its first trial
 
     def __len__(self) -> int:
         return len(self._rows["mu"])
@@ -111,6 +112,7 @@ class LMRecord:
     ) -> None:
         """One step: its result, ‖∂E/∂θ‖ and every trial's (μ, error), the accepted one last."""
         row = len(self)
+        self._first_trial.append(len(self._trials["trial_mu"]))
         mu = trials[-1][0] if result.accepted and trials else result.mu_after
         for name, value in (
             ("mu", mu),
@@ -134,17 +136,22 @@ class LMRecord:
         size = max(0, min(int(size), len(self)))
         for history in self._rows.values():
             history.truncate(size)
-        rows = self._trials["trial_iteration"].values()
-        keep = int(np.searchsorted(rows, size, side="left"))
+        keep = self._trial_index(size)
+        del self._first_trial[size:]
         for history in self._trials.values():
             history.truncate(keep)
+
+    def _trial_index(self, step: int) -> int:
+        """Where the trials of ``step`` begin (the end of all trials past the last step)."""
+        if step < len(self._first_trial):
+            return self._first_trial[step]
+        return len(self._trials["trial_mu"])
 
     def since(self, first_iteration: int, iteration_from: int) -> LMHistory:
         """The steps from iteration ``iteration_from`` on, where step 0 was iteration
         ``first_iteration`` (the trainer's count of iterations before this optimiser's first)."""
         row_from = min(max(0, iteration_from - first_iteration), len(self))
-        rows = self._trials["trial_iteration"].values()
-        trial_from = int(np.searchsorted(rows, row_from, side="left"))
+        trial_from = self._trial_index(row_from)
         row_parts: dict[str, NDArray[Any]] = {
             name: h.values(row_from) for name, h in self._rows.items()
         }

@@ -123,3 +123,31 @@ def test_switching_to_lm_mid_run_counts_from_that_iteration():
     assert (snap.lm_history.start, len(snap.lm_history)) == (7, 2)
     np.testing.assert_array_equal(snap.lm_history.error, stepper.trainer.iteration_errors.values(7))
     assert snap.lm_history.trial_iteration.min() >= 7
+
+
+def test_once_nothing_lowers_e_every_trial_is_rejected_and_mu_stops_at_its_ceiling():
+    trainer = _lm_trainer("lecture")
+    trainer.run(iterations=60)
+    assert trainer.lm is not None
+    history = trainer.lm.record.since(0, 0)
+    stuck = history.rejected == history.trials
+    assert stuck.any(), "the lecture net reaches rounding level within 60 LM steps"
+    # a step with every trial rejected keeps the weights: the next step starts where it was
+    np.testing.assert_array_equal(history.error_after[stuck], history.error[stuck])
+    assert history.mu_after.max() <= MU_CEILING and history.trial_mu.max() <= MU_CEILING
+    assert np.all(history.trial_mu > 0) and np.all(np.isfinite(history.gradient_norm))
+
+
+def test_undo_of_part_of_a_run_then_more_steps_renumbers_nothing_twice():
+    stepper = Stepper(_lm_trainer())
+    stepper.run(iterations=4)
+    stepper.run(iterations=4)
+    stepper.step_back()  # back to 4 steps
+    stepper.full_step()
+    stepper.full_step()
+    snap = make_snapshot(stepper, seq=1)
+    assert snap.lm_history is not None
+    assert (snap.lm_history.start, len(snap.lm_history)) == (0, 6)
+    np.testing.assert_array_equal(snap.lm_history.error, stepper.trainer.iteration_errors.values())
+    assert np.all(np.diff(snap.lm_history.trial_iteration) >= 0)
+    assert snap.lm_history.trial_iteration.max() == 5
