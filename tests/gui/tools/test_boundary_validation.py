@@ -25,6 +25,10 @@ def test_validation_curve_and_best_epoch_by_validation(qtbot):
     best = int(np.argmin(trainer.validation_errors.values())) + 1
     assert curves.best_label.toPlainText() == f"best validation error: epoch {best}"
     assert "validation (dotted)" in curves.title.text()
+    px, py = view._validation_points.getData()
+    assert np.array_equal(px, trainer.validation_inputs[:, 0])
+    assert np.array_equal(py, trainer.validation_inputs[:, 1])
+    assert "validation&nbsp;point" in view._legend.text()
 
 
 def test_without_held_out_parts_the_chart_says_so(qtbot):

@@ -131,12 +131,15 @@ def legend_html(s: Snapshot) -> str:
             "the network."
         )
     class_note = "" if s.targets.shape[1] == 1 else " (the output with the largest target)"
+    held = s.validation_inputs is not None
+    validation = " &nbsp; <b>□</b>&nbsp;hollow:&nbsp;validation&nbsp;point" if held else ""
     swatches = " &nbsp; ".join(
         f"<span style='color:{class_colour(k)}'>■</span>&nbsp;{name}"
         for k, name in enumerate(names)
     )
     return (
         "<b>●</b>&nbsp;filled:&nbsp;training&nbsp;point &nbsp; <b>△</b>&nbsp;hollow:&nbsp;test"
-        "&nbsp;point &nbsp; <b>◯</b>&nbsp;ring:&nbsp;in&nbsp;the&nbsp;current&nbsp;batch<br>"
+        f"&nbsp;point{validation} &nbsp; <b>◯</b>&nbsp;ring:&nbsp;in&nbsp;the&nbsp;current&nbsp;"
+        "batch<br>"
         f"Colour = class{class_note}: {swatches}<br>{background}"
     )

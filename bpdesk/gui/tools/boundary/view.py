@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import NDArray
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
@@ -59,7 +60,7 @@ class BoundaryView(QWidget):
         super().__init__(parent)
         self._snapshot: Snapshot | None = None
         self._scale = 1.0
-        self._data_key: tuple[int, int] | None = None
+        self._data_key: tuple[int, int, int] | None = None
         self._spec_key: object = None
         self._counts = (0, 0)
         self._highlighted = 0
@@ -102,11 +103,15 @@ class BoundaryView(QWidget):
         self._train_points.setZValue(1)
         self._test_points = pg.ScatterPlotItem(symbol="t1", size=11, brush=pg.mkBrush(0, 0, 0, 0))
         self._test_points.setZValue(2)
+        self._validation_points = pg.ScatterPlotItem(symbol="s", size=10)
+        self._validation_points.setZValue(2)
         self._batch_rings = pg.ScatterPlotItem(
             symbol="o", size=19, brush=pg.mkBrush(0, 0, 0, 0), pen=pg.mkPen("#000000", width=2.2)
         )
         self._batch_rings.setZValue(3)
-        for item in (self._train_points, self._test_points, self._batch_rings):
+        for item in (
+            self._train_points, self._test_points, self._validation_points, self._batch_rings,
+        ):  # fmt: skip
             self._map.addItem(item)
         self._map_note = QLabel()
         self._map_note.setWordWrap(True)
@@ -235,7 +240,7 @@ class BoundaryView(QWidget):
         inputs, targets = s.inputs, s.targets
         if inputs is None or targets is None:
             return
-        key = (id(inputs), id(s.test_inputs))
+        key = (id(inputs), id(s.test_inputs), id(s.validation_inputs))
         if key != self._data_key:
             self._data_key = key
             self._train_points.setData(
@@ -244,17 +249,8 @@ class BoundaryView(QWidget):
                 brush=[pg.mkBrush(class_colour(c)) for c in classes(targets, s)],
                 pen=pg.mkPen("#1a1a1a", width=0.8),
             )
-            n_test = 0
-            if s.test_inputs is not None and s.test_targets is not None:
-                self._test_points.setData(
-                    x=s.test_inputs[:, 0],
-                    y=s.test_inputs[:, 1],
-                    pen=[pg.mkPen(class_colour(c), width=2.4) for c in classes(s.test_targets, s)],
-                    brush=pg.mkBrush(0, 0, 0, 0),
-                )
-                n_test = len(s.test_inputs)
-            else:
-                self._test_points.setData(x=[], y=[])
+            n_test = _hollow(self._test_points, s.test_inputs, s.test_targets, s)
+            _hollow(self._validation_points, s.validation_inputs, s.validation_targets, s)
             self._counts = (len(inputs), n_test)
             self._legend.setText(legend_html(s))
         batch = np.asarray(s.trace.batch, dtype=np.int64)
@@ -344,3 +340,18 @@ class BoundaryView(QWidget):
 
 def _samples(n: int) -> str:
     return f"{n} sample" if n == 1 else f"{n} samples"
+
+
+def _hollow(
+    points: pg.ScatterPlotItem,
+    x: NDArray[np.float64] | None,
+    t: NDArray[np.float64] | None,
+    s: Snapshot,
+) -> int:
+    """A held-out part's samples as hollow marks in their class colours; how many."""
+    if x is None or t is None:
+        points.setData(x=[], y=[])
+        return 0
+    pens = [pg.mkPen(class_colour(c), width=2.4) for c in classes(t, s)]
+    points.setData(x=x[:, 0], y=x[:, 1], pen=pens, brush=pg.mkBrush(0, 0, 0, 0))
+    return len(x)
