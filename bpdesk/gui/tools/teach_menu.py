@@ -8,23 +8,22 @@ from typing import Protocol
 from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea, QWidget
 
-from bpdesk.core.errors import BpdeskError
 from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.core.teaching.landscape import Landscape
-from bpdesk.core.teaching.lesson import Lesson, load_lesson
+from bpdesk.core.teaching.lesson import BUILT_IN_VIEWS, Lesson
 from bpdesk.gui.shell.window_api import ToolHost
 from bpdesk.gui.tools.boundary import BoundaryView
 from bpdesk.gui.tools.comparison_view import ComparisonView
 from bpdesk.gui.tools.explain import ExplainPanel
 from bpdesk.gui.tools.landscape_view import LandscapeView
 from bpdesk.gui.tools.lesson_bar import LessonBar
+from bpdesk.gui.tools.lesson_menu import Lessons
 from bpdesk.gui.tools.practice import PracticePanel
 from bpdesk.gui.tools.presentation import PRESENTATION_SCALES, Presentation, window_action
 from bpdesk.gui.tools.registry import TOOLS
 from bpdesk.gui.tools.tool_docks import ToolDocks, dock_action
 from bpdesk.gui.views.derivation_panel import is_seen
 from bpdesk.gui.workers.map_jobs import MapJobs
-from bpdesk.resources import resource_path
 
 __all__ = ["PRESENTATION_SCALES", "TeachingTools"]
 
@@ -77,8 +76,6 @@ class TeachingTools(QObject):
         self._landscape: LandscapeView | None = None
         self._comparison: ComparisonView | None = None
         self.lesson_bar = LessonBar()
-        self.lesson: Lesson | None = None
-        self.slide = 0
         self._map: Snapshot | None = None  # the last snapshot whose decision map came back
         self._map_pending = False
         # The plot-heavy views are built one at a time while the window is idle, a while
@@ -145,11 +142,10 @@ class TeachingTools(QObject):
             menu.addAction(dock_action(dock))
         self.tool_docks = ToolDocks(host, menu, TOOLS)
         menu.addSeparator()
-        self.action_lesson = window_action(
-            host, "action_lesson", "Lesson: the lecture's worked example"
+        self.lessons = Lessons(
+            host, menu, self.lesson_bar, self.lesson_dock, self.show_view, self.view_names
         )
-        self.action_lesson.triggered.connect(self._open_lecture_lesson)
-        menu.addAction(self.action_lesson)
+        self.action_lesson = self.lessons.action_lecture
         self.action_next = window_action(
             host, "action_present_next", "Next (slide or step)", ["PgDown"]
         )
@@ -350,58 +346,61 @@ class TeachingTools(QObject):
         self._message(f"The {what} could not be computed: {detail}")
 
     # ------------------------------------------------------------ lessons
+    # (Teach → Lessons, Open lesson… and the player: lesson_menu.py, lesson_player.py)
+    @property
+    def lesson(self) -> Lesson | None:
+        return self.lessons.player.lesson
+
+    @property
+    def slide(self) -> int:
+        return self.lessons.player.slide
+
     @Slot()
     def _open_lecture_lesson(self) -> None:
-        self.open_lesson(str(resource_path("lessons", "lecture.json")))
+        self.lessons.open_lecture_lesson()
 
-    def open_lesson(self, path: str) -> None:
-        try:
-            lesson = load_lesson(path)
-        except BpdeskError as error:
-            self._message(str(error))
-            return
-        self.lesson = lesson
-        self.slide = 0
-        self.host.open_source(lesson.source)
-        self.lesson_dock.show()
-        self._show_slide()
+    def open_lesson(self, path: str) -> bool:
+        """Start the lesson in ``path`` (False, one plain message, nothing changed: refused)."""
+        return self.lessons.open_lesson(path)
 
     @Slot()
     def next_slide(self) -> bool:
-        """The next slide, its commands sent through the window's guard (False: refused)."""
-        if self.lesson is None or self.slide + 1 >= len(self.lesson.slides):
-            return False
-        if not self.host.request_commands(self.lesson.slides[self.slide + 1].commands):
-            return False
-        self.slide += 1
-        self._show_slide()
-        return True
+        """The next slide, through the window's guard (False: refused)."""
+        return self.lessons.player.next_slide()
 
     @Slot()
     def previous_slide(self) -> bool:
-        """Back one slide: a reset, then every slide's commands up to it (False: refused)."""
-        if self.lesson is None or self.slide == 0:
-            return False
-        commands = ["reset"]
-        for slide in self.lesson.slides[1 : self.slide]:
-            commands.extend(slide.commands)
-        if not self.host.request_commands(commands):
-            return False
-        self.slide -= 1
-        self._show_slide()
-        return True
+        """Back one slide, its state rebuilt (False: refused)."""
+        return self.lessons.player.previous_slide()
 
     @Slot()
     def close_lesson(self) -> None:
-        self.lesson = None
-        self.lesson_dock.hide()
+        self.lessons.close()
 
-    def _show_slide(self) -> None:
-        assert self.lesson is not None
-        slide = self.lesson.slides[self.slide]
-        self.lesson_bar.show_slide(
-            self.lesson.title, slide.title, slide.caption, self.slide, len(self.lesson.slides)
-        )
+    def view_names(self) -> list[str]:
+        """The views a lesson may show: the built-in docks and the registry's."""
+        return [*BUILT_IN_VIEWS, *self.tool_docks.specs]
+
+    def show_view(self, name: str) -> None:
+        """Bring the view ``name`` to the front (``comparison:<kind>`` also picks a kind)."""
+        view, _, kind = name.partition(":")
+        docks = {
+            "landscape": self.landscape_dock,
+            "comparison": self.comparison_dock,
+            "boundary": self.boundary_dock,
+            "explain": self.explain_dock,
+            "practice": self.practice_dock,
+        }
+        try:
+            if view in docks:
+                docks[view].show()
+                docks[view].raise_()
+                if kind:
+                    self.comparison.set_kind(kind)
+            else:
+                self.tool_docks.show_view(view)
+        except (KeyError, ValueError):
+            self._message(f"This bpdesk has no view called “{name}”: the lesson goes on without.")
 
     @Slot()
     def _on_page_down(self) -> None:

@@ -146,7 +146,7 @@ def test_the_lecture_lesson_steps_forward_and_back():
 def test_a_broken_lesson_is_refused_in_words(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "bpdesk-lesson", "slides": [{"caption": "x", "do": ["fly"]}]}')
-    with pytest.raises(SessionError, match=r"slides\[0\]\.do"):
+    with pytest.raises(SessionError, match=r"slide 1: “fly” is not a step command"):
         load_lesson(bad)
     bad.write_text("not json")
     with pytest.raises(SessionError):
