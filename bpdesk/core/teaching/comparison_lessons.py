@@ -277,7 +277,8 @@ def _power(value: float) -> str:
 def summarise(result: ComparisonResult, total: int) -> str:
     """What the finished (or stopped) comparison shows, in a few sentences, from its runs."""
     done = result.iterations_done
-    head = f"Done: {done:,} iterations." if done >= total else f"Stopped after {done:,} iterations."
+    # a finished run needs no "done" (its length is in the box); a stopped one says where
+    head = [] if done >= total else [f"Stopped after {done:,} iterations."]
     finals = [float(v) for v in result.final_errors]
     if result.kind == "eta" and len(result.rates) == len(result.labels):
         body = _rates_text(result, finals)
@@ -285,7 +286,7 @@ def summarise(result: ComparisonResult, total: int) -> str:
         body = _restarts_text(result, finals)
     else:
         body = _winner_text(result, finals)
-    parts = [head, *body]
+    parts = [*head, *body]
     if any(f < ERROR_FLOOR for f in finals if math.isfinite(f)):
         parts.append(f"Errors below {_power(ERROR_FLOOR)} are drawn on the plot's floor there.")
     return " ".join(parts)
@@ -369,6 +370,6 @@ def _restarts_text(result: ComparisonResult, finals: Sequence[float]) -> list[st
             parts.append(f"{share} near {where}")
     return [
         f"{len(groups)} distinct minima: " + "; ".join(parts) + ".",
-        "The higher ones are local minima (or plateaus): the start decided where a run ended.",
+        "The higher ones are local minima: where a run ends depends on where it starts.",
         *_diverged_text(result),
     ]

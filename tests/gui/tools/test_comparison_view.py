@@ -232,7 +232,8 @@ def test_learning_rates_overlay_four_curves_with_their_legend(view, qtbot):
     assert len({p.style() for p in pens}) == 4  # told apart without colour too
     assert {p.color().name().lower() for p in pens} <= {c.lower() for c in COLOURS}
     assert view.plot_widget.getPlotItem().ctrl.logYCheck.isChecked()  # log scale by default
-    assert "Done: 300 iterations" in view.status_text()
+    assert "Stopped" not in view.status_text()
+    assert "η = 0.5" in view.status_text()
     assert not view.histogram_visible()
 
 
@@ -499,3 +500,18 @@ def test_restart_demonstration_reports_each_minimums_share(demo_view, qtbot):
     for g, group in enumerate(groups):
         colours = {view._plots.curves[i].opts["pen"].color().name() for i in group.members}
         assert colours == {COLOURS[g].lower()}
+
+
+def test_the_start_cannot_be_switched_mid_run_and_bad_options_refuse_the_demo(demo_view, qtbot):
+    view = demo_view
+    view.set_kind("restarts")
+    view.set_run_length(200_000)
+    view.start()
+    assert view.is_running() and not view._source.isEnabled()
+    view.stop()
+    qtbot.waitUntil(lambda: not view.is_running(), timeout=10_000)
+    assert view._source.isEnabled()
+    view.set_kind("eta", "0.5, banana")
+    assert not view._start.isEnabled() and "banana" in view.status_text()
+    view.set_kind("eta", demonstration("eta").options)  # its own rates again
+    assert view._start.isEnabled() and "Demonstration on" in view.status_text()

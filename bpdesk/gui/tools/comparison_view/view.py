@@ -469,7 +469,8 @@ class ComparisonView(QWidget):
             self._options_error = ""
             set_text_colour(self._options, QPalette.ColorRole.Text, None)
             if self._status_is_error and not self._running:
-                self._set_status(HELP[self.kind()] + ".")
+                demo = self.source() == "demo"
+                self._set_status(intro(self.kind()) if demo else HELP[self.kind()] + ".")
         self._update_buttons()
 
     def _update_buttons(self) -> None:
