@@ -1,12 +1,20 @@
-"""The lesson bar: the current slide's caption, with Previous and Next."""
+"""The lesson bar: the current slide's title and caption, with Previous and Next.
+
+Laid out to stay readable on a projector: the title and the counter on one line, the caption
+wrapped over the whole width below, and the buttons on a line of their own, so a narrow
+window (1024 × 768 in presentation mode) never pushes them off the edge; the bar is always
+as tall as its wrapped caption needs.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 __all__ = ["LessonBar"]
+
+TEXT_POINTS = 12.0  # the caption's size at scale 1 (the title is as large, in bold)
 
 
 class LessonBar(QWidget):
@@ -20,41 +28,75 @@ class LessonBar(QWidget):
         super().__init__(parent)
         self.setObjectName("lesson_bar")
         self._title = QLabel()
+        self._title.setWordWrap(True)
+        self._title.setObjectName("lesson_title")
         self._caption = QLabel()
         self._caption.setWordWrap(True)
+        self._caption.setObjectName("lesson_caption")
+        self._caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for label in (self._title, self._caption):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._counter = QLabel()
+        self._counter.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self._previous = QPushButton("◀ Previous")
         self._next = QPushButton("Next ▶")
         self._close = QPushButton("End lesson")
         for button, name in ((self._previous, "Previous slide"), (self._next, "Next slide"),
                              (self._close, "End the lesson")):  # fmt: skip
             button.setAccessibleName(name)
+        self._previous.setToolTip("The slide before (Page Up)")
+        self._next.setToolTip("The next slide (Page Down)")
         self._previous.clicked.connect(self.previous_requested)
         self._next.clicked.connect(self.next_requested)
         self._close.clicked.connect(self.closed)
-        text = QVBoxLayout()
-        text.addWidget(self._title)
-        text.addWidget(self._caption)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
-        layout.addLayout(text, 1)
-        layout.addWidget(self._counter)
-        layout.addWidget(self._previous)
-        layout.addWidget(self._next)
-        layout.addWidget(self._close)
+        self._lay_out()
         self.set_font_scale(1.0)
 
+    def _lay_out(self) -> None:
+        heading = QHBoxLayout()
+        heading.addWidget(self._title, 1)
+        heading.addWidget(self._counter)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self._close)
+        buttons.addStretch(1)
+        buttons.addWidget(self._previous)
+        buttons.addWidget(self._next)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.setSpacing(4)
+        layout.addLayout(heading)
+        layout.addWidget(self._caption)
+        layout.addLayout(buttons)
+
     def set_font_scale(self, scale: float) -> None:
-        bold = QFont(self.font())
+        """Every text of the bar at ``scale`` times its normal size (presentation mode)."""
+        text = QFont(self.font())
+        text.setPointSizeF(TEXT_POINTS * scale)
+        bold = QFont(text)
         bold.setBold(True)
-        bold.setPointSizeF(13 * scale)
         self._title.setFont(bold)
-        caption_font = QFont(self.font())
-        caption_font.setPointSizeF(13 * scale)
-        self._caption.setFont(caption_font)
-        # Room for the title and three lines of caption, so a caption is never cut off.
-        lines = self._caption.fontMetrics().lineSpacing() * 3
-        self.setMinimumHeight(self._title.fontMetrics().lineSpacing() + lines + 16)
+        self._caption.setFont(text)
+        self._counter.setFont(text)
+        for button in (self._previous, self._next, self._close):
+            button.setFont(text)
+        self._fit_height()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Tall enough for the title and the caption as wrapped at the bar's width."""
+        margins = self.contentsMargins()
+        width = max(200, self.width() - margins.left() - margins.right() - 16)
+        counter = self._counter.sizeHint().width() + 8
+        title = self._title.heightForWidth(max(100, width - counter))
+        caption = self._caption.heightForWidth(width)
+        lines = self._caption.fontMetrics().lineSpacing()
+        buttons = self._next.sizeHint().height()
+        needed = max(title, lines) + max(caption, 2 * lines) + buttons + 3 * 4 + 8
+        if needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
 
     def show_slide(self, lesson: str, title: str, caption: str, index: int, count: int) -> None:
         self._title.setText(f"{lesson} — {title}" if title else lesson)
@@ -62,6 +104,10 @@ class LessonBar(QWidget):
         self._counter.setText(f"{index + 1} / {count}")
         self._previous.setEnabled(index > 0)
         self._next.setEnabled(index + 1 < count)
+        self._fit_height()
+
+    def title(self) -> str:
+        return self._title.text()
 
     def caption(self) -> str:
         return self._caption.text()
