@@ -229,7 +229,7 @@ def test_the_planned_landscape_is_centred_on_the_weights_and_covers_both_paths()
     grid = run.result()
     assert grid.centre == (0.6, 0.4)
     assert grid.errors[10, 10] == pytest.approx(net.error(p.inputs, p.targets), abs=1e-12)
-    assert grid.alpha == 20.0
+    assert grid.alpha == PathPlan.alpha
     for name in ("simultaneous", "sequential"):
         path = grid.path(name)
         assert path is not None and path.shape == (41, 2)

@@ -9,10 +9,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDockWidget,
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -21,7 +23,7 @@ from bpdesk.core.formatting import format_value
 from bpdesk.core.teaching.descent import MAX_STEPS, PathPlan
 from bpdesk.core.teaching.landscape import Landscape
 
-__all__ = ["PathControls", "default_pair", "describe_paths"]
+__all__ = ["PathControls", "default_pair", "describe_paths", "float_large"]
 
 Array = NDArray[np.float64]
 
@@ -65,18 +67,22 @@ class PathControls(QWidget):
         )
         self.follow.toggled.connect(self._on_follow)
         self.follow.setChecked(True)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel("Paths from"))
-        row.addWidget(self.start)
-        row.addSpacing(8)
-        row.addWidget(QLabel("α (= η)"))
-        row.addWidget(self.alpha)
-        row.addWidget(QLabel("steps"))
-        row.addWidget(self.steps)
-        row.addSpacing(8)
-        row.addWidget(self.follow)
-        row.addStretch(1)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        first = QHBoxLayout()
+        first.addWidget(QLabel("Descent paths from"))
+        first.addWidget(self.start)
+        first.addStretch(1)
+        second = QHBoxLayout()
+        second.addWidget(QLabel("α (= η)"))
+        second.addWidget(self.alpha)
+        second.addWidget(QLabel("steps"))
+        second.addWidget(self.steps)
+        second.addSpacing(8)
+        second.addWidget(self.follow)
+        second.addStretch(1)
+        column.addLayout(first)
+        column.addLayout(second)
 
     def plan(self, seen: Array) -> PathPlan:
         """The plan these controls describe; ``seen`` is the path the weights took so far."""
@@ -100,8 +106,10 @@ class PathControls(QWidget):
         self.follow_changed.emit(on)
 
 
-def describe_paths(landscape: Landscape) -> str:
-    """The two paths in words: where they start and end, and how far apart they finish."""
+def describe_paths(landscape: Landscape, biases_fixed_in: NetworkSpec | None = None) -> str:
+    """The two paths in words: where they start and end, and how far apart they finish; with
+    ``biases_fixed_in`` (the network, when training holds its biases), a note that the
+    weights' own path cannot move along a bias of the pair."""
     simultaneous = landscape.path("simultaneous")
     sequential = landscape.path("sequential")
     if simultaneous is None or sequential is None or landscape.alpha is None:
@@ -131,4 +139,30 @@ def describe_paths(landscape: Landscape) -> str:
         gap = float(np.abs(simultaneous - sequential).max())
         if gap < 1e-9 * max(1.0, float(np.abs(start).max())):
             text += f" Here the two agree: {b}'s slope does not depend on {a}."
+    spec = biases_fixed_in
+    fixed = [n for n in (a, b) if spec is not None and _is_bias(spec, n)]
+    if fixed:
+        text += (
+            f" Training holds the biases fixed here, so the weights' own path never moves "
+            f"along {fixed[0]}; the two descent paths above do move it."
+        )
     return text
+
+
+def _is_bias(spec: NetworkSpec, name: str) -> bool:
+    return spec.has_parameter(name) and spec.ref(name).kind == "b"
+
+
+def float_large(view: QWidget) -> None:
+    """Float the dock holding ``view`` over nine tenths of its screen (its title bar's float
+    button puts it back); nothing when ``view`` is in no dock."""
+    dock = view.parentWidget()
+    while dock is not None and not isinstance(dock, QDockWidget):
+        dock = dock.parentWidget()
+    if dock is None:
+        return
+    dock.setFloating(True)
+    area = dock.screen().availableGeometry()
+    dx, dy = area.width() // 20, area.height() // 20
+    dock.setGeometry(area.adjusted(dx, dy, -dx, -dy))
+    dock.raise_()

@@ -52,7 +52,7 @@ class Surface3D:
             del context
             import pyqtgraph.opengl as gl
 
-            widget = gl.GLViewWidget()
+            widget = _fresh_context_widget(gl)()
             widget.setBackgroundColor("w")
             widget.setAccessibleName("Error landscape in 3-D")
             widget.setMinimumHeight(MIN_HEIGHT)
@@ -97,7 +97,7 @@ class Surface3D:
         self._add_axis_names(landscape, span, height)
         self._add_descents(landscape)
         self.widget.setCameraPosition(
-            pos=QVector3D(0.0, 0.0, height / 2), distance=span * 6.0, elevation=28, azimuth=-60
+            pos=QVector3D(0.0, 0.0, height / 2), distance=span * 4.8, elevation=30, azimuth=-60
         )
 
     def _add_floor(self, span: float, height: float) -> None:
@@ -127,8 +127,9 @@ class Surface3D:
             ((0.0, -span - 2 * out, 0.0), landscape.first),
             ((-span - 2 * out, 0.0, 0.0), landscape.second),
             ((-span, -span, height + out), "error E"),
-            ((-span, -span - out, 0.0), format_value(float(xs[0]), 3)),
+            ((-0.6 * span, -span - out, 0.0), format_value(float(xs[0]), 3)),
             ((span, -span - out, 0.0), format_value(float(xs[-1]), 3)),
+            ((-span - out, -0.6 * span, 0.0), format_value(float(ys[0]), 3)),
             ((-span - out, span, 0.0), format_value(float(ys[-1]), 3)),
             ((-span - out, -span, height), format_value(high, 3)),
             ((-span - out, -span, 0.0), format_value(low, 3)),
@@ -187,6 +188,27 @@ class Surface3D:
         for item in (self.path, self.current):
             item.setGLOptions("translucent")
             self.widget.addItem(item)
+
+
+def _fresh_context_widget(gl: Any) -> Any:
+    """A GLViewWidget that survives a new OpenGL context (its dock floated or docked again:
+    Qt then builds the context anew). pyqtgraph keeps compiled shader programs in class
+    attributes across contexts, so each new context first forgets them."""
+
+    class FreshContextView(gl.GLViewWidget):  # type: ignore[misc]
+        def initializeGL(self) -> None:
+            from pyqtgraph.opengl import shaders
+
+            for name in ("GLLinePlotItem", "GLScatterPlotItem", "GLImageItem", "GLVolumeItem"):
+                item = getattr(gl, name, None)
+                if item is not None and hasattr(item, "_shaderProgram"):
+                    item._shaderProgram = None
+            for program in getattr(shaders, "Shaders", []):
+                if hasattr(program, "prog"):
+                    program.prog = None
+            super().initializeGL()
+
+    return FreshContextView
 
 
 def _bilinear(landscape: Landscape, x: Array, y: Array) -> Array:

@@ -29,7 +29,12 @@ from bpdesk.core.teaching.descent import MAX_SPAN, PathPlan
 from bpdesk.core.teaching.landscape import Landscape
 from bpdesk.gui.shell.theme import clamp_font_scale
 from bpdesk.gui.tools.landscape_view.contour import BASE_POINT_SIZE, ContourMap
-from bpdesk.gui.tools.landscape_view.paths import PathControls, default_pair, describe_paths
+from bpdesk.gui.tools.landscape_view.paths import (
+    PathControls,
+    default_pair,
+    describe_paths,
+    float_large,
+)
 from bpdesk.gui.tools.landscape_view.surface import GL_MISSING, Surface3D
 
 __all__ = ["GL_MISSING", "LandscapeView"]
@@ -150,8 +155,17 @@ class LandscapeView(QWidget):
         row.addWidget(QLabel("points a side"))
         row.addSpacing(8)
         row.addWidget(self._compute)
+        large = QPushButton("Large window")
+        large.setToolTip("Float the landscape in a window of almost the whole screen (projector)")
+        large.clicked.connect(self.show_large)
+        row.addWidget(large)
         row.addStretch(1)
         return row
+
+    @Slot()
+    def show_large(self) -> None:
+        """Float the dock holding this view over nine tenths of its screen (projector)."""
+        float_large(self)
 
     def _build_progress_row(self) -> QHBoxLayout:
         self._progress = QProgressBar()
@@ -436,13 +450,8 @@ class LandscapeView(QWidget):
             )
         else:
             text += f" Every parameter but {a} and {b} is held at its current value."
-        paths = describe_paths(landscape)
-        fixed = [n for n in (a, b) if self._biases_fixed and self._spec and _is_bias(self._spec, n)]
-        if fixed and paths:
-            paths += (
-                f" Training holds the biases fixed here, so the weights' own path never moves "
-                f"along {fixed[0]}; the two descent paths above do move it."
-            )
+        fixed = self._biases_fixed and self._spec is not None
+        paths = describe_paths(landscape, self._spec if fixed else None)
         self._set_message(f"{paths}\n{text}" if paths else text)
 
     def _set_message(self, text: str) -> None:
@@ -489,8 +498,3 @@ class LandscapeView(QWidget):
         self._busy_timer.stop()
         self._progress.setVisible(False)
         self._cancel.setVisible(False)
-
-
-def _is_bias(spec: NetworkSpec, name: str) -> bool:
-    """Whether ``name`` is one of the network's biases."""
-    return spec.has_parameter(name) and spec.ref(name).kind == "b"
