@@ -11,6 +11,7 @@ from bpdesk.core.teaching.derivation_terms import (
     LOSS_SLOPES,
     MAX_SUM_TERMS,
     Reader,
+    batch_mean,
     equation,
     fill,
     frac,
@@ -153,10 +154,11 @@ def _error_lines(r: Reader, j: int) -> list[Line]:
                 (number(float(r.trace.sample_errors[r.sample]), "forward"),),
             )
         )
+        per_sample = [float(e) for e in r.trace.sample_errors]
         lines.append(
             equation(
                 (symbol("E_total"),),
-                (words(f"mean over the batch's {r.batch} samples"),),
+                *batch_mean(r, per_sample, "forward"),
                 (number(r.trace.E_total, "forward"),),
             )
         )
@@ -234,14 +236,14 @@ def dE_dout_lines(r: Reader, i: int, j: int) -> list[Line]:
         math.nan if terms is None else float(terms[r.sample, j, k]) for k in range(len(above))
     ]
     via = ", ".join(above) if len(above) <= 4 else f"the {len(above)} neurons above"
+    if len(above) == 1:
+        sides: list[Terms] = [sum_of(fracs)]
+        meaning = f"out_{name} reaches the error only through {above[0]}"
+    else:
+        sides = [sum_of(fracs), sum_numbers(values, "backward")]
+        meaning = f"out_{name} reaches the error through {via}: the effects add up"
     lines = [
-        equation(
-            lhs,
-            sum_of(fracs),
-            sum_numbers(values, "backward"),
-            (number(value, "backward"),),
-            note=(words(f"out_{name} reaches the error through {via}: the effects add up"),),
-        )
+        equation(lhs, *sides, (number(value, "backward"),), note=(words(meaning),)),
     ]
     lines += _term_lines(r, i, j, values)
     return lines

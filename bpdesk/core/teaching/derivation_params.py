@@ -9,6 +9,7 @@ import numpy as np
 from bpdesk.core.teaching.derivation_neurons import dE_dout_lines, delta_lines, slope_lines
 from bpdesk.core.teaching.derivation_terms import (
     Reader,
+    batch_mean,
     equation,
     frac,
     heading,
@@ -65,19 +66,19 @@ def weight_lines(r: Reader, i: int, s: int, j: int) -> tuple[Terms, list[Line]]:
     if r.batch == 1:
         lines.append(equation(lhs, chain, numbers(factors, phases), (number(grad, "backward"),)))
     else:
-        sample = r.at(layer.delta, j) * carried
+        products = layer.delta[:, j] * r.carried_column(i, s)
         lines.append(
             equation(
                 (*lhs, tag(" (sample 1)")),
                 chain,
                 numbers(factors, phases),
-                (number(sample, "backward"),),
+                (number(float(products[r.sample]), "backward"),),
             )
         )
         lines.append(
             equation(
                 lhs,
-                (words(f"mean over the batch's {r.batch} samples"),),
+                *batch_mean(r, [float(p) for p in products], "backward"),
                 (number(grad, "backward"),),
             )
         )
@@ -166,13 +167,9 @@ def bias_lines(r: Reader, i: int, col: int) -> tuple[Terms, list[Line]]:
                 note=note,
             )
         )
-        lines.append(
-            equation(
-                lhs,
-                (words(f"mean over the batch's {r.batch} samples"),),
-                (number(grad, "backward"),),
-            )
-        )
+        per_sample = [float(np.sum(layer.delta[n, neurons])) for n in range(r.batch)]
+        mean = batch_mean(r, per_sample, "backward")
+        lines.append(equation(lhs, *mean, (number(grad, "backward"),)))
     lines.append(heading(words("Update")))
     if not r.trace.train_biases:
         lines.append(

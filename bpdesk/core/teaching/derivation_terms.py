@@ -104,6 +104,14 @@ def sum_numbers(values: Sequence[float], phase: str) -> Terms:
     return join(_elide(items), " + ")
 
 
+def batch_mean(r: Reader, values: Sequence[float], phase: str) -> tuple[Terms, ...]:
+    """The sides ``mean over the batch's B samples = (a + b + …) / B`` of a batch mean (the
+    per-sample values written out; the first and last when there are many)."""
+    words_side = (words(f"mean over the batch's {r.batch} samples"),)
+    listed = (op("("), *sum_numbers(values, phase), op(") / "), Text(str(len(values))))
+    return (words_side, listed)
+
+
 _PLACEHOLDER = re.compile(r"\{(\w)\}")
 
 
@@ -210,6 +218,12 @@ class Reader:
         """What neuron ``j`` of ``level`` passes on: ``i1`` or ``out_h1``."""
         name = self.name(level, j)
         return name if level == 0 else f"out_{name}"
+
+    def carried_column(self, level: int, j: int) -> np.ndarray:
+        """What neuron ``j`` of ``level`` passes on, for every sample of the batch."""
+        if level == 0:
+            return np.asarray(self.trace.inputs[:, j], dtype=float)
+        return np.asarray(self.layer(level - 1).out[:, j], dtype=float)
 
     def carried_value(self, level: int, j: int) -> float:
         if level == 0:

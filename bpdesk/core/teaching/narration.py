@@ -108,6 +108,20 @@ def _forward(trace: StepTrace, op: Op) -> str:
     )
 
 
+def _sample_note(trace: StepTrace) -> str:
+    """For a batch: a sentence saying whose numbers come first (empty for one sample)."""
+    batch = trace.inputs.shape[0]
+    if batch == 1:
+        return ""
+    return f"A batch of {batch} samples: the numbers are sample 1's, except the batch means. "
+
+
+def _mean(values: Sequence[float]) -> str:
+    """``(a + b + c) / 3`` for the batch's per-sample values (first and last when many)."""
+    listed = _listing(len(values), lambda n: t(values[n]) if n else f(values[n]), " + ")
+    return f"({listed}) / {len(values)}"
+
+
 def _error(trace: StepTrace) -> str:
     spec = trace.spec
     outs = spec.neuron_names(spec.n_layers)
@@ -119,11 +133,64 @@ def _error(trace: StepTrace) -> str:
         return f"E_{o} = {said} = {f(trace.errors[0, k])}"
 
     batch = trace.inputs.shape[0]
-    mean = "" if batch == 1 else f" (the mean over the {batch} samples of the batch)"
+    names = _listing(len(outs), lambda k: f"E_{outs[k]}", " + ")
+    if len(outs) == 1:
+        summed = f"E = {names} = {f(trace.sample_errors[0])}"
+    else:
+        terms = _listing(len(outs), lambda k: t(trace.errors[0, k]), " + ")
+        summed = f"E = {names} = {terms} = {f(trace.sample_errors[0])}"
+    if batch == 1:
+        total = f"The network's total error is {summed.replace('E = ', 'E_total = ', 1)}."
+    else:
+        total = (
+            f"This sample's error is {summed}. The network's total error is the mean over "
+            f"the batch's {batch} samples: E_total = {_mean(trace.sample_errors.tolist())}"
+            f" = {f(trace.E_total)}."
+        )
     return (
-        "Each output is compared with its target: " + _listing(len(outs), part, "; ") + ". "
-        f"The network's total error is their sum{mean}: E_total = {f(trace.E_total)}. "
-        "That is what the backward pass will reduce."
+        f"{_sample_note(trace)}Each output is compared with its target: "
+        f"{_listing(len(outs), part, '; ')}. {total} That is what the backward pass will reduce."
+    )
+
+
+def _blame(trace: StepTrace, i: int, j: int) -> str:
+    """∂E_total/∂out of neuron j of layer i (sample 1), in words and numbers."""
+    spec = trace.spec
+    layer = trace.layers[i]
+    n = spec.neuron_names(i + 1)[j]
+    blame_value = f(layer.dE_dout[0, j])
+    if i == spec.n_layers - 1:
+        return (
+            f"How much does the error change when out_{n} changes? "
+            f"∂E_total/∂out_{n} = {blame_value}."
+        )
+    above = spec.neuron_names(i + 2)
+    above_delta = trace.layers[i + 1].delta
+
+    def weight(k: int) -> float:
+        used = layer.weights_above
+        return float(trace.layers[i + 1].w_before[j, k] if used is None else used[j, k])
+
+    if len(above) == 1:
+        a = above[0]
+        w = spec.weight_name(i + 1, j, 0)
+        return (
+            f"{n} feeds only {a}, so a change in out_{n} changes the error through {a} "
+            f"alone: ∂E_total/∂out_{n} = ∂E_{a}/∂out_{n} = δ_{a} × {w} = "
+            f"{f(above_delta[0, 0])} × {t(weight(0))} = {blame_value}."
+        )
+    terms_array = layer.dE_dout_terms
+    terms = _listing(len(above), lambda k: f"∂E_{above[k]}/∂out_{n}", " + ")
+    numbers = _listing(
+        len(above),
+        lambda k: t(float("nan") if terms_array is None else terms_array[0, j, k]),
+        " + ",
+    )
+    return (
+        f"{n} feeds {_listing(len(above), lambda k: above[k], ', ')}, so a change in "
+        f"out_{n} changes the error through each of them, and the changes add up: "
+        f"∂E_total/∂out_{n} = {terms} = {numbers} = {blame_value} (each term is that "
+        f"neuron's δ times its weight from {n})."
     )
 
 
@@ -132,43 +199,39 @@ def _backward(trace: StepTrace, op: Op) -> str:
     i, j = op.layer, op.neuron
     layer = trace.layers[i]
     n = spec.neuron_names(i + 1)[j]
-    blame_value = f(layer.dE_dout[0, j])
-    if i == spec.n_layers - 1:
-        blame = (
-            f"How much does the error change when out_{n} changes? "
-            f"∂E_total/∂out_{n} = {blame_value}."
-        )
-    else:
-        above = spec.neuron_names(i + 2)
-        terms_array = layer.dE_dout_terms
-        terms = _listing(len(above), lambda k: f"∂E_{above[k]}/∂out_{n}", " + ")
-        numbers = _listing(
-            len(above),
-            lambda k: t(float("nan") if terms_array is None else terms_array[0, j, k]),
-            " + ",
-        )
-        blame = (
-            f"{n} feeds {_listing(len(above), lambda k: above[k], ', ')}, so a change in "
-            f"out_{n} changes the error through each of them, and the changes add up: "
-            f"∂E_total/∂out_{n} = {terms} = {numbers} = {blame_value} (each term is that "
-            f"neuron's δ times its weight from {n})."
-        )
     delta = f(layer.delta[0, j])
     slope = (
         f"The slope of {n}'s activation is ∂out_{n}/∂net_{n} = {f(layer.dout_dnet[0, j])}, "
         f"so δ_{n} = ∂E_total/∂net_{n} = {delta}."
     )
-    _, carried = _carried(trace, i)
+    if i == 0:
+        carried_all = trace.inputs
+    else:
+        carried_all = trace.layers[i - 1].out
+    batch = trace.inputs.shape[0]
+
+    names, _ = _carried(trace, i)
 
     def weight(s: int) -> str:
         w = spec.weight_name(i, s, j)
-        return f"∂E_total/∂{w} = {delta} × {t(carried[s])} = {f(layer.grad_w[s, j])}"
+        mean = f(layer.grad_w[s, j])
+        if batch == 1:
+            return f"∂E_total/∂{w} = {delta} × {t(carried_all[0, s])} = {mean}"
+        products = (layer.delta[:, j] * carried_all[:, s]).tolist()
+        return (
+            f"∂E_total/∂{w} (sample 1) = δ_{n} × {names[s]} = {delta} × "
+            f"{t(carried_all[0, s])} = {f(products[0])}, and over the batch "
+            f"∂E_total/∂{w} = {_mean(products)} = {mean}"
+        )
 
-    weights = _listing(len(carried), weight, ", ")
-    return (
-        f"{blame} {slope} Each weight into {n} gets δ_{n} times the value it carried "
-        f"forward: {weights}."
+    weights = _listing(spec.sizes[i], weight, "; " if batch > 1 else ", ")
+    gets = (
+        f"Each weight into {n} gets δ_{n} times the value it carried forward"
+        if batch == 1
+        else f"Each weight into {n} gets the mean over the batch of δ_{n} times the value it "
+        "carried forward, one product per sample"
     )
+    return f"{_sample_note(trace)}{_blame(trace, i, j)} {slope} {gets}: {weights}."
 
 
 def _update(trace: StepTrace, op: Op) -> str:

@@ -34,6 +34,8 @@ Values = dict[str, float]
 
 sym = parse_symbol
 
+MAX_LISTED_SAMPLES = 8  # a batch mean lists its samples' values up to this batch size
+
 INTRO = (
     "One training step of backpropagation: the forward pass neuron by neuron, the error, "
     "the chain rule for every weight, and the new weights."
@@ -113,8 +115,9 @@ def _network_note(trace: StepTrace) -> str:
     note = f"Activations — {acts}. Error: {spec.loss_fn.label}."
     if batch > 1:
         note += (
-            f" The batch has {batch} samples: the forward pass is shown for the first; "
-            "gradients are means over the batch."
+            f" The batch has {batch} samples: the forward pass, the error and the factors of "
+            "each gradient are shown for the first (sample 1); each gradient is then the mean "
+            "of the samples' products."
         )
     return note
 
@@ -159,13 +162,29 @@ def _error(trace: StepTrace, v: Values) -> list[Line]:
             )  # fmt: skip
         else:
             lines.append(_eq([sym(f"E_{o}"), f" = {spec.loss_fn.formula} = ", error]))
-    total: list[Item] = [sym("E_total"), " = "]
-    total += _join([(sym(f"E_{o}"),) for o in outputs], " + ")
-    if trace.inputs.shape[0] == 1:
-        total += [" = ", *_join([(Num(v[f"E_{o}"], label=f"E_{o}"),) for o in outputs], " + ")]
-    total += [" = ", Num(trace.E_total, answer=True, label="E_total")]
-    lines.append(_eq(total))
+    names = _join([(sym(f"E_{o}"),) for o in outputs], " + ")
+    parts = _join([(Num(v[f"E_{o}"], label=f"E_{o}"),) for o in outputs], " + ")
+    summed: list[Item] = [*names, " = ", *parts] if len(outputs) > 1 else names
+    batch = trace.inputs.shape[0]
+    if batch == 1:
+        total = [sym("E_total"), " = ", *summed, " = "]
+        lines.append(_eq([*total, Num(trace.E_total, answer=True, label="E_total")]))
+        return lines
+    first = Num(float(trace.sample_errors[0]), answer=True, label="E (sample 1)")
+    lines.append(_eq([sym("E"), " (sample 1) = ", *summed, " = ", first]))
+    mean = _batch_mean([float(e) for e in trace.sample_errors])
+    lines.append(_eq([sym("E_total"), *mean, Num(trace.E_total, answer=True, label="E_total")]))
     return lines
+
+
+def _batch_mean(values: Sequence[float]) -> list[Item]:
+    """`` = mean over the batch's B samples = (a + b + …) / B = `` (the values listed only
+    when there are few)."""
+    said: list[Item] = [f" = mean over the batch's {len(values)} samples = "]
+    if len(values) > MAX_LISTED_SAMPLES:
+        return said
+    listed = _join([(Num(x, term=k > 0),) for k, x in enumerate(values)], " + ")
+    return [*said, "(", *listed, f") / {len(values)} = "]
 
 
 def _backward_section(trace: StepTrace, v: Values, i: int) -> list[Line]:
@@ -187,6 +206,9 @@ def _backward_section(trace: StepTrace, v: Values, i: int) -> list[Line]:
     note = (
         "Each hidden neuron feeds every neuron above it, so its ∂E_total/∂out is the sum "
         "of what flows back through each of them."
+        if spec.sizes[i + 2] > 1
+        else "Each hidden neuron feeds only the one neuron above it, so its ∂E_total/∂out is "
+        "what flows back through that neuron."
     )
     return _section(heading, lines, note)
 
@@ -220,8 +242,10 @@ def _hidden_sums(spec: NetworkSpec, v: Values, i: int, j: int, n: str) -> list[L
         )  # fmt: skip
     line: list[Item] = [_d("E_total", f"out_{n}"), " = "]
     line += _join([(_d(f"E_{a}", f"out_{n}"),) for a in above], " + ")
-    terms = [(Num(v[f"dE_{a}/dout_{n}"], label=f"∂E_{a}/∂out_{n}"),) for a in above]
-    line += [" = ", *_join(terms, " + "), " = ", _dE_dout(v, n)]
+    if len(above) > 1:
+        terms = [(Num(v[f"dE_{a}/dout_{n}"], label=f"∂E_{a}/∂out_{n}"),) for a in above]
+        line += [" = ", *_join(terms, " + ")]
+    line += [" = ", _dE_dout(v, n)]
     lines.append(_eq(line))
     return lines
 
@@ -243,21 +267,34 @@ def _activation_slope(spec: NetworkSpec, v: Values, i: int, n: str) -> Line:
 
 
 def _weight_gradients(trace: StepTrace, v: Values, i: int, j: int, n: str) -> list[Line]:
-    """∂E_total/∂w = ∂E_total/∂out · ∂out/∂net · ∂net/∂w for each weight into neuron n."""
+    """∂E_total/∂w = ∂E_total/∂out · ∂out/∂net · ∂net/∂w for each weight into neuron n (with
+    softmax, whose outputs are tied together: ∂E_total/∂net · ∂net/∂w); for a batch, sample
+    1's product and then the mean of the samples' products."""
     spec = trace.spec
-    elementwise = spec.activations[i].elementwise and trace.inputs.shape[0] == 1
+    layer = trace.layers[i]
+    batch = trace.inputs.shape[0]
+    carried_all = trace.inputs if i == 0 else trace.layers[i - 1].out
     lines: list[Line] = []
     for s in range(spec.sizes[i]):
         w = spec.weight_name(i, s, j)
-        chain: list[Item] = [_d("E_total", f"out_{n}"), " · ", _d(f"out_{n}", f"net_{n}"), " · "]
-        line: list[Item] = [_d("E_total", w), " = ", *chain, _d(f"net_{n}", w), " = "]
-        if elementwise:
-            source = spec.neuron_names(i)[s]
-            carried = Num(v[f"dnet_{n}/d{w}"], label="" if i == 0 else f"out_{source}")
-            line += [_dE_dout(v, n, answer=False), " × ", _dout_dnet(v, n, answer=False),
-                     " × ", carried, " = "]  # fmt: skip
-        line.append(Num(v[f"dE_total/d{w}"], answer=True, label=f"∂E_total/∂{w}"))
-        lines.append(_eq(line))
+        source = spec.neuron_names(i)[s]
+        carried = Num(v[f"dnet_{n}/d{w}"], label="" if i == 0 else f"out_{source}")
+        if spec.activations[i].elementwise:
+            chain: list[Item] = [_d("E_total", f"out_{n}"), " · ", _d(f"out_{n}", f"net_{n}")]
+            factors: list[Item] = [_dE_dout(v, n, answer=False), " × ",
+                                   _dout_dnet(v, n, answer=False)]  # fmt: skip
+        else:
+            chain = [_d("E_total", f"net_{n}")]
+            factors = [Num(v[f"dE_total/dnet_{n}"], label=f"∂E_total/∂net_{n}")]
+        chain += [" · ", _d(f"net_{n}", w), " = ", *factors, " × ", carried, " = "]
+        gradient = Num(v[f"dE_total/d{w}"], answer=True, label=f"∂E_total/∂{w}")
+        if batch == 1:
+            lines.append(_eq([_d("E_total", w), " = ", *chain, gradient]))
+            continue
+        products = [float(x) for x in layer.delta[:, j] * carried_all[:, s]]
+        first = Num(products[0], answer=True, label=f"∂E_total/∂{w} (sample 1)")
+        lines.append(_eq([_d("E_total", w), " (sample 1) = ", *chain, first]))
+        lines.append(_eq([_d("E_total", w), *_batch_mean(products), gradient]))
     return lines
 
 

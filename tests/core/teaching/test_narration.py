@@ -45,7 +45,8 @@ def test_a_long_press_is_told_by_its_first_and_last_sub_steps():
     left_out = trace.done - MAX_PARAGRAPHS
     assert paragraphs[HEAD_PARAGRAPHS].startswith(f"… {left_out} more sub-steps")
     assert paragraphs[0].startswith("h1 adds up its weighted inputs")
-    assert paragraphs[-1].startswith("Each output is compared with its target")
+    assert paragraphs[-1].startswith("A batch of 32 samples: the numbers are sample 1's")
+    assert "Each output is compared with its target" in paragraphs[-1]
 
 
 def test_a_sum_of_many_terms_keeps_its_first_and_last_terms():
