@@ -29,7 +29,7 @@ from bpdesk.core.engine.config import (
     check_weight_decay,
 )
 from bpdesk.core.errors import BpdeskError, SessionError
-from bpdesk.core.files import documents
+from bpdesk.core.files import documents, session
 from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.core.stepping.steps import COMMANDS, apply_command, parse_commands
 
@@ -96,6 +96,9 @@ class Start:
             changes: dict[str, Any] = dict(self.settings)
             config = replace(stepper.trainer.config, **changes)
             stepper.set_config(config)  # the trainer's rules: batch size vs samples, LM…
+            # As the window gets it (a session file): the settings belong to its first
+            # state, so a reset keeps them.
+            stepper = session.loads_session(session.dumps_session(stepper), documents.resolve_data)
         return stepper
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -39,6 +39,7 @@ class _Awaited:
     commands: tuple[str, ...]
     config: TrainConfig | None  # the settings the opened state has (None: the source's own)
     going_back: bool
+    deferred: bool  # the window may ask first: the slide is shown once the open arrives
 
 
 class LessonPlayer(QObject):
@@ -64,6 +65,7 @@ class LessonPlayer(QObject):
             self.host.show_message(BUSY)
             return False
         previous, self.lesson = self.lesson, lesson
+        self._awaited = None
         opening = Route(lesson.start(0), False, lesson.commands_to(0))
         if not self._go(opening, 0, going_back=False):
             self.lesson = previous
@@ -87,6 +89,17 @@ class LessonPlayer(QObject):
         self._awaited = None
 
     def _go(self, route: Route, target: int, going_back: bool) -> bool:
+        awaited = self._awaited
+        if awaited is not None and not awaited.deferred:
+            # The open is on its way and its slide shown: what follows waits behind it.
+            if route.start is not None:
+                self.host.show_message(BUSY)
+                return False
+            queued = route.commands if route.reset else awaited.commands + route.commands
+            self._awaited = replace(awaited, commands=queued)
+            self._arrive(target, going_back)
+            return True
+        self._awaited = None  # a question about unsaved changes was answered "Cancel"
         if route.start is None:
             commands = ("reset", *route.commands) if route.reset else route.commands
             # A slide with nothing to do is only words: it may follow a run still going.
@@ -114,11 +127,11 @@ class LessonPlayer(QObject):
                 return False
         parent = self.host.as_parent()
         asks = parent.isWindowModified() and os.environ.get(NO_PROMPTS_VARIABLE) != "1"
-        self._awaited = _Awaited(target, commands, config, back) if asks else None
+        # The commands go once the opened state has arrived (the window's guard then counts
+        # them right); unless the window may ask about unsaved changes, the slide shows now.
+        self._awaited = _Awaited(target, commands, config, back, deferred=asks)
         self.host.open_source(source)
         if not asks:
-            # The open was sent at once: the commands follow it in the worker's queue.
-            self.host.request_commands(commands)
             self._arrive(target, back)
         return True
 
@@ -141,8 +154,10 @@ class LessonPlayer(QObject):
         if awaited.config is not None and snapshot.config != awaited.config:
             return
         self._awaited = None
-        self.host.request_commands(awaited.commands)
-        self._arrive(awaited.slide, awaited.going_back)
+        if awaited.commands and not self.host.request_commands(awaited.commands):
+            self.host.show_message(BUSY)
+        if awaited.deferred:
+            self._arrive(awaited.slide, awaited.going_back)
 
     def _arrive(self, index: int, going_back: bool) -> None:
         """Slide ``index`` is being reached: its caption, and the view it shows."""
