@@ -78,11 +78,10 @@ class PathControls(QWidget):
         second.addWidget(self.alpha)
         second.addWidget(QLabel("steps"))
         second.addWidget(self.steps)
-        second.addSpacing(8)
-        second.addWidget(self.follow)
         second.addStretch(1)
         column.addLayout(first)
         column.addLayout(second)
+        column.addWidget(self.follow)
 
     def plan(self, seen: Array) -> PathPlan:
         """The plan these controls describe; ``seen`` is the path the weights took so far."""

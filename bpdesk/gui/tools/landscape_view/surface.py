@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont, QOpenGLContext, QVector3D
 
 # isort: split
@@ -38,6 +39,7 @@ class Surface3D:
         self.current: Any = None
         self.labels: list[Any] = []
         self.descents: list[Any] = []
+        self._shown: tuple[Landscape, Array] | None = None
         self.font = QFont()
         self.font.setPointSizeF(LABEL_POINTS)
         self.heights: tuple[float, float, float] = (0.0, 1.0, 1.0)  # low E, high E, height
@@ -58,7 +60,10 @@ class Surface3D:
             widget.setMinimumHeight(MIN_HEIGHT)
         except Exception:  # no PyOpenGL, or no usable driver: the contour map remains
             return None
-        return cls(gl, widget)
+        scene = cls(gl, widget)
+        widget.on_resize = scene.fit_camera
+        widget.on_new_context = scene.redraw
+        return scene
 
     def set_font_scale(self, scale: float) -> None:
         """Axis names and values at ``scale`` × LABEL_POINTS (from the next landscape on)."""
@@ -70,10 +75,20 @@ class Surface3D:
                 self.widget.removeItem(item)
         self.surface = self.path = self.current = None
         self.labels, self.descents = [], []
+        self._shown = None
+
+    def redraw(self) -> None:
+        """Draw the last landscape and path again (in a new OpenGL context, e.g. once the dock
+        was floated, items drawn in the old one may not show)."""
+        if self._shown is not None:
+            landscape, points = self._shown
+            self.show_landscape(landscape)
+            self.show_path(landscape, points)
 
     def show_landscape(self, landscape: Landscape) -> None:
         gl = self.gl
         self.clear()
+        self._shown = (landscape, np.empty((0, 2)))
         errors = np.where(np.isfinite(landscape.errors), landscape.errors, np.nan)
         low, high = float(np.nanmin(errors)), float(np.nanmax(errors))
         span = float(landscape.xs[-1] - landscape.xs[0]) / 2 or 1.0
@@ -97,8 +112,18 @@ class Surface3D:
         self._add_axis_names(landscape, span, height)
         self._add_descents(landscape)
         self.widget.setCameraPosition(
-            pos=QVector3D(0.0, 0.0, height / 2), distance=span * 4.8, elevation=30, azimuth=-60
+            pos=QVector3D(0.0, 0.0, height / 2), elevation=30, azimuth=-60
         )
+        self.fit_camera()
+
+    def fit_camera(self) -> None:
+        """Move the camera back far enough that the whole surface and its labels fit: a wide
+        window shows less height, so it needs a farther camera."""
+        if self.surface is None:
+            return
+        span = self.heights[2] / 1.4
+        width, height = max(1, self.widget.width()), max(1, self.widget.height())
+        self.widget.setCameraParams(distance=span * 4.4 * max(1.0, width / height) ** 0.5)
 
     def _add_floor(self, span: float, height: float) -> None:
         """A grid under the surface and an upright line for the error axis."""
@@ -132,7 +157,7 @@ class Surface3D:
             ((-span - out, -0.6 * span, 0.0), format_value(float(ys[0]), 3)),
             ((-span - out, span, 0.0), format_value(float(ys[-1]), 3)),
             ((-span - out, -span, height), format_value(high, 3)),
-            ((-span - out, -span, 0.0), format_value(low, 3)),
+            ((-span - 1.5 * out, -span - 1.5 * out, 0.0), f"E = {format_value(low, 3)}"),
         ]
         for pos, text in texts:
             label = self.gl.GLTextItem(
@@ -174,6 +199,7 @@ class Surface3D:
 
     def show_path(self, landscape: Landscape, points: Array) -> None:
         gl = self.gl
+        self._shown = (landscape, points)
         for item in (self.path, self.current):
             if item is not None:
                 self.widget.removeItem(item)
@@ -207,6 +233,16 @@ def _fresh_context_widget(gl: Any) -> Any:
                 if hasattr(program, "prog"):
                     program.prog = None
             super().initializeGL()
+            if self.on_new_context is not None:
+                QTimer.singleShot(0, self, self.on_new_context)
+
+        def resizeGL(self, w: int, h: int) -> None:
+            super().resizeGL(w, h)
+            if self.on_resize is not None:
+                self.on_resize()
+
+        on_resize: Any = None
+        on_new_context: Any = None
 
     return FreshContextView
 
