@@ -9,6 +9,7 @@ screen stays readable and quick to lay out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from bpdesk.core.formatting import format_term as t
@@ -17,6 +18,8 @@ from bpdesk.core.stepping.trace import Op, StepTrace
 
 __all__ = ["MAX_PARAGRAPHS", "MAX_TERMS", "narrate", "narrate_op"]
 
+_OUT = re.compile(r"\bout\b")  # "out" in a formula, not in "n_outputs"
+_TARGET = re.compile(r"\b(?:target|t)\b")  # the target, written t in some formulas
 MAX_PARAGRAPHS = 12  # sub-steps told in full; beyond, the first and last few
 HEAD_PARAGRAPHS = 5  # of those, how many from the start
 MAX_TERMS = 8  # terms of a sum or list written out; beyond, the first and last few
@@ -129,7 +132,7 @@ def _error(trace: StepTrace) -> str:
 
     def part(k: int) -> str:
         o = outs[k]
-        said = formula.replace("target", f"target_{o}").replace("out", f"out_{o}")
+        said = _OUT.sub(f"out_{o}", _TARGET.sub(f"target_{o}", formula))
         return f"E_{o} = {said} = {f(trace.errors[0, k])}"
 
     batch = trace.inputs.shape[0]

@@ -462,6 +462,26 @@ def html_chains(text: str) -> list[str]:
     return text_chains("\n".join(lines))
 
 
+_FRACTION = re.compile(
+    r"<table cellspacing='0' cellpadding='0'><tr><td align='center' style='border-bottom[^']*'>"
+    r"(.*?)</td></tr><tr><td align='center'[^>]*>(.*?)</td></tr></table>"
+)
+_PLAIN_TABLE = re.compile(r"<table cellspacing='0' cellpadding='0'>((?:(?!<table).)*?)</table>")
+
+
+def stacked_chains(text: str) -> list[str]:
+    """The equations of the derivation panel with stacked fractions: each fraction's table
+    read as ``top/bottom``, the tables that hold a term read as one piece, and each row of
+    a section's table (``lhs = side``, then ``= side`` rows) as part of one equation."""
+    text = _FRACTION.sub(r"\1/\2", text)
+    previous = None
+    while previous != text:
+        previous = text
+        text = _PLAIN_TABLE.sub(lambda m: re.sub(r"</?(?:tr|td)[^>]*>", "", m.group(1)), text)
+    text = re.sub(r"</td>", " ", text)
+    return html_chains(re.sub(r"</tr>", "</p>", text))
+
+
 def check_text(text: str, kind: str, source: str = "") -> Report:
     """Check a whole document: ``kind`` is text, latex, html or prose."""
     readers: dict[str, Callable[[str], list[str]]] = {
@@ -469,6 +489,7 @@ def check_text(text: str, kind: str, source: str = "") -> Report:
         "markdown": text_chains,
         "latex": latex_chains,
         "html": html_chains,
+        "stacked": stacked_chains,
         "prose": prose_chains,
     }
     return check_chains(readers[kind](text), source=source)

@@ -78,7 +78,18 @@ def random_net(seed: int) -> Stepper:
     return Stepper(Trainer(Network.from_values(spec, values), x, t, config))
 
 
+def growing() -> Stepper:
+    """A linear net whose step is far too large: its numbers grow past 1e7 (scientific
+    notation) by the second step."""
+    spec = NetworkSpec.build([1, 2, 1], "linear", loss="mse")
+    values = {name: 0.5 for name in spec.parameter_names}
+    config = TrainConfig(eta=50.0, batch_size=2, shuffle=False)
+    x, t = np.array([[3.0], [-2.0]]), np.array([[1.0], [0.0]])
+    return Stepper(Trainer(Network.from_values(spec, values), x, t, config))
+
+
 SCENARIOS: dict[str, Callable[[], Stepper]] = {
+    "growing": growing,
     "lecture-simultaneous": lambda: lecture(),
     "lecture-sequential": lambda: lecture("sequential"),
     "lecture-momentum": lambda: lecture(momentum=0.9),
@@ -105,6 +116,8 @@ def _derivations(trace: StepTrace, source: str) -> Iterator[Document]:
         where = f"{source} {kind} {name}"
         yield derivation.to_text(), "text", f"derivation text: {where}"
         yield derivation.to_html(STYLE, stacked=False), "html", f"derivation panel: {where}"
+        stacked = derivation.to_html(STYLE, stacked=True)
+        yield stacked, "stacked", f"derivation panel, stacked: {where}"
 
 
 def _handouts(trace: StepTrace, source: str) -> Iterator[Document]:

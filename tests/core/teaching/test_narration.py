@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from bpdesk.core.engine.network import Network, NetworkSpec
+from bpdesk.core.engine.trainer import TrainConfig, Trainer
 from bpdesk.core.files.documents import open_source
 from bpdesk.core.formatting import format_value
+from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.core.teaching.narration import (
     HEAD_PARAGRAPHS,
     MAX_PARAGRAPHS,
@@ -70,3 +75,15 @@ def test_the_lecture_is_told_in_full():
     text = narrate(stepper.step_phase("backward"), since=forward_done)
     assert "adds up its weighted" not in text
     assert "∂E_total/∂w1 = " in text and "∂E_total/∂w2 = " in text
+
+
+def test_error_formulas_name_each_outputs_target_and_out():
+    for loss, said in (
+        ("mse", "E_o1 = (target_o1 − out_o1)² / n_outputs"),
+        ("bce", "E_o1 = −[target_o1 ln out_o1 + (1 − target_o1) ln(1 − out_o1)]"),
+    ):
+        spec = NetworkSpec.build([1, 1], loss=loss)
+        network = Network.from_values(spec, {name: 0.3 for name in spec.parameter_names})
+        trainer = Trainer(network, np.array([[1.0]]), np.array([[1.0]]), TrainConfig())
+        text = narrate(Stepper(trainer).step_phase("forward"))
+        assert said in text, text

@@ -14,6 +14,7 @@ import collections
 import pytest
 
 from bpdesk.cli import main
+from bpdesk.core.formatting import format_term, format_value
 from bpdesk.core.teaching.narration import narrate
 
 from .arithmetic_check import (
@@ -27,10 +28,11 @@ from .arithmetic_check import (
     printed_number,
     prose_chains,
 )
-from .printed_sources import SCENARIOS, documents, kind_of, xor
+from .printed_sources import SCENARIOS, documents, kind_of, lecture, xor
 
 SOURCES = (
     "narration", "narration of one sub-step", "derivation text", "derivation panel",
+    "derivation panel, stacked",
     "handout text", "handout markdown", "handout latex", "handout html",
     "handout text exercise", "handout markdown exercise",
 )  # fmt: skip
@@ -136,6 +138,8 @@ def test_every_printed_equation_holds(scenario):
     # the same worked example in every format: the readers see the same equations
     handouts = {counts[s] for s in SOURCES if s.startswith("handout")}
     assert len(handouts) == 1, counts
+    panels = {counts[s] for s in SOURCES if s.startswith("derivation")}
+    assert len(panels) == 1, counts
 
 
 @pytest.mark.parametrize("order", ["simultaneous", "sequential"])
@@ -164,19 +168,27 @@ def test_the_cli_trace_and_every_export_hold(capsys, tmp_path, preset, order):
 def test_the_sequential_trace_shows_the_weight_it_used(capsys):
     assert main(["trace", "--update-order", "sequential"]) == 0
     trace = capsys.readouterr().out
-    assert "0.138498562 × 0.35891648 = 0.049709416" in trace  # w5+, as the lecture's bug
-    assert "0.138498562 × 0.4 = 0.049709416" not in trace
+    v = lecture("sequential").full_step().named_values()
+    delta, term = format_value(v["dE_total/dnet_o1"]), format_value(v["dE_o1/dout_h1"])
+    assert f"{delta} × {format_value(v['w5+'])} = {term}" in trace  # the weight it used
+    assert f"{delta} × {format_value(v['w5'])} = {term}" not in trace
 
 
 def test_batch_narration_shows_the_mean_of_the_samples_products():
     stepper = xor(4)
     stepper.step_phase("forward")
     since = stepper.done
-    text = narrate(stepper.step_phase("backward"), since)
-    assert "−0.022529129 × 0 = −0.001274671" not in text
-    assert "∂E_total/∂w3 (sample 1) = δ_h2 × i1 = −0.022529129 × 0 = 0" in text
-    assert "over the batch ∂E_total/∂w3 = (" in text and ") / 4 = −0.001274671" in text
-    assert "(−0.09052012) = −0.09052012" not in text
+    trace = stepper.step_phase("backward")
+    text = narrate(trace, since)
+    hidden = trace.layers[0]  # w3: i1 → h2
+    delta, mean = format_value(hidden.delta[0, 1]), format_value(hidden.grad_w[0, 1])
+    products = hidden.delta[:, 1] * trace.inputs[:, 0]
+    assert f"{delta} × 0 = {mean}" not in text  # sample 1's factors, the batch's mean
+    assert f"∂E_total/∂w3 (sample 1) = δ_h2 × i1 = {delta} × 0 = 0" in text
+    listed = " + ".join(format_term(p) if k else format_value(p) for k, p in enumerate(products))
+    assert f"over the batch ∂E_total/∂w3 = ({listed}) / 4 = {mean}" in text
+    blame = format_term(hidden.dE_dout[0, 1])
+    assert f"= {blame} = " not in text  # no one-term sum
     assert "add up" not in text  # one output: nothing to add
     report = check_text(text, "prose")
     assert not report.problems and report.chains >= 10

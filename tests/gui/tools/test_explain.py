@@ -128,3 +128,31 @@ def test_a_visible_panel_writes_each_snapshot_at_once(qtbot):
     assert not panel.has_pending()
     assert panel.texts_written == 1
     assert "E_total" in panel.plain_text()
+
+
+def test_a_batch_is_told_with_true_arithmetic(qtbot):
+    """XOR, batch of 4, F then B: sample 1's product, then the mean of the samples'
+    products, and every printed a op b = c recomputes to its printed digits."""
+    from dataclasses import replace
+
+    from tests.core.teaching.arithmetic_check import check_text
+
+    panel = ExplainPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    stepper = Stepper(get_preset("xor").trainer())
+    stepper.set_config(replace(stepper.trainer.config, batch_size=4))
+    for seq, phase in enumerate(("forward", "backward"), start=1):
+        stepper.step_phase(phase)
+        panel.show_snapshot(make_snapshot(stepper, seq=seq))
+        report = check_text(panel.plain_text(), "prose", f"Explain after {phase}")
+        assert not report.problems, report.problems
+        assert report.chains >= 5
+    text = panel.plain_text()
+    hidden = stepper.trace().layers[0]
+    delta, mean = format_value(hidden.delta[0, 1]), format_value(hidden.grad_w[0, 1])
+    assert "A batch of 4 samples" in text
+    assert f"{delta} × 0 = {mean}" not in text  # sample 1's factors, the batch's mean
+    assert f"∂E_total/∂w3 (sample 1) = δ_h2 × i1 = {delta} × 0 = 0" in text
+    assert f") / 4 = {mean}" in text
+    assert "h2 feeds only o1" in text and "add up" not in text
