@@ -228,7 +228,7 @@ class DerivationPanel(QWidget):
             return derivation
         quiz.follow(snapshot.trace)
         computed = just_computed(snapshot)
-        element = Element(derivation.kind, derivation.name)  # type: ignore[arg-type]
+        element = Element.from_key(f"{derivation.kind}:{derivation.name}")
         # Any number of the press still to be worked out stays hidden here too (another
         # element's derivation uses them), unless this element's own was revealed.
         still_hidden = any(quiz.hides(e, computed) for e in computed)
