@@ -47,6 +47,7 @@ def test_registry_has_the_documented_names():
         "sine",
         "iris",
         "digits",
+        "digits1000",
     }
 
 
