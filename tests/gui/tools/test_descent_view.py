@@ -139,6 +139,15 @@ def test_the_curve_follows_the_live_network(qtbot, window):
     settle(qtbot, view)
     assert view.result().current == window.snapshot.values["w5"]
     assert view.start.value() == pytest.approx(window.snapshot.values["w5"], abs=1e-4)
+    asked = []
+    submit = view.jobs.submit
+    view.jobs.submit = lambda request, snapshot: (asked.append(snapshot), submit(request, snapshot))
+    assert window.run_iterations(300)
+    qtbot.waitUntil(
+        lambda: window.snapshot.iteration >= 301 and not window.snapshot.running, timeout=TIMEOUT
+    )
+    qtbot.waitUntil(lambda: view.result().current == window.snapshot.values["w5"], timeout=TIMEOUT)
+    assert asked and not any(s.running for s in asked)  # nothing worked out mid-run
     view.start_at_zero()
     settle(qtbot, view)
     assert view.result().curve.steps.thetas[0] == 0.0

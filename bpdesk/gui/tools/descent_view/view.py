@@ -251,6 +251,8 @@ class DescentView(QWidget):
             self.parameter.setCurrentIndex(max(0, index))
             self.parameter.blockSignals(False)
         if self.source.currentData() == NETWORK:
+            if snapshot.running and self._result is not None:
+                return  # redrawn once the run stops: a curve a frame would slow training down
             if self.follow.isChecked():
                 self._show_current_start()
             self._ask_soon()
