@@ -277,12 +277,19 @@ class Report:
 _HAS_NUMBER = re.compile(r"(?<![\w.^])\d+\.\d+")  # a decimal number not part of a name
 
 
+_CONNECTIVES = {"so", "then", "and", "thus", "hence", "is", "gives", "here"}
+
+
 def _lhs_name(side: str) -> str:
-    """The name a chain defines: its first side, without leading words."""
+    """The name a chain defines: its first side, without leading words that only join it to
+    the sentence (``so δ_h1``); words that qualify it (``The slide's δ_o1``) stay."""
     side = side.strip()
     if "(" in side or " " not in side:
         return side
-    return side.rsplit(" ", 1)[1]
+    words, name = side.rsplit(" ", 1)
+    if all(word.lower() in _CONNECTIVES for word in words.split()):
+        return name
+    return side
 
 
 def check_chains(

@@ -15,6 +15,7 @@ from bpdesk.core.engine.trainer import TrainConfig, Trainer
 from bpdesk.core.files.presets import get_preset
 from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.core.stepping.trace import StepTrace
+from bpdesk.core.teaching.algorithm import CONVENTIONS, read
 from bpdesk.core.teaching.derivation import HtmlStyle, derive
 from bpdesk.core.teaching.export import FORMATS, render
 from bpdesk.core.teaching.narration import narrate, narrate_op
@@ -148,6 +149,20 @@ def documents(name: str, steps: int = 2) -> Iterator[Document]:
         for op in trace.ops:
             yield narrate_op(trace, op), "prose", f"narration of one sub-step: {where}"
         yield from _handouts(trace, where)
+
+
+def algorithm_documents(name: str, steps: int = 2) -> Iterator[Document]:
+    """The algorithm panel's reading (pseudo-code and live numbers) after every sub-step of
+    ``steps`` steps of scenario ``name``, in both conventions."""
+    stepper = SCENARIOS[name]()
+    for step in range(steps):
+        while True:
+            trace = stepper.step_op()
+            for convention in CONVENTIONS:
+                where = f"{name} step {step + 1} sub-step {trace.done} ({convention})"
+                yield read(trace, convention).to_text(), "text", f"algorithm panel: {where}"
+            if stepper.step_complete:
+                break
 
 
 def kind_of(source: str) -> str:

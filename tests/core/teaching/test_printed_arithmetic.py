@@ -4,7 +4,8 @@ The checker (``arithmetic_check``) recomputes each printed chain from its printe
 it is first shown to reject wrong lines, then run over the CLI trace (both update orders),
 every handout format (with and without blanks), the derivation of every element (text and
 the panel's rich text) after every press, and the Explain narration of every press and
-sub-step — for the lecture, XOR with batch sizes 1, 2 and 4, and random small networks.
+sub-step, and the algorithm panel after every sub-step — for the lecture, XOR with batch
+sizes 1, 2 and 4, and random small networks.
 """
 
 from __future__ import annotations
@@ -28,11 +29,11 @@ from .arithmetic_check import (
     printed_number,
     prose_chains,
 )
-from .printed_sources import SCENARIOS, documents, kind_of, lecture, xor
+from .printed_sources import SCENARIOS, algorithm_documents, documents, kind_of, lecture, xor
 
 SOURCES = (
     "narration", "narration of one sub-step", "derivation text", "derivation panel",
-    "derivation panel, stacked",
+    "derivation panel, stacked", "algorithm panel",
     "handout text", "handout markdown", "handout latex", "handout html",
     "handout text exercise", "handout markdown exercise",
 )  # fmt: skip
@@ -128,7 +129,7 @@ def test_every_reader_finds_the_equations():
 def test_every_printed_equation_holds(scenario):
     counts: collections.Counter[str] = collections.Counter()
     found: list[str] = []
-    for text, kind, source in documents(scenario):
+    for text, kind, source in (*documents(scenario), *algorithm_documents(scenario)):
         report = check_text(text, kind, source)
         counts[kind_of(source)] += report.chains
         found += report.problems
