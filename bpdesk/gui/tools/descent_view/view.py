@@ -45,6 +45,7 @@ from bpdesk.gui.tools.descent_view.jobs import (
     DescentResult,
 )
 from bpdesk.gui.tools.descent_view.plot import BASE_POINT_SIZE, DescentPlot
+from bpdesk.gui.tools.landscape_view.paths import float_large
 
 __all__ = ["DescentView", "build"]
 
@@ -60,7 +61,15 @@ BUTTONS = (
     ("huge", "huge η"),
 )
 PRESET_COLUMNS = 3
-HEADERS = ("step k", "θ_k", "J(θ_k)", "dJ/dθ at θ_k", "Δθ = −η·dJ/dθ", "|Δθ|")
+HEADERS = ("k", "θ_k", "J(θ_k)", "dJ/dθ", "Δθ", "|Δθ|")
+HEADER_TIPS = (
+    "the step's number",
+    "θ before step k",
+    "the error there",
+    "the slope there (from backpropagation)",
+    "the step: Δθ = −η·dJ/dθ",
+    "the size of the step: it shrinks near the minimum",
+)
 ALPHA_NOTE = "η is the learning rate, which the gradient-descent slides call α."
 
 
@@ -119,6 +128,10 @@ class DescentView(QWidget):
         layout.addWidget(self.verdict)
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(list(HEADERS))
+        for column, tip in enumerate(HEADER_TIPS):
+            header = self.table.horizontalHeaderItem(column)
+            if header is not None:
+                header.setToolTip(tip)
         self.table.setAccessibleName("Every step: θ, J, the slope and the size of the step |Δθ|")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
@@ -144,6 +157,10 @@ class DescentView(QWidget):
         row.addWidget(QLabel("along θ ="))
         row.addWidget(self.parameter)
         row.addStretch(1)
+        large = QPushButton("Large window")
+        large.setToolTip("Float this view in a window of almost the whole screen (projector)")
+        large.clicked.connect(lambda: float_large(self))
+        row.addWidget(large)
         return row
 
     def _build_start_row(self) -> QVBoxLayout:
