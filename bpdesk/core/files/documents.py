@@ -134,7 +134,11 @@ def split_entry(
     if params:
         entry["params"] = params
     held_out: dict[str, Dataset | None] = {"validation": None, "test": None}
-    validation, test = (int(v) if v >= 1.0 else v for v in (validation, test))
+    # A whole count is written as one (30, not 30.0); anything else goes to the rule as it is.
+    validation, test = (
+        int(v) if isinstance(v, float) and v >= 1.0 and v.is_integer() else v
+        for v in (validation, test)
+    )
     if validation or test:
         dataset, held_out["validation"], held_out["test"] = dataset.split_parts(
             validation, test, split_seed
