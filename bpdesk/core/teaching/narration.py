@@ -60,7 +60,7 @@ def narrate(trace: StepTrace, since: int = 0) -> str:
     sub-steps: the first and last few, and a line saying how many lie between)."""
     ops = trace.ops[since : trace.done]
     chosen, left_out = _chosen(len(ops), MAX_PARAGRAPHS, HEAD_PARAGRAPHS)
-    paragraphs = [narrate_op(trace, ops[k]) for k in chosen]
+    paragraphs = [narrate_op(trace, ops[k], batch_note=False) for k in chosen]
     if left_out:
         skipped = (
             f"… {left_out} more sub-steps of the same kind, one neuron or layer each. "
@@ -68,18 +68,22 @@ def narrate(trace: StepTrace, since: int = 0) -> str:
             "Derivation panel. …"
         )
         paragraphs.insert(HEAD_PARAGRAPHS, skipped)
+    if any(op.kind != "update" for op in ops) and _sample_note(trace):
+        paragraphs.insert(0, _sample_note(trace).strip())
     return "\n\n".join(p for p in paragraphs if p)
 
 
-def narrate_op(trace: StepTrace, op: Op) -> str:
-    """The paragraph for one sub-step ``op`` of ``trace``."""
+def narrate_op(trace: StepTrace, op: Op, *, batch_note: bool = True) -> str:
+    """The paragraph for one sub-step ``op`` of ``trace`` (in a batch, opened by a sentence
+    saying the numbers are sample 1's, unless ``batch_note`` is False)."""
+    if op.kind == "update":
+        return _update(trace, op)
+    note = _sample_note(trace) if batch_note else ""
     if op.kind == "forward":
-        return _forward(trace, op)
+        return note + _forward(trace, op)
     if op.kind == "error":
-        return _error(trace)
-    if op.kind == "backward":
-        return _backward(trace, op)
-    return _update(trace, op)
+        return note + _error(trace)
+    return note + _backward(trace, op)
 
 
 def _carried(trace: StepTrace, i: int) -> tuple[Sequence[str], Sequence[float]]:
@@ -151,7 +155,7 @@ def _error(trace: StepTrace) -> str:
             f" = {f(trace.E_total)}."
         )
     return (
-        f"{_sample_note(trace)}Each output is compared with its target: "
+        "Each output is compared with its target: "
         f"{_listing(len(outs), part, '; ')}. {total} That is what the backward pass will reduce."
     )
 
@@ -234,7 +238,7 @@ def _backward(trace: StepTrace, op: Op) -> str:
         else f"Each weight into {n} gets the mean over the batch of δ_{n} times the value it "
         "carried forward, one product per sample"
     )
-    return f"{_sample_note(trace)}{_blame(trace, i, j)} {slope} {gets}: {weights}."
+    return f"{_blame(trace, i, j)} {slope} {gets}: {weights}."
 
 
 def _update(trace: StepTrace, op: Op) -> str:
