@@ -1,4 +1,5 @@
-"""File → Export: the worked example as a handout, the step's figures and the drawing."""
+"""File → Export: the worked example as a handout, the step's figures, the drawing, a
+picture of any open view and an animation of the next steps."""
 
 from __future__ import annotations
 
@@ -17,12 +18,18 @@ from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.core.teaching.export import render, trace_csv
 from bpdesk.core.teaching.worked_example import worked_example
 from bpdesk.gui.shell.window_api import ToolHost
+from bpdesk.gui.tools.export_dialogs import PictureChoice, ask_picture, ask_recording
+from bpdesk.gui.tools.gif_export import GifRecorder, Recording, check_recording
+from bpdesk.gui.tools.picture_export import PictureView, picture_views, save_picture
 from bpdesk.gui.views.checked_write import write_checked
 
 __all__ = ["Exports", "complete_step", "save_scene"]
 
 # Asks for a file name: (title, suggested name, filter) → path, or "" for cancel.
 PathChooser = Callable[[str, str, str], str]
+# Asks which view, size and format (None for cancel); and what to record.
+PictureChooser = Callable[[list[PictureView]], PictureChoice | None]
+RecordingChooser = Callable[[list[PictureView]], Recording | None]
 
 HANDOUTS = {
     "markdown": ("Markdown", "worked-example.md", "Markdown (*.md)"),
@@ -104,6 +111,15 @@ class Exports(QObject):
         self.actions["trace"].triggered.connect(self.export_trace)
         self.actions["drawing"] = menu.addAction("Network drawing as SVG or PNG")
         self.actions["drawing"].triggered.connect(self.export_drawing)
+        menu.addSeparator()
+        self.picture_chooser: PictureChooser = lambda views: ask_picture(host.as_parent(), views)
+        self.recording_chooser: RecordingChooser = lambda v: ask_recording(host.as_parent(), v)
+        self.recorder: GifRecorder | None = None
+        self.actions["picture"] = menu.addAction("Picture of a view…")
+        self.actions["picture"].triggered.connect(self.export_picture)
+        self.actions["animation"] = menu.addAction("Animation of the next steps…")
+        self.actions["animation"].triggered.connect(self.export_animation)
+        host.when_shutting_down(self._shutdown)
 
     def _ask(self, title: str, suggested: str, filters: str) -> str:
         path, _ = QFileDialog.getSaveFileName(self.host.as_parent(), title, suggested, filters)
@@ -158,3 +174,55 @@ class Exports(QObject):
         if not path:
             return ""
         return self._save(path, lambda file: save_scene(canvas, file), "The drawing")
+
+    @Slot()
+    def export_picture(self) -> str:
+        """A view as PNG or SVG at a projector's or a print's size; the path, or ""."""
+        views = picture_views(self.host)
+        choice = self.picture_chooser(views)
+        if choice is None:
+            return ""
+        view = next((v for v in views if v.name == choice.view), None)
+        if view is None:
+            self._message("That view is not open: open it first, then export its picture.")
+            return ""
+        fmt = "svg" if choice.fmt == "svg" and view.vector else "png"
+        filters = "SVG (*.svg)" if fmt == "svg" else "PNG (*.png)"
+        path = self.chooser(f"Export a picture of the {view.title.lower()}",
+                            f"{view.name}.{fmt}", filters)  # fmt: skip
+        if not path:
+            return ""
+        if not path.lower().endswith(f".{fmt}"):
+            path += f".{fmt}"
+        return self._save(path, lambda file: save_picture(view, choice.size, file), "The picture")
+
+    @Slot()
+    def export_animation(self) -> GifRecorder | None:
+        """Record the next presses as an animated GIF (the recorder, or None if refused)."""
+        if self.recorder is not None and not self.recorder.finished:
+            self._message("An animation is being recorded: wait for it or cancel it first.")
+            return None
+        views = picture_views(self.host)
+        recording = self.recording_chooser(views)
+        if recording is None:
+            return None
+        problem = check_recording(recording, views)
+        if problem is not None:
+            self._message(problem)
+            return None
+        path = self.chooser("Export an animation of the next steps", "steps.gif", "GIF (*.gif)")
+        if not path:
+            return None
+        if not path.lower().endswith(".gif"):
+            path += ".gif"
+        view = next(v for v in views if v.name == recording.view)
+        recorder = GifRecorder(self.host, view, recording, path)
+        if not recorder.start():
+            recorder.deleteLater()
+            return None
+        self.recorder = recorder
+        return recorder
+
+    def _shutdown(self) -> None:
+        if self.recorder is not None:
+            self.recorder.shutdown()
