@@ -4,23 +4,18 @@ for η and a table of |Δθ| per step."""
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSlider,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -45,6 +40,7 @@ from bpdesk.gui.tools.descent_view.jobs import (
     DescentResult,
 )
 from bpdesk.gui.tools.descent_view.plot import BASE_POINT_SIZE, DescentPlot
+from bpdesk.gui.tools.descent_view.table import fill_steps, steps_table
 from bpdesk.gui.tools.landscape_view.paths import float_large
 
 __all__ = ["DescentView", "build"]
@@ -61,15 +57,6 @@ BUTTONS = (
     ("huge", "huge η"),
 )
 PRESET_COLUMNS = 3
-HEADERS = ("k", "θ_k", "J(θ_k)", "dJ/dθ", "Δθ", "|Δθ|")
-HEADER_TIPS = (
-    "the step's number",
-    "θ before step k",
-    "the error there",
-    "the slope there (from backpropagation)",
-    "the step: Δθ = −η·dJ/dθ",
-    "the size of the step: it shrinks near the minimum",
-)
 ALPHA_NOTE = "η is the learning rate, which the gradient-descent slides call α."
 
 
@@ -126,17 +113,7 @@ class DescentView(QWidget):
         self.verdict.setWordWrap(True)
         self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.verdict)
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(list(HEADERS))
-        for column, tip in enumerate(HEADER_TIPS):
-            header = self.table.horizontalHeaderItem(column)
-            if header is not None:
-                header.setToolTip(tip)
-        self.table.setAccessibleName("Every step: θ, J, the slope and the size of the step |Δθ|")
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.setMinimumHeight(160)
+        self.table = steps_table()
         self.table.itemSelectionChanged.connect(self._on_row_chosen)
         layout.addWidget(self.table, 2)
 
@@ -392,7 +369,7 @@ class DescentView(QWidget):
         self.slider.setValue(0)
         self.slider.blockSignals(False)
         self.plot.draw(curve, current, 0)
-        self._fill_table(result)
+        fill_steps(self.table, result.curve.steps)
         verdict = VERDICTS.get(steps.verdict, "")
         where = ""
         if curve.minimum is not None:
@@ -402,31 +379,22 @@ class DescentView(QWidget):
             result.request.source == LINEAR and steps.verdict == "diverged"
         ):
             note = "\n" + SATURATION_NOTE
+        snapshot = self._snapshot
+        if (
+            result.request.source == NETWORK
+            and snapshot is not None
+            and not snapshot.config.train_biases
+            and snapshot.spec.ref(curve.name).kind == "b"
+        ):
+            where += (
+                f" Training holds the biases fixed here, so {curve.name} itself stays put as "
+                "the network learns; the steps show what descent on it would do."
+            )
         self.verdict.setText(
             f"η = {format_value(result.eta, 6)}, {steps.thetas.size - 1} steps: {verdict}"
             f"{where}{note}"
         )
         self._on_step(0)
-
-    def _fill_table(self, result: DescentResult) -> None:
-        steps = result.curve.steps
-        deltas = np.append(steps.deltas, np.nan)
-        self.table.blockSignals(True)
-        self.table.setRowCount(steps.thetas.size)
-        for k in range(steps.thetas.size):
-            cells = (
-                str(k),
-                format_value(float(steps.thetas[k]), 6),
-                format_value(float(steps.errors[k]), 9),
-                format_value(float(steps.slopes[k]), 6),
-                format_value(float(deltas[k]), 6) if k < steps.thetas.size - 1 else "",
-                format_value(abs(float(deltas[k])), 6) if k < steps.thetas.size - 1 else "",
-            )
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(k, column, item)
-        self.table.blockSignals(False)
 
     @Slot(int)
     def _on_step(self, k: int) -> None:

@@ -221,30 +221,29 @@ def _fresh_context_widget(gl: Any) -> Any:
     Qt then builds the context anew). pyqtgraph keeps compiled shader programs in class
     attributes across contexts, so each new context first forgets them."""
 
-    class FreshContextView(gl.GLViewWidget):  # type: ignore[misc]
-        def initializeGL(self) -> None:
-            from pyqtgraph.opengl import shaders
+    base = gl.GLViewWidget
 
-            for name in ("GLLinePlotItem", "GLScatterPlotItem", "GLImageItem", "GLVolumeItem"):
-                item = getattr(gl, name, None)
-                if item is not None and hasattr(item, "_shaderProgram"):
-                    item._shaderProgram = None
-            for program in getattr(shaders, "Shaders", []):
-                if hasattr(program, "prog"):
-                    program.prog = None
-            super().initializeGL()
-            if self.on_new_context is not None:
-                QTimer.singleShot(0, self, self.on_new_context)
+    def initialize(self: Any) -> None:
+        from pyqtgraph.opengl import shaders
 
-        def resizeGL(self, w: int, h: int) -> None:
-            super().resizeGL(w, h)
-            if self.on_resize is not None:
-                self.on_resize()
+        for name in ("GLLinePlotItem", "GLScatterPlotItem", "GLImageItem", "GLVolumeItem"):
+            item = getattr(gl, name, None)
+            if item is not None and hasattr(item, "_shaderProgram"):
+                item._shaderProgram = None
+        for program in getattr(shaders, "Shaders", []):
+            if hasattr(program, "prog"):
+                program.prog = None
+        base.initializeGL(self)
+        if self.on_new_context is not None:
+            QTimer.singleShot(0, self, self.on_new_context)
 
-        on_resize: Any = None
-        on_new_context: Any = None
+    def resize(self: Any, w: int, h: int) -> None:
+        base.resizeGL(self, w, h)
+        if self.on_resize is not None:
+            self.on_resize()
 
-    return FreshContextView
+    members = {"initializeGL": initialize, "resizeGL": resize}
+    return type("FreshContextView", (base,), {**members, "on_resize": None, "on_new_context": None})
 
 
 def _bilinear(landscape: Landscape, x: Array, y: Array) -> Array:
