@@ -141,7 +141,7 @@ def find_minimum(curve: Slice, around: float, reach: float = 1e3) -> float | Non
     then closes in on it; None when J keeps falling out to ``reach`` (no minimum inside)."""
     span = max(1.0, 2.0 * abs(around))
     while True:
-        thetas = np.linspace(around - span, around + span, 401)
+        thetas = np.linspace(around - span, around + span, 201)
         errors = curve.errors(thetas)
         if not np.isfinite(errors).any():
             return None
@@ -153,7 +153,7 @@ def find_minimum(curve: Slice, around: float, reach: float = 1e3) -> float | Non
         span *= 4.0
     low, high = thetas[k - 1], thetas[k + 1]
     for _ in range(3):
-        fine = np.linspace(low, high, 201)
+        fine = np.linspace(low, high, 61)
         j = int(np.nanargmin(curve.errors(fine)))
         low, high = fine[max(0, j - 1)], fine[min(fine.size - 1, j + 1)]
     return float((low + high) / 2)
@@ -322,7 +322,7 @@ class Curve:
         return float(s.thetas[k]), float(s.errors[k]), float(s.slopes[k])
 
 
-def draw_curve(curve: Slice, start: float, eta: float, steps: int, points: int = 401) -> Curve:
+def draw_curve(curve: Slice, start: float, eta: float, steps: int, points: int = 301) -> Curve:
     """The curve, its minimum and the descent from ``start``, on a range that shows them."""
     minimum = find_minimum(curve, start)
     taken = descend(curve, start, eta, steps, minimum)
