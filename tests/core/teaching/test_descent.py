@@ -248,3 +248,13 @@ def test_the_covering_span_has_a_floor_a_ceiling_and_ignores_non_numbers():
     assert covering_span((0.0, 0.0), np.array([[0.0, 0.0]])) == descent.MIN_SPAN
     assert covering_span((1.0, 1.0), np.array([[1.0, 4.0], [np.nan, 99.0]])) == pytest.approx(3.3)
     assert covering_span((0.0, 0.0), np.array([[1e9, 0.0]])) == descent.MAX_SPAN
+
+
+def test_the_slope_sentence_names_the_sign_and_the_direction():
+    assert "> 0" in descent.slope_sentence(0.6, 0.1, 2.0)
+    assert "to the left" in descent.slope_sentence(0.6, 0.1, 2.0)
+    assert "decreases by η·|dJ/dθ| = 0.2" in descent.slope_sentence(0.6, 0.1, 2.0)
+    right = descent.slope_sentence(-1.0, -0.25, 2.0)
+    assert "< 0" in right and "to the right" in right and "increases by η·|dJ/dθ| = 0.5" in right
+    assert "flat" in descent.slope_sentence(1.5, 0.0, 2.0)
+    assert "no step" in descent.slope_sentence(1.5, float("nan"), 2.0)
