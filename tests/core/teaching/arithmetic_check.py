@@ -238,22 +238,20 @@ def evaluate(side: str, assumed_decimals: int = ASSUMED_DECIMALS) -> Interval | 
 
 
 # ------------------------------------------------------------------ names
-_TERM_SPLIT = re.compile(r"\s+\+\s+")
-_FACTOR_SPLIT = re.compile(r"\s*·\s*")
+_BEFORE = r"(?<![^\s(\[+\-−×·*/])"  # a name starts a side or follows an operator or bracket
+_AFTER = r"(?![^\s)\]+\-−×·*/²,(])"
 
 
-def _symbolic(side: str, names: dict[str, Interval]) -> Interval | None:
-    """A side written with names only, as a sum of products of names bound in ``names``
+def _symbolic(side: str, printed: dict[str, str]) -> Interval | None:
+    """A side written with names (``w1·i1 + b1·1``, ``1 / (1 + e^(−net_h1))``): each name
+    given a number elsewhere in the document replaced by that printed number, then evaluated
     (None if a name is unknown)."""
-    total = Interval.exact(0.0)
-    for term in _TERM_SPLIT.split(side.strip()):
-        product = Interval.exact(1.0)
-        for factor in _FACTOR_SPLIT.split(term):
-            if factor not in names:
-                return None
-            product = product * names[factor]
-        total = total + product
-    return total
+    if not printed:
+        return None
+    names = sorted(printed, key=len, reverse=True)
+    pattern = re.compile(_BEFORE + "(" + "|".join(map(re.escape, names)) + ")" + _AFTER)
+    filled = pattern.sub(lambda m: f"({printed[m.group(1)]})", side)
+    return None if filled == side else evaluate(filled)
 
 
 # ------------------------------------------------------------------ chains
@@ -265,15 +263,18 @@ class Report:
     relations: int = 0  # pairs of sides compared
     problems: list[str] = field(default_factory=list)
     unread: list[str] = field(default_factory=list)  # sides with numbers that did not parse
+    checked: list[str] = field(default_factory=list)  # the chains with a relation checked
 
     def add(self, other: Report) -> Report:
         self.chains += other.chains
         self.relations += other.relations
         self.problems += other.problems
         self.unread += other.unread
+        self.checked += other.checked
         return self
 
 
+_NAME = re.compile(r"[^\s()=]+")  # a name to give a number: one token (∂E_total/∂w5, out_h1)
 _HAS_NUMBER = re.compile(r"(?<![\w.^])\d+\.\d+")  # a decimal number not part of a name
 
 
@@ -302,28 +303,33 @@ def check_chains(
     split = [[s.strip() for s in chain.split(" = ")] for chain in chains]
     values = [[evaluate(s, assumed_decimals) for s in sides] for sides in split]
     names: dict[str, Interval] = {}
+    printed: dict[str, str] = {}
     conflicts: set[str] = set()
     for sides, vals in zip(split, values, strict=True):
         name, last = _lhs_name(sides[0]), vals[-1]
-        if last is None or vals[0] is not None:
+        if last is None or vals[0] is not None or not _NAME.fullmatch(name):
             continue
         if name in names and not names[name].meets(last):
             conflicts.add(name)
         names.setdefault(name, last)
+        printed.setdefault(name, sides[-1])
     for name in conflicts:
         report.problems.append(f"{source}: {name} is given two different numbers")
+    usable = {n: text for n, text in printed.items() if n not in conflicts}
     for chain, sides, vals in zip(chains, split, values, strict=True):
         known = [(s, v) for s, v in zip(sides, vals, strict=True) if v is not None]
         for k, side in enumerate(sides):
-            if vals[k] is None and k > 0 and known:
-                by_name = _symbolic(side, {n: v for n, v in names.items() if n not in conflicts})
-                if by_name is not None:
-                    known.append((side, by_name))
-            elif vals[k] is None and _HAS_NUMBER.search(side) and MISSING not in side:
+            if vals[k] is not None or k == 0:
+                continue
+            by_name = _symbolic(side, usable) if known else None
+            if by_name is not None:
+                known.append((side, by_name))
+            elif _HAS_NUMBER.search(side) and MISSING not in side:
                 report.unread.append(f"{source}: {side!r} in {chain!r}")
         if len(known) < 2:
             continue
         report.chains += 1
+        report.checked.append(chain)
         first_side, first = known[0]
         for side, value in known[1:]:
             report.relations += 1
@@ -425,7 +431,7 @@ _LATEX = (
     (r"\partial ", "∂"), (r"\partial", "∂"), (r"\times", "×"), (r"\cdot", "·"),
     (r"\eta", "η"), (r"\alpha", "α"), (r"\Delta", "Δ"), (r"\delta", "δ"), (r"\mu", "μ"),
     (r"\tfrac{1}{2}", "½"), (r"\tfrac12", "½"), ("^{2}", "²"), (r"\left", ""), (r"\right", ""),
-    (r"\,", " "), (r"\ ", " "), ("-", "−"),
+    (r"\,", " "), (r"\ ", " "), (r"\_", "_"), ("-", "−"),
 )  # fmt: skip
 _BRACED = r"\{((?:[^{}]|\{[^{}]*\})*)\}"
 

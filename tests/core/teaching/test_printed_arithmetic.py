@@ -157,6 +157,7 @@ def test_the_cli_trace_and_every_export_hold(capsys, tmp_path, preset, order):
             assert main(["export", "--preset", preset, "--format", fmt, "--output", str(out),
                          *extra]) == 0  # fmt: skip
             text = out.read_text(encoding="utf-8")
+            assert r"\times -" not in text and r"\cdot -" not in text  # (−x) after an operator
             if "--exercise" in extra:
                 if fmt != "markdown":
                     continue

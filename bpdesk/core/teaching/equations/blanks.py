@@ -10,6 +10,7 @@ from bpdesk.core.teaching.equations.model import Equation, Num, Term
 __all__ = ["Blanks", "equation_line"]
 
 OPERATORS = ("×", "+", "−", "·", "(", "-")  # a number after one of these is a term
+TEX_OPERATORS = (r"\times", r"\cdot")  # the same, as LaTeX writes them
 EQUALS = " = "
 
 
@@ -33,7 +34,8 @@ class Blanks:
             return f"[{self._numbers[num.label]}]"
         term = num.term
         if term is None:
-            term = self.previous.rstrip()[-1:] in OPERATORS
+            before = self.previous.rstrip()
+            term = before[-1:] in OPERATORS or before.endswith(TEX_OPERATORS)
         return render(format_term(num.value) if term else format_value(num.value))
 
     def track(self, rendered: str) -> str:
