@@ -108,6 +108,8 @@ def batch_mean(r: Reader, values: Sequence[float], phase: str) -> tuple[Terms, .
     """The sides ``mean over the batch's B samples = (a + b + …) / B`` of a batch mean (the
     per-sample values written out; the first and last when there are many)."""
     words_side = (words(f"mean over the batch's {r.batch} samples"),)
+    if all(math.isnan(v) for v in values):  # not computed yet: one "…", not one per sample
+        return (words_side,)
     listed = (op("("), *sum_numbers(values, phase), op(") / "), Text(str(len(values))))
     return (words_side, listed)
 

@@ -289,6 +289,16 @@ def test_a_batch_says_gradients_are_means():
     assert mean.endswith(format_value(values["dE_total/dw16"]))
     neuron = text_of(stepper, "neuron", "o1")
     assert line_starting(neuron, "E_total =").endswith(format_value(trace.E_total))
+    # the mean lists each sample's δ × out (w16: h2.3 → o1) and each sample's error
+    ref = trace.spec.ref("w16")
+    products = (
+        trace.layers[ref.layer].delta[:, ref.col] * (trace.layers[ref.layer - 1].out[:, ref.row])
+    )
+    assert all(shows(mean, float(p)) for p in products)
+    assert mean.endswith(format_value(float(np.mean(products))))
+    total = line_starting(neuron, "E_total =")
+    assert all(shows(total, float(e)) for e in trace.sample_errors)
+    assert "(… + …" not in text_of(_deep_stepper(batch=4), "weight", "w16")
 
 
 # ------------------------------------------------------------ API
