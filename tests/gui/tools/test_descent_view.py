@@ -71,6 +71,10 @@ def test_the_teach_menu_opens_the_curve_of_the_output_bias(qtbot, window):
     assert error == pytest.approx(error_with(window, "b2", theta), rel=1e-12)
     assert slope > 0 and "> 0" in view.slope_text.text() and "to the left" in view.slope_text.text()
     assert "α" in view.alpha_note.text() and "η" in view.alpha_note.text()
+    assert "b2 is a bias" in view.alpha_note.text()
+    # The first picture uses the "good" preset: steps that reach the minimum, shrinking.
+    assert result.request.preset == "good" and result.curve.steps.verdict == "converged"
+    assert view.eta.value() == pytest.approx(result.eta, rel=1e-5)
 
 
 def test_each_preset_teaches_its_lesson(qtbot, window):

@@ -75,7 +75,7 @@ class DescentView(QWidget):
         self._snapshot: Snapshot | None = None
         self._spec: NetworkSpec | None = None
         self._result: DescentResult | None = None
-        self._preset: str | None = None
+        self._preset: str | None = "good"  # the first picture: steps that visibly shrink
         self._dirty = False
         self._scale = 1.0
         self.jobs = DescentJobs(self)
@@ -369,6 +369,11 @@ class DescentView(QWidget):
         self.slider.setValue(0)
         self.slider.blockSignals(False)
         self.plot.draw(curve, current, 0)
+        note = ALPHA_NOTE
+        if result.request.source == NETWORK and self._spec is not None:
+            if self._spec.ref(curve.name).kind == "b":
+                note += f" {curve.name} is a bias: the weight on a constant input of 1."
+        self.alpha_note.setText(note)
         fill_steps(self.table, result.curve.steps)
         verdict = VERDICTS.get(steps.verdict, "")
         where = ""
