@@ -233,5 +233,5 @@ def save_picture(view: PictureView, size_key: str, path: str) -> None:
         _write_svg(view, size_key, path)
         return
     image = render_picture(view, size_key)
-    if image.isNull() or not image.save(path, b"PNG"):
+    if image.isNull() or not image.save(path):  # PNG: the name ends in .png
         raise OSError(f"The picture could not be written to {path}.")
