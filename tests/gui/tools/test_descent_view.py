@@ -11,6 +11,7 @@ from bpdesk.app import create_window
 from bpdesk.core.engine.network import Network
 from bpdesk.core.teaching.descent import SATURATION_NOTE, VERDICTS
 from bpdesk.gui.tools.descent_view import DescentView
+from bpdesk.gui.tools.descent_view import view as view_module
 
 TIMEOUT = 10000
 
@@ -201,3 +202,16 @@ def test_font_scale_and_screenshots(qtbot, window, tmp_path):
         qtbot.wait(100)
         path = tmp_path / f"descent_{size[0]}.png"
         assert window.grab().save(str(path)) and path.stat().st_size > 10_000
+
+
+def test_a_loss_without_a_ceiling_really_diverges_and_is_told_so(qtbot, window):
+    view = open_view(qtbot, window)
+    window.open_source("digits1000")  # softmax outputs, cross-entropy: E can grow without end
+    qtbot.waitUntil(lambda: window.snapshot.spec.sizes[0] == 64, timeout=30000)
+    qtbot.waitUntil(lambda: view.parameter.currentText() == "b_o1", timeout=TIMEOUT)
+    settle(qtbot, view)
+    view.preset_buttons["huge"].click()
+    qtbot.waitUntil(lambda: view.result().request.preset == "huge", timeout=30000)
+    assert view.result().curve.steps.verdict == "diverged"
+    assert view_module.UNBOUNDED_NOTE in view.verdict.text()
+    assert SATURATION_NOTE not in view.verdict.text()

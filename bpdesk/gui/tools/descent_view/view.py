@@ -57,6 +57,10 @@ BUTTONS = (
     ("huge", "huge η"),
 )
 PRESET_COLUMNS = 3
+UNBOUNDED_NOTE = (
+    "This network's error has no ceiling (its loss can grow as far as the outputs go wrong), "
+    "so here a too large η really diverges, as on a parabola."
+)
 ALPHA_NOTE = "η is the learning rate, which the gradient-descent slides call α."
 
 
@@ -380,10 +384,11 @@ class DescentView(QWidget):
         if curve.minimum is not None:
             where = f" The lowest J along θ is at θ = {format_value(curve.minimum, 6)}."
         note = ""
-        if steps.verdict in ("diverged", "stalled", "oscillating") or (
-            result.request.source == LINEAR and steps.verdict == "diverged"
-        ):
+        linear = result.request.source == LINEAR
+        if steps.verdict in ("stalled", "oscillating") or (linear and steps.verdict == "diverged"):
             note = "\n" + SATURATION_NOTE
+        elif steps.verdict == "diverged":
+            note = "\n" + UNBOUNDED_NOTE
         snapshot = self._snapshot
         if (
             result.request.source == NETWORK
