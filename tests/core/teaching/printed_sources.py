@@ -53,7 +53,9 @@ def random_net(seed: int) -> Stepper:
     """A small network drawn from ``seed``: sizes, activations, error, optimiser, batch."""
     rng = np.random.default_rng(seed)
     out_act, loss = OUTPUTS[seed % len(OUTPUTS)]
-    optimizer, momentum = OPTIMIZERS[seed % len(OPTIMIZERS)]
+    optimizer, momentum = OPTIMIZERS[(seed + seed // len(OUTPUTS)) % len(OPTIMIZERS)]
+    if optimizer == "lm" and loss not in ("half_sse", "mse"):  # LM needs squared errors
+        optimizer, momentum = "gd", 0.9
     n_hidden = int(rng.integers(1, 3))
     n_out = int(rng.integers(2, 4)) if out_act == "softmax" else int(rng.integers(1, 4))
     sizes = [int(rng.integers(1, 4)), *(int(rng.integers(1, 4)) for _ in range(n_hidden)), n_out]
