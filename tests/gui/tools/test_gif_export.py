@@ -180,3 +180,15 @@ def test_a_second_recording_waits_for_the_first(qtbot, window, tmp_path):
     _wait_done(qtbot, first)
     _wait_at_rest(qtbot, window)
     assert not list(tmp_path.iterdir())
+
+
+def test_no_recording_while_a_run_goes(qtbot, window, tmp_path):
+    window.run(0)
+    qtbot.waitUntil(lambda: window.snapshot.running, timeout=5000)
+    target = tmp_path / "running.gif"
+    assert _record(window, Recording("canvas", "phase", 3), target) is None
+    assert "Pause the run first" in window.message()
+    assert_plain(window.message())
+    window.pause()
+    qtbot.waitUntil(lambda: not window.running, timeout=5000)
+    assert not target.exists()

@@ -150,3 +150,16 @@ def test_a_view_closed_meanwhile_is_refused_in_words(window, tmp_path):
     assert "not open" in message
     assert_plain(message)
     assert not target.exists()
+
+
+@pytest.mark.parametrize("name", ["algorithm", "descent"])
+def test_a_registry_view_as_png_and_svg(qtbot, window, tmp_path, name):
+    window.teaching.tool_docks.show_view(name)
+    qtbot.waitUntil(lambda: name in [v.name for v in picture_views(window)], timeout=5000)
+    png = tmp_path / f"{name}.png"
+    _export(window, PictureChoice(name, "1920x1080", "png"), png)
+    pixels = _pixels(png)
+    assert pixels.shape == (1080, 1920, 3) and len(np.unique(pixels.reshape(-1, 3), axis=0)) > 5
+    svg = tmp_path / f"{name}.svg"
+    _export(window, PictureChoice(name, "1024x768", "svg"), svg)
+    assert "".join(ET.parse(svg).getroot().itertext()).strip()
