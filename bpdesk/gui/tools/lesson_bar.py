@@ -3,12 +3,12 @@
 Laid out to stay readable on a projector: the title and the counter on one line, the caption
 wrapped over the whole width below, and the buttons on a line of their own, so a narrow
 window (1024 × 768 in presentation mode) never pushes them off the edge; the bar is always
-as tall as its wrapped caption needs.
+exactly as tall as its wrapped caption needs.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
@@ -86,17 +86,24 @@ class LessonBar(QWidget):
         self._fit_height()
 
     def _fit_height(self) -> None:
-        """Tall enough for the title and the caption as wrapped at the bar's width."""
-        margins = self.contentsMargins()
-        width = max(200, self.width() - margins.left() - margins.right() - 16)
-        counter = self._counter.sizeHint().width() + 8
-        title = self._title.heightForWidth(max(100, width - counter))
-        caption = self._caption.heightForWidth(width)
+        """Exactly as tall as the title and the caption wrapped at the bar's width (and at
+        least two lines of caption, so a short one does not make the bar jump)."""
+        layout = self.layout()
+        assert layout is not None
+        margins = layout.contentsMargins()
+        width = max(200, self.width() - margins.left() - margins.right())
+        counter = self._counter.sizeHint().width() + layout.spacing()
+        title = _wrapped_height(self._title, width - counter)
+        title = max(title, self._counter.sizeHint().height())
         lines = self._caption.fontMetrics().lineSpacing()
-        buttons = self._next.sizeHint().height()
-        needed = max(title, lines) + max(caption, 2 * lines) + buttons + 3 * 4 + 8
-        if needed != self.minimumHeight():
-            self.setMinimumHeight(needed)
+        caption = max(_wrapped_height(self._caption, width), 2 * lines)
+        self._title.setFixedHeight(title)
+        self._caption.setFixedHeight(caption)
+        buttons = max(b.sizeHint().height() for b in (self._previous, self._next, self._close))
+        needed = margins.top() + margins.bottom() + title + caption + buttons
+        needed += 2 * layout.spacing()
+        if needed != self.minimumHeight() or needed != self.maximumHeight():
+            self.setFixedHeight(needed)  # no more either: the drawing keeps the rest
 
     def show_slide(self, lesson: str, title: str, caption: str, index: int, count: int) -> None:
         self._title.setText(f"{lesson} — {title}" if title else lesson)
@@ -114,3 +121,10 @@ class LessonBar(QWidget):
 
     def counter(self) -> str:
         return self._counter.text()
+
+
+def _wrapped_height(label: QLabel, width: int) -> int:
+    """The height ``label``'s text takes wrapped at ``width`` pixels (a little to spare)."""
+    box = QRect(0, 0, max(80, width), 100_000)
+    flags = int(Qt.TextFlag.TextWordWrap)
+    return label.fontMetrics().boundingRect(box, flags, label.text() or " ").height() + 4
