@@ -51,6 +51,9 @@ class ToolHost(Protocol):
         the guard; False (nothing sent) while a step is in flight, a run goes or commands
         are still queued."""
 
+    def pause(self) -> None:
+        """Stop a run (between two chunks of training; it stays one undo entry)."""
+
     def set_config(self, config: TrainConfig) -> bool:
         """New training settings (update order, biases…), sent to the worker ahead of any
         command requested after this call; False (nothing sent) while a step's answer is

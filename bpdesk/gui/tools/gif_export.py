@@ -232,6 +232,8 @@ class GifRecorder(QObject):
             self.writer.cancel()  # also while the file is being written
         if self.finished:
             return
+        if self.recording.press == "run" and self._awaited >= 0:
+            self.host.pause()  # the run in progress stops (still one press to step back)
         self._stop_pressing()
         self._start_going_back()
 

@@ -192,3 +192,25 @@ def test_no_recording_while_a_run_goes(qtbot, window, tmp_path):
     window.pause()
     qtbot.waitUntil(lambda: not window.running, timeout=5000)
     assert not target.exists()
+
+
+def test_cancel_during_a_long_run_press_stops_it_and_goes_back(qtbot, window, tmp_path):
+    start = _state(window.snapshot)
+    window.run_speed.set_speed(5.0)  # five steps a second: a press takes a while
+    target = tmp_path / "slow.gif"
+    recorder = _record(window, Recording("canvas", "run", 3, every=1000), target)
+    qtbot.waitUntil(lambda: window.snapshot.running, timeout=10000)
+    _press_cancel(recorder)
+    assert _wait_done(qtbot, recorder) == [""]
+    _wait_at_rest(qtbot, window)
+    assert _state(window.snapshot) == start
+    assert not target.exists()
+
+
+def test_closing_the_window_mid_recording_leaves_no_file(qtbot, window, tmp_path):
+    target = tmp_path / "closed.gif"
+    recorder = _record(window, Recording("canvas", "neuron", 50), target)
+    qtbot.waitUntil(lambda: recorder.frames >= 2, timeout=20000)
+    window.shutdown()
+    assert recorder.writer is not None and not recorder.writer.busy
+    assert not list(tmp_path.iterdir())
