@@ -35,6 +35,11 @@ class Landscape:
     paths: tuple[tuple[str, Array], ...] = field(default=())
     alpha: float | None = None  # the learning rate those paths were taken with
 
+    def holds(self, point: tuple[float, float]) -> bool:
+        """Whether ``point`` (first, second) lies on the map."""
+        x, y = point
+        return bool(self.xs[0] <= x <= self.xs[-1] and self.ys[0] <= y <= self.ys[-1])
+
     def path(self, name: str) -> Array | None:
         """The descent path called ``name``, or None."""
         return next((points for key, points in self.paths if key == name), None)

@@ -257,7 +257,7 @@ class TeachingTools(QObject):
     @property
     def landscape(self) -> LandscapeView:
         if self._landscape is None:
-            self._landscape = LandscapeView()
+            self._landscape = LandscapeView(font_scale=lambda: self.host.font_scale)
             self._landscape.landscape_requested.connect(self._request_landscape)
             self._landscape.cancel_requested.connect(self.analysis.cancel_landscape)
             self.analysis.landscape_progress.connect(self._landscape.show_progress)

@@ -215,3 +215,13 @@ def test_a_loss_without_a_ceiling_really_diverges_and_is_told_so(qtbot, window):
     assert view.result().curve.steps.verdict == "diverged"
     assert view_module.UNBOUNDED_NOTE in view.verdict.text()
     assert SATURATION_NOTE not in view.verdict.text()
+
+
+def test_the_views_follow_the_window_text_size(qtbot, window):
+    view = open_view(qtbot, window)
+    window.set_font_scale(1.5, remember=False)
+    window.request_step("forward")  # the next snapshot brings the new size along
+    qtbot.waitUntil(lambda: view.font().pointSizeF() == pytest.approx(18.0), timeout=TIMEOUT)
+    window.teaching.landscape_dock.toggleViewAction().trigger()
+    landscape = window.teaching.landscape
+    qtbot.waitUntil(lambda: landscape.font().pointSizeF() == pytest.approx(18.0), timeout=TIMEOUT)

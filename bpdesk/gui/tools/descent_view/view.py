@@ -236,6 +236,7 @@ class DescentView(QWidget):
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """The live network: fill the parameter list (for a new network) and redraw its curve."""
         self._snapshot = snapshot
+        self._follow_font()
         if snapshot.spec != self._spec:
             if self._spec is None:  # to begin with, the network's own η
                 self.eta.blockSignals(True)
@@ -293,6 +294,10 @@ class DescentView(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self._follow_font()
+
+    def _follow_font(self) -> None:
+        """The window's text size (presentation mode makes it larger)."""
         if self._host is not None and abs(self._host.font_scale - self._scale) > 1e-9:
             self.set_font_scale(self._host.font_scale)
 

@@ -23,7 +23,7 @@ from bpdesk.core.formatting import format_value
 from bpdesk.core.teaching.descent import MAX_STEPS, PathPlan
 from bpdesk.core.teaching.landscape import Landscape
 
-__all__ = ["PathControls", "default_pair", "describe_paths", "float_large"]
+__all__ = ["PathControls", "default_pair", "describe_paths", "fill_pair", "float_large"]
 
 Array = NDArray[np.float64]
 
@@ -35,6 +35,22 @@ def default_pair(spec: NetworkSpec) -> tuple[str, str]:
     first weight into its first neuron (b2 and w5 on the lecture's network)."""
     last = spec.n_layers - 1
     return spec.bias_name(last, 0), spec.weight_name(last, 0, 0)
+
+
+def fill_pair(first: QComboBox, second: QComboBox, spec: NetworkSpec) -> None:
+    """Both choosers list every parameter of ``spec``; they keep their pair if the network
+    has it, else show the default pair."""
+    names = spec.parameter_names
+    keep = (first.currentText(), second.currentText())
+    has = all(spec.has_parameter(n) for n in keep if n)
+    defaults = default_pair(spec) if len(names) > 2 else tuple(names[:2])
+    wanted = keep if all(keep) and has and keep[0] != keep[1] else defaults
+    for combo, name in zip((first, second), wanted, strict=False):
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItems(list(names))
+        combo.setCurrentIndex(max(0, combo.findText(name)))
+        combo.blockSignals(False)
 
 
 class PathControls(QWidget):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -28,13 +30,8 @@ from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.core.teaching.descent import MAX_SPAN, PathPlan
 from bpdesk.core.teaching.landscape import Landscape
 from bpdesk.gui.shell.theme import clamp_font_scale
+from bpdesk.gui.tools.landscape_view import paths
 from bpdesk.gui.tools.landscape_view.contour import BASE_POINT_SIZE, ContourMap
-from bpdesk.gui.tools.landscape_view.paths import (
-    PathControls,
-    default_pair,
-    describe_paths,
-    float_large,
-)
 from bpdesk.gui.tools.landscape_view.surface import GL_MISSING, Surface3D
 
 __all__ = ["GL_MISSING", "LandscapeView"]
@@ -64,8 +61,12 @@ class LandscapeView(QWidget):
     landscape_requested = Signal(str, str, float, int)  # first, second, span, grid size
     cancel_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, font_scale: Callable[[], float] | None = None
+    ) -> None:
+        """``font_scale``, when given, tells the window's text size: followed when shown."""
         super().__init__(parent)
+        self._window_scale = font_scale
         self._landscape: Landscape | None = None
         self._spec: NetworkSpec | None = None
         self._values: dict[str, float] = {}
@@ -104,7 +105,7 @@ class LandscapeView(QWidget):
         layout.setSpacing(4)
         layout.addLayout(self._build_choosers())
         layout.addLayout(self._build_grid_row())
-        self._paths = PathControls(self._span)
+        self._paths = paths.PathControls(self._span)
         layout.addWidget(self._paths)
         layout.addLayout(self._build_progress_row())
         layout.addWidget(self._message)
@@ -165,7 +166,7 @@ class LandscapeView(QWidget):
     @Slot()
     def show_large(self) -> None:
         """Float the dock holding this view over nine tenths of its screen (projector)."""
-        float_large(self)
+        paths.float_large(self)
 
     def _build_progress_row(self) -> QHBoxLayout:
         self._progress = QProgressBar()
@@ -206,6 +207,7 @@ class LandscapeView(QWidget):
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Take in the current parameter values: fill the choosers (for a new network) and
         extend the descent path while a landscape is on show."""
+        self._follow_font()
         spec = snapshot.spec
         if spec != self._spec:
             self._spec = spec
@@ -240,22 +242,17 @@ class LandscapeView(QWidget):
         landscape = self._landscape
         if landscape is None or self._computing or not self._paths.follow.isChecked():
             return
-        inside = landscape.xs[0] <= point[0] <= landscape.xs[-1] and (
-            landscape.ys[0] <= point[1] <= landscape.ys[-1]
-        )
-        if inside or self._followed_at == self._iteration:
+        if landscape.holds(point) or self._followed_at == self._iteration:
             return
         self._followed_at = self._iteration  # once per iteration, should it stay outside
         self._on_compute_clicked()
 
     def descent_plan(self) -> PathPlan:
-        """The descent paths and range asked for with the next landscape: the controls'
-        settings and the path the weights took on the map so far."""
+        """The paths and range for the next landscape (with the weights' path so far)."""
         return self._paths.plan(self.path_points())
 
     def set_paths(self, start: str, alpha: float, steps: int, follow: bool = True) -> None:
-        """The descent paths' start ("zero" or "current"), α, steps and whether the range
-        follows the weights."""
+        """The paths' start ("zero" or "current"), α, steps; whether the range follows."""
         self._paths.set_plan(start, alpha, steps, follow)
 
     @Slot(int, int)
@@ -399,19 +396,18 @@ class LandscapeView(QWidget):
         """How many contour lines the map draws."""
         return self._map.contour_count()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._follow_font()
+
+    def _follow_font(self) -> None:
+        if self._window_scale is not None and abs(self._window_scale() - self._scale) > 1e-9:
+            self.set_font_scale(self._window_scale())
+
     # ------------------------------------------------------------------ drawing
     def _fill_choosers(self, spec: NetworkSpec) -> None:
-        names = spec.parameter_names
-        keep = (self._first.currentText(), self._second.currentText())
-        defaults = default_pair(spec) if len(names) > 2 else tuple(names[:2])
-        wanted = keep if all(n in names for n in keep) and keep[0] != keep[1] else defaults
-        for combo, name in zip((self._first, self._second), wanted, strict=False):
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItems(list(names))
-            combo.setCurrentIndex(max(0, combo.findText(name)))
-            combo.blockSignals(False)
-        self._compute.setEnabled(len(names) >= 2)
+        paths.fill_pair(self._first, self._second, spec)
+        self._compute.setEnabled(len(spec.parameter_names) >= 2)
 
     def _point(self, landscape: Landscape) -> tuple[float, float] | None:
         values = self._values
@@ -451,8 +447,8 @@ class LandscapeView(QWidget):
         else:
             text += f" Every parameter but {a} and {b} is held at its current value."
         fixed = self._biases_fixed and self._spec is not None
-        paths = describe_paths(landscape, self._spec if fixed else None)
-        self._set_message(f"{paths}\n{text}" if paths else text)
+        told = paths.describe_paths(landscape, self._spec if fixed else None)
+        self._set_message(f"{told}\n{text}" if told else text)
 
     def _set_message(self, text: str) -> None:
         self._message.setText(text)
