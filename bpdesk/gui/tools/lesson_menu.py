@@ -58,6 +58,7 @@ class Lessons(QObject):
         self.dock = dock
         self._views = views
         self.player = LessonPlayer(host, bar, show_view)
+        self.player.slide_shown.connect(lambda _index: dock.show())
         # Asks for a lesson file: (mode "open", suggested folder) → path, "" for cancel.
         self.chooser: FileChooser = self._choose_file
         self.menu = menu.addMenu("&Lessons")
@@ -108,10 +109,7 @@ class Lessons(QObject):
         except BpdeskError as error:
             self.host.show_message(str(error))
             return False
-        if not self.player.play(lesson):
-            return False
-        self.dock.show()
-        return True
+        return self.player.play(lesson)  # the bar shows once the first slide is reached
 
     def close(self) -> None:
         self.player.close()

@@ -40,6 +40,7 @@ class _Awaited:
     config: TrainConfig | None  # the settings the opened state has (None: the source's own)
     going_back: bool
     deferred: bool  # the window may ask first: the slide is shown once the open arrives
+    lesson: Lesson  # the lesson it belongs to (a new one is played only once it opens)
 
 
 class LessonPlayer(QObject):
@@ -67,10 +68,10 @@ class LessonPlayer(QObject):
         previous, self.lesson = self.lesson, lesson
         self._awaited = None
         opening = Route(lesson.start(0), False, lesson.commands_to(0))
-        if not self._go(opening, 0, going_back=False):
-            self.lesson = previous
-            return False
-        return True
+        played = self._go(opening, 0, going_back=False)
+        if not played or (self._awaited is not None and self._awaited.deferred):
+            self.lesson = previous  # until the new lesson's source has really opened
+        return played
 
     def next_slide(self) -> bool:
         """The next slide (False: none, or refused while a step or run goes)."""
@@ -129,7 +130,8 @@ class LessonPlayer(QObject):
         asks = parent.isWindowModified() and os.environ.get(NO_PROMPTS_VARIABLE) != "1"
         # The commands go once the opened state has arrived (the window's guard then counts
         # them right); unless the window may ask about unsaved changes, the slide shows now.
-        self._awaited = _Awaited(target, commands, config, back, deferred=asks)
+        assert self.lesson is not None
+        self._awaited = _Awaited(target, commands, config, back, asks, self.lesson)
         self.host.open_source(source)
         if not asks:
             self._arrive(target, back)
@@ -149,7 +151,7 @@ class LessonPlayer(QObject):
     @Slot(object)
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         awaited = self._awaited
-        if awaited is None or self.lesson is None or snapshot.can_step_back:
+        if awaited is None or snapshot.can_step_back:
             return
         if awaited.config is not None and snapshot.config != awaited.config:
             return
@@ -157,6 +159,7 @@ class LessonPlayer(QObject):
         if awaited.commands and not self.host.request_commands(awaited.commands):
             self.host.show_message(BUSY)
         if awaited.deferred:
+            self.lesson = awaited.lesson
             self._arrive(awaited.slide, awaited.going_back)
 
     def _arrive(self, index: int, going_back: bool) -> None:

@@ -132,6 +132,14 @@ def test_a_slide_shows_its_view(qtbot, window):
     assert tools.comparison_dock.isVisible() and tools.comparison.kind() == "restarts"
 
 
+def test_a_view_that_is_gone_is_a_plain_note_not_a_crash(qtbot, window):
+    window.messages.clear()
+    window.teaching.show_view("crystal_ball")
+    assert window.messages == [
+        "This bpdesk has no view called “crystal_ball”: the lesson goes on without."
+    ]
+
+
 def test_teach_lessons_lists_every_shipped_lesson(qtbot, window):
     menu = window.teaching.lessons.menu
     menu.aboutToShow.emit()
@@ -219,6 +227,28 @@ def test_a_cancelled_question_about_unsaved_work_leaves_the_slide(qtbot, window,
     _settled(qtbot, window)
     lesson = tools.lesson
     assert _matches(window.snapshot, lesson.play(5))
+
+
+def test_a_lesson_opened_over_unsaved_work_waits_for_the_answer(qtbot, window, monkeypatch):
+    tools = window.teaching
+    assert window.request_step("full")
+    qtbot.waitUntil(window.isWindowModified)
+    _settled(qtbot, window)
+    monkeypatch.delenv("BPDESK_NO_PROMPTS")
+    answer = [QMessageBox.StandardButton.Cancel]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answer[0])
+    values = window.snapshot.values
+    tools.open_lesson(str(resource_path("lessons", "07-levenberg.json")))
+    qtbot.wait(300)
+    assert tools.lesson is None and not tools.lesson_dock.isVisible()
+    assert window.snapshot.values == values
+    assert not tools.next_slide()
+    answer[0] = QMessageBox.StandardButton.Discard
+    assert tools.open_lesson(str(resource_path("lessons", "07-levenberg.json")))
+    qtbot.waitUntil(lambda: tools.lesson is not None, timeout=10_000)
+    _settled(qtbot, window)
+    assert tools.lesson_dock.isVisible() and tools.slide == 0
+    assert _matches(window.snapshot, tools.lesson.play(0))
 
 
 def test_a_slide_with_nothing_to_do_may_follow_a_run(qtbot, window):
