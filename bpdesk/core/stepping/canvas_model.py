@@ -14,9 +14,11 @@ import re
 from collections.abc import Iterable
 from typing import Literal, NamedTuple
 
-from bpdesk.core.engine.network import NetworkSpec
+import numpy as np
+
+from bpdesk.core.engine.network import NetworkSpec, forward_pass
 from bpdesk.core.stepping.snapshot import Snapshot
-from bpdesk.core.stepping.trace import Op, StepTrace
+from bpdesk.core.stepping.trace import Array, Op, StepTrace
 
 __all__ = [
     "Element",
@@ -78,6 +80,7 @@ class StepValues:
     def __init__(self, trace: StepTrace, places: dict[str, tuple[int, int]] | None = None) -> None:
         self.trace = trace
         self.places = neuron_places(trace.spec) if places is None else places
+        self._outs: list[Array] | None = None  # the current weights' outs, once asked
 
     @property
     def E_total(self) -> float:
@@ -99,6 +102,24 @@ class StepValues:
         layer = trace.layers[column - 1]
         arrays = {"net": layer.net, "out": layer.out, "delta": layer.delta}
         return float(arrays[quantity][0, j])
+
+    def network_out(self, name: str) -> float:
+        """What the network's current weights give as ``out`` of neuron ``name`` for the
+        trace's first sample: the out to show beside the target after a run, when the step
+        has not computed it yet (NaN for an input or where the weights are not finite)."""
+        column, j = self.places[name]
+        trace = self.trace
+        if column == 0:
+            return math.nan
+        if self._outs is None:
+            layers = [
+                (layer.w_before, layer.b_before, activation)
+                for layer, activation in zip(trace.layers, trace.spec.activations, strict=True)
+            ]
+            with np.errstate(all="ignore"):
+                self._outs = forward_pass(layers, trace.inputs[:1])[1]
+        value = float(self._outs[column][0, j])
+        return value if math.isfinite(value) else math.nan
 
     def parameter(self, quantity: ParameterQuantity, name: str) -> float:
         """A weight or bias before the update, after it (``w5+``), or its gradient ∂E/∂w."""

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, cast
 
-from PySide6.QtCore import QByteArray, QObject, Slot
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow
+from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Slot
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QWidget
 
 from bpdesk.gui.shell import settings
 from bpdesk.gui.shell.theme import apply_theme, clamp_font_scale
 
-__all__ = ["FONT_STEP", "Scalable", "ViewOptions"]
+__all__ = ["FONT_STEP", "PANEL_SHARE", "Scalable", "ViewOptions"]
 
 FONT_STEP = 1.15  # Larger text / Smaller text multiply or divide the scale by this
+PANEL_SHARE = 0.2  # while presenting, the panels below the drawing take this much of the height
 
 
 class Scalable(Protocol):
@@ -32,6 +33,7 @@ class ViewOptions(QObject):
         self._scale = clamp_font_scale(settings.font_scale())
         self._saved_state = QByteArray()
         self._presenting = False
+        self._status_shown = True
 
     # ------------------------------------------------------------ text size
     @property
@@ -76,10 +78,49 @@ class ViewOptions(QObject):
         self._presenting = on
         if on:
             self._saved_state = window.saveState()
+            self._status_shown = window.statusBar().isVisibleTo(window)
+            window.statusBar().hide()  # the drawing's room: the derivation says what was done
             for dock in window.findChildren(QDockWidget):
                 if dock not in keep:
                     dock.hide()
             window.showFullScreen()
+            self._fill_screen(list(keep))
         else:
             window.showNormal()
             window.restoreState(self._saved_state)
+            window.statusBar().setVisible(self._status_shown)
+            for dock in window.findChildren(QDockWidget):
+                if isinstance(dock.titleBarWidget(), QWidget):
+                    dock.setTitleBarWidget(cast(QWidget, None))  # the dock's own title again
+
+    @property
+    def presenting(self) -> bool:
+        return self._presenting
+
+    def _fill_screen(self, docks: list[QDockWidget]) -> None:
+        """The whole screen the window is on, even where no window manager makes a full-screen
+        window fill it (a plain X11 session); the drawing gets most of the height, the panels
+        below it about a quarter."""
+        window = self._window
+        screen = window.screen()
+        if screen is not None:
+            window.setGeometry(screen.geometry())
+
+        for dock in docks:  # no title bars: their room goes to the drawing
+            dock.setTitleBarWidget(QWidget(dock))
+
+        def share() -> None:
+            if not self._presenting:
+                return
+            below = [
+                d
+                for d in docks
+                if window.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea
+            ]
+            if below:
+                height = round(window.height() * PANEL_SHARE)
+                window.resizeDocks(below, [height] * len(below), Qt.Orientation.Vertical)
+
+        share()
+        QTimer.singleShot(0, share)  # again once the full-screen geometry has arrived
+        QTimer.singleShot(200, share)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from bpdesk.core.formatting import format_value
 from bpdesk.core.stepping.canvas_model import Element, NeuronQuantity, StepValues
 from bpdesk.core.stepping.snapshot import Snapshot
-from bpdesk.gui.views.canvas.layout import NUMBER, Column
+from bpdesk.gui.views.canvas.layout import NUMBER, Column, DataTexts
 
-__all__ = ["batch_note", "bias_template", "label_lines", "neuron_template"]
+__all__ = ["batch_note", "bias_template", "data_texts", "label_lines", "neuron_template"]
 
 
 def _known(value: float) -> bool:
@@ -25,8 +27,8 @@ def _known(value: float) -> bool:
 def batch_note(sample: int, size: int) -> str:
     """Which sample the neurons' numbers belong to, when a batch has several."""
     return (
-        f"Inputs and neuron values: sample {sample + 1}, the first of this batch of {size}."
-        "  ∂E/∂w and updates: over the whole batch."
+        f"Inputs and neuron values: sample {sample + 1}, the first of this batch of {size}.\n"
+        "∂E/∂w and updates: over the whole batch."
     )
 
 
@@ -85,24 +87,60 @@ def neuron_lines(name: str, column: Column, last: int, values: StepValues) -> li
             lines += [("target", target), ("E", error)]
         lines.append(("δ", delta))
     text = [f"{label} = {format_value(x)}" for label, x in lines if _known(x)]
+    if is_output and not _known(out) and _known(target):
+        # After a run (or a reset) the step has computed nothing yet: the current weights'
+        # out is shown next to the target, so the run's result can be read off the drawing.
+        now = values.network_out(name)
+        if _known(now):
+            text.insert(len(text) - 1, f"out = {format_value(now)}")
     if selected_only:
         text.insert(0, name)
     return text
 
 
-def neuron_template(name: str, column: Column, last: int) -> list[str]:
+def neuron_template(name: str, column: Column, last: int, data: DataTexts) -> list[str]:
     """The longest label a neuron can show (the scene is sized to hold it)."""
     if column.index == 0:
-        return [f"{name} = {NUMBER}"]
+        return [f"{name} = {data.input_number}"]
     if column.compact:
         return [f"out = {NUMBER}", f"E = {NUMBER}"]
     lines = [f"net = {NUMBER}", f"out = {NUMBER}"]
     if column.index == last:
-        lines += [f"target = {NUMBER}", f"E = {NUMBER}"]
+        lines += [f"target = {data.target_number}", f"E = {NUMBER}"]
     lines.append(f"δ = {NUMBER}")
     return lines
 
 
-def bias_template(name: str) -> list[str]:
+def bias_template(name: str, data: DataTexts) -> list[str]:
     """The longest label a bias can show."""
+    if data.fixed_biases:
+        return [f"{name} = {data.bias_number} (fixed)"]
     return [f"{name}: {NUMBER} → {NUMBER}", f"∂E/∂{name} = {NUMBER}"]
+
+
+def data_texts(snapshot: Snapshot) -> DataTexts:
+    """The widest input and target of the data (at most a few thousand samples are read),
+    whether biases are trained and whether batches hold several samples."""
+
+    def widest(array: object) -> str:
+        if not isinstance(array, np.ndarray) or array.size == 0 or array.size > 20_000:
+            return NUMBER
+        texts = (format_value(float(x)) for x in np.unique(array))
+        return max(texts, key=len)
+
+    return DataTexts(
+        input_number=widest(snapshot.inputs),
+        target_number=widest(snapshot.targets),
+        fixed_biases=not snapshot.config.train_biases,
+        bias_number=widest(
+            np.array(
+                [
+                    snapshot.values[name]
+                    for name in snapshot.spec.parameter_names
+                    if snapshot.spec.ref(name).kind == "b"
+                ]
+            )
+        ),
+        batched=min(snapshot.config.batch_size, snapshot.n_samples) > 1
+        or snapshot.config.optimizer == "lm",
+    )

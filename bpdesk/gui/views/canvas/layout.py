@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF, QRectF, QSizeF
 
 from bpdesk.core.engine.network import NetworkSpec
 from bpdesk.gui.views.canvas.fonts import CanvasFonts
@@ -21,6 +21,7 @@ __all__ = [
     "NEURON_LABEL_LIMIT",
     "NUMBER",
     "Column",
+    "DataTexts",
     "Layout",
 ]
 
@@ -29,6 +30,19 @@ NEURON_LABEL_LIMIT = 12  # more neurons than this in a column: small circles, no
 FULL_BOX_LIMIT = 4  # columns up to this size show every value, larger ones the latest two
 NUMBER = "−0.000000000"  # the widest number a label shows
 MAX_STRETCH = 1.8  # gaps grow at most this much towards the window's shape
+# How far left of the column it feeds a bias unit may sit, as a share of the gap, best first.
+BIAS_FRACTIONS = (0.42, 0.36, 0.48, 0.3, 0.54, 0.25, 0.6, 0.2, 0.66, 0.15)
+
+
+@dataclass(frozen=True)
+class DataTexts:
+    """What the data and settings say about the labels' longest texts."""
+
+    input_number: str = NUMBER  # the widest input value the data hold
+    target_number: str = NUMBER  # the widest target
+    fixed_biases: bool = False  # untrained biases show one line
+    bias_number: str = NUMBER  # the widest (fixed) bias
+    batched: bool = True  # batches of several samples: a note says whose numbers are shown
 
 
 @dataclass
@@ -65,15 +79,20 @@ class Layout:
         shape: tuple[int, int] | None,
         fonts: CanvasFonts,
         aspect: float,
+        data: DataTexts | None = None,
     ) -> None:
         self.spec = spec
         self.fonts = fonts
+        self.data = data if data is not None else DataTexts()
+        self.input_number, self.target_number = self.data.input_number, self.data.target_number
+        self.fixed_biases = self.data.fixed_biases  # untrained biases: one line each
         self.image_shape = (
             shape if shape is not None and shape[0] * shape[1] == spec.sizes[0] else None
         )
         self.columns = self._columns()
         self._space_rows()
         self._space_columns(aspect)
+        self._bias_row: tuple[float, list[float]] | None = None
         self.places = {
             name: (column.index, j)
             for column in self.columns
@@ -116,7 +135,7 @@ class Layout:
         """Neurons of a column centred on y = 0, spread out when the tallest column allows."""
         lh = self.fonts.lh
         lh0 = CanvasFonts.base_line_height()  # room to breathe grows less than the labels do
-        s_max = 2 * self.big_radius + max(8.5 * lh0, 7 * lh)
+        s_max = 2 * self.big_radius + max(6 * lh0, 5 * lh)
         sizes = self.spec.sizes
         tallest = max(n * column.spacing for n, column in zip(sizes, self.columns, strict=True))
         height = max(tallest, 2 * s_max)
@@ -134,12 +153,17 @@ class Layout:
         left = columns[0].radius + (
             self.image_shape[1] * self.picture_cell() + 7 * lh
             if self.image_shape is not None
-            else fonts.width(f"i9 = {NUMBER}")
+            else fonts.width(f"i9 = {self.input_number}") + 0.5 * lh
         )
-        right = columns[-1].radius + fonts.width(f"target = {NUMBER}") + lh
+        widest = max(
+            f"out = {NUMBER}",
+            f"target = {self.target_number}",
+            key=fonts.width,
+        )
+        right = columns[-1].radius + 0.5 * lh + fonts.width(widest)
         tops, bottoms = zip(*(self.extent(c) for c in columns), strict=True)
-        tall = max(bottoms) - min(tops) + 10 * lh  # captions, bias units and the legend
-        spare = aspect * tall - (left + right + sum(gaps))
+        tall = max(bottoms) - min(tops) + 3.5 * lh  # captions, bias units and the legend
+        spare = 0.92 * aspect * tall - (left + right + sum(gaps))  # height stays the limit
         if spare > 0 and gaps:
             factor = min(MAX_STRETCH, 1 + spare / sum(gaps))
             gaps = [g * factor for g in gaps]
@@ -156,7 +180,8 @@ class Layout:
         gap = max(4 * column.radius, 9 * lh0)
         if links <= LINK_LABEL_LIMIT:
             label = fonts.width(f"∂E/∂w{self.spec.n_parameters} = {NUMBER}")
-            gap = max(gap, 1.75 * label * ratio, 1.5 * label)
+            # A label fits between the two columns' neurons, with a little room to move.
+            gap = max(gap, 1.35 * label * ratio, label + 2 * column.radius + 0.6 * fonts.lh)
         if column.boxes and column.side == "right":
             gap = max(gap, column.radius + fonts.width(f"out = {NUMBER}") + 4 * lh0)
         return gap
@@ -182,8 +207,9 @@ class Layout:
         return column.ys[0] - extra, column.ys[-1] + extra
 
     def caption_bottom(self) -> float:
-        """Where the captions above the columns end."""
-        return min(self.extent(c)[0] for c in self.columns) - 0.6 * self.fonts.lh
+        """Where the captions above the columns end (above E_total's label too)."""
+        top = min(self.extent(c)[0] for c in self.columns)
+        return min(top, self.total_top_left().y()) - 0.6 * self.fonts.lh
 
     def picture_cell(self) -> float:
         """The side of one pixel of the input image."""
@@ -207,16 +233,63 @@ class Layout:
     def bias_unit_pos(self, layer: int) -> QPointF:
         """Bias units sit in one row below the deepest column, as the lecture draws b1 and b2:
         each below and to the left of the column it feeds."""
-        lh, spec = self.fonts.lh, self.spec
-        baseline = max(self.extent(c)[1] for c in self.columns) + 2.2 * lh
-        sizes = spec.sizes
+        if self._bias_row is None:
+            self._bias_row = self._place_bias_row()
+        baseline, fractions = self._bias_row
+        below, above = self.columns[layer], self.columns[layer + 1]
+        return QPointF(above.x - fractions[layer] * (above.x - below.x), baseline)
+
+    def _place_bias_row(self) -> tuple[float, list[float]]:
+        """Right under the lowest neurons where each bias unit (one shared bias per layer)
+        finds a place along its gap whose label clears every neuron's label; else below all
+        the labels. The baseline and, per layer, how far left of its column the unit sits."""
+        lh, spec, sizes = self.fonts.lh, self.spec, self.spec.sizes
+        default = [0.42] * spec.n_layers
+        low = max(self.extent(c)[1] for c in self.columns) + 2.2 * lh
         labelled_biases = not spec.shared_bias and any(
             sizes[i] * sizes[i + 1] <= LINK_LABEL_LIMIT for i in range(spec.n_layers)
         )
         if labelled_biases:
-            baseline += 2.5 * lh  # room for the stacked labels of per-neuron biases
-        below, above = self.columns[layer], self.columns[layer + 1]
-        return QPointF(above.x - 0.42 * (above.x - below.x), baseline)
+            return low + 2.5 * lh, default  # room for the stacked labels of per-neuron biases
+        high = max(c.ys[-1] + c.radius for c in self.columns) + 1.4 * lh
+        lines = 1 if self.fixed_biases else 2
+        template = (
+            f"b9 = {self.data.bias_number} (fixed)"
+            if self.fixed_biases
+            else f"b9: {NUMBER} → {NUMBER}"
+        )
+        size = self.bias_unit_size()
+        half = max(self.fonts.width(template), size) / 2
+        top, bottom = high - size / 2 - 0.3 * lh, high + size / 2 + 0.4 * lh + lines * lh + 8
+        taken = self.label_regions()
+        fractions = []
+        for layer in range(spec.n_layers):
+            below, above = self.columns[layer], self.columns[layer + 1]
+            gap = above.x - below.x
+            for f in BIAS_FRACTIONS:
+                x = above.x - f * gap
+                mine = QRectF(x - half, top, 2 * half, bottom - top)
+                if not any(mine.intersects(rect) for rect in taken):
+                    fractions.append(f)
+                    break
+            else:
+                return low, default
+        return high, fractions
+
+    def label_regions(self) -> list[QRectF]:
+        """Where the neurons' value labels (at their longest) and E_total's label can be."""
+        fonts, last = self.fonts, len(self.columns) - 1
+        rects = []
+        for column in self.columns:
+            if not column.boxes:
+                continue
+            lines = box_lines(column.index, last, column.compact)
+            width = fonts.width(f"target = {NUMBER}" if column.index == last else f"δ = {NUMBER}")
+            plate = QRectF(0, 0, width, lines * fonts.lh + 2 * LabelItem.PAD)
+            for name in column.names:
+                rects.append(QRectF(self.box_top_left(name, plate), plate.size()))
+        total = QRectF(self.total_top_left(), QSizeF(fonts.width(f"E_total = {NUMBER}"), fonts.lh))
+        return [*rects, total.adjusted(0, 0, 0, 2 * LabelItem.PAD)]
 
     def box_top_left(self, name: str, plate: QRectF) -> QPointF:
         """Where a neuron's value label (of size ``plate``) has its top-left corner."""
@@ -233,7 +306,9 @@ class Layout:
         return QPointF(x - 0.35 * r, y + r + 0.35 * lh)
 
     def total_top_left(self) -> QPointF:
-        """Where the label of E_total has its top-left corner: below the outputs."""
+        """Where the label of E_total has its top-left corner: above the outputs' labels,
+        from the outputs' left edge (no wider than they are)."""
         column = self.columns[-1]
-        bottom = self.extent(column)[1]
-        return QPointF(column.x - column.radius, bottom + 0.6 * self.fonts.lh)
+        lh = self.fonts.lh
+        top = self.extent(column)[0]
+        return QPointF(column.x - column.radius, top - 0.4 * lh - lh - 2 * LabelItem.PAD)

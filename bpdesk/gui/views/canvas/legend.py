@@ -29,8 +29,8 @@ class LegendItem(QGraphicsItem):
         ]
         metrics = QFontMetricsF(font)
         self.line_height = metrics.height()
-        self.sample = 2.6 * self.line_height
-        gap = 1.6 * self.line_height
+        self.sample = 2.2 * self.line_height
+        gap = 1.2 * self.line_height
         self.placed: list[tuple[str, bool, str, float, float, float]] = []
         x = y = 0.0
         right = 0.0

@@ -25,7 +25,6 @@ from bpdesk.gui.views.canvas.placement import place_bias_labels, place_box, plac
 __all__ = ["CanvasScene"]
 
 
-
 class CanvasScene:
     """The items drawn for one network, by what they show; built into ``scene`` at once."""
 
@@ -181,19 +180,19 @@ class CanvasScene:
                 self.add_label(f"bias:{name}")
 
     def _build_captions(self, spec: NetworkSpec) -> None:
-        """Two centred lines above each column: which layer, and its activation and size."""
+        """A centred line above each column: which layer, its activation and size."""
         top = self.layout.caption_bottom()
         for column in self.layout.columns:
             c, n = column.index, len(column.names)
             if c == 0:
-                lines = ["inputs", f"{n} values" if n > 2 else ""]
+                lines = [f"inputs · {n}" if n > 2 else "inputs"]
             else:
                 act = spec.layers[c - 1].activation + (f" · {n}" if n > 2 else "")
                 if c == spec.n_layers:
-                    lines = ["outputs", act]
+                    lines = [f"outputs · {act}"]
                 else:
-                    lines = [f"hidden layer {c}" if spec.n_layers > 2 else "hidden layer", act]
-            lines = [line for line in lines if line]
+                    layer = f"hidden layer {c}" if spec.n_layers > 2 else "hidden layer"
+                    lines = [f"{layer} · {act}"]
             for k, line in enumerate(lines):
                 item = QGraphicsSimpleTextItem(line)
                 item.setFont(self.fonts.caption)
@@ -211,7 +210,7 @@ class CanvasScene:
             for name in column.names:
                 label = self.labels.get(f"neuron:{name}")
                 if label is not None:
-                    label.setText("\n".join(neuron_template(name, column, last)))
+                    label.setText("\n".join(neuron_template(name, column, last, layout.data)))
                     place_box(layout, label, name)
         total = self.labels.get("error:E_total")
         if total is not None:
@@ -219,18 +218,24 @@ class CanvasScene:
             place_total(layout, total)
         for key, label in self.labels.items():
             if key.startswith("bias:"):
-                label.setText("\n".join(bias_template(key[5:])))
+                label.setText("\n".join(bias_template(key[5:], layout.data)))
         place_bias_labels(self)
 
     def _build_footer(self) -> None:
         """The note on which sample the numbers are of, and the legend, below everything."""
         fonts, scene = self.fonts, self.scene
         content = scene.itemsBoundingRect()
-        self.note = QGraphicsSimpleTextItem(batch_note(99999, 99999))
+        # Room for the note only where batches hold several samples (else it stays empty).
+        self.note = QGraphicsSimpleTextItem(
+            batch_note(99999, 99999) if self.layout.data.batched else ""
+        )
         self.note.setFont(fonts.caption)
         self.note.setBrush(colours().ink)
-        self.note.setPos(content.left(), content.bottom() + 0.8 * fonts.lh)
+        self.note.setPos(content.left(), content.bottom() + 0.6 * fonts.lh)
         scene.addItem(self.note)
-        legend = LegendItem(fonts.caption, max(content.width(), 30 * fonts.lh))
-        legend.setPos(content.left(), self.note.sceneBoundingRect().bottom() + 0.6 * fonts.lh)
+        top = (
+            self.note.sceneBoundingRect().bottom() if self.layout.data.batched else content.bottom()
+        )
+        legend = LegendItem(fonts.small, max(content.width(), 30 * fonts.lh))
+        legend.setPos(content.left(), top + 0.6 * fonts.lh)
         scene.addItem(legend)

@@ -24,7 +24,8 @@ from bpdesk.gui.views.canvas.editor import InlineEditor
 from bpdesk.gui.views.canvas.fonts import CanvasFonts
 from bpdesk.gui.views.canvas.input_grid import InputGridItem
 from bpdesk.gui.views.canvas.items import BiasUnitItem, LabelItem, NeuronItem
-from bpdesk.gui.views.canvas.layout import NUMBER, Layout
+from bpdesk.gui.views.canvas.labels import data_texts
+from bpdesk.gui.views.canvas.layout import NUMBER, DataTexts, Layout
 from bpdesk.gui.views.canvas.links import LinkBundle
 from bpdesk.gui.views.canvas.palette import colours, use_colours_for
 from bpdesk.gui.views.canvas.scene import CanvasScene
@@ -34,6 +35,7 @@ __all__ = ["NetworkCanvas"]
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 25.0
 HIT_TOLERANCE = 6.0  # pixels around a neuron or link that still hit it
+SCENE_MARGIN = 0.4  # line heights of room around the drawing
 RUN_LINK_INTERVAL = 2.0  # seconds between two restrokes of the links while a run goes on
 
 
@@ -68,7 +70,7 @@ class NetworkCanvas(QGraphicsView):
         self._font_scale = 1.0
         self._fonts = CanvasFonts(1.0)
         self._auto_fit = True
-        self._key: tuple[NetworkSpec, tuple[int, int] | None, float, str] | None = None
+        self._key: tuple[NetworkSpec, tuple[int, int] | None, float, str, DataTexts] | None = None
         self._snapshot: Snapshot | None = None
         self._parts: CanvasScene | None = None
         self._selection: tuple[str, str] | None = None
@@ -84,10 +86,11 @@ class NetworkCanvas(QGraphicsView):
     # ------------------------------------------------------------ public API
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Draw ``snapshot``: the scene is built anew only when the network's shape changes."""
-        key = (snapshot.spec, snapshot.input_shape, self._font_scale, colours().name)
+        data = data_texts(snapshot)
+        key = (snapshot.spec, snapshot.input_shape, self._font_scale, colours().name, data)
         rebuilt = key != self._key
         if rebuilt:
-            self._rebuild(snapshot)
+            self._rebuild(snapshot, data)
             self._key = key
         self._snapshot = snapshot
         self._throttle.request(urgent=rebuilt or not snapshot.running or self._animated)
@@ -190,15 +193,15 @@ class NetworkCanvas(QGraphicsView):
         return self._editor.message()
 
     # ------------------------------------------------------------ building and drawing
-    def _rebuild(self, snapshot: Snapshot) -> None:
+    def _rebuild(self, snapshot: Snapshot, data: DataTexts) -> None:
         self._editor.close()
         scene = self.scene()
         self._parts = None
         scene.clear()
         self.rebuild_count += 1
-        layout = Layout(snapshot.spec, snapshot.input_shape, self._fonts, self._aspect())
+        layout = Layout(snapshot.spec, snapshot.input_shape, self._fonts, self._aspect(), data)
         self._parts = CanvasScene(scene, layout, self._fonts)
-        margin = 1.5 * self._fonts.lh
+        margin = SCENE_MARGIN * self._fonts.lh
         self.setSceneRect(scene.itemsBoundingRect().adjusted(-margin, -margin, margin, margin))
         if self._selection and not self._parts.exists(*self._selection):
             self._selection = None
