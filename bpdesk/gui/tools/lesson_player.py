@@ -143,8 +143,10 @@ class LessonPlayer(QObject):
         stepper = start.build()
         if self._folder is None or not os.path.isdir(self._folder):
             self._folder = tempfile.mkdtemp(prefix="bpdesk-lesson-")
-        stem = Path(start.source).stem if documents.is_session_path(start.source) else start.source
-        path = os.path.join(self._folder, f"{stem}.bpdesk")
+        # Named after the lesson and slide: the window's title then says whose copy it is.
+        assert self.lesson is not None
+        lesson = Path(self.lesson.path).stem if self.lesson.path else "lesson"
+        path = os.path.join(self._folder, f"{lesson}, slide {start.slide + 1}.bpdesk")
         documents.save_session(path, stepper)
         return path, stepper.trainer.config
 

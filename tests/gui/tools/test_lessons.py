@@ -140,6 +140,18 @@ def test_a_view_that_is_gone_is_a_plain_note_not_a_crash(qtbot, window):
     ]
 
 
+def test_settings_arrive_with_the_slide_in_a_copy_named_after_it(qtbot, window):
+    tools = window.teaching
+    assert tools.open_lesson(str(resource_path("lessons", "03-batches.json")))
+    for _ in range(4):  # to "When the batch does not divide the data": batches of 30
+        _settled(qtbot, window)
+        assert tools.next_slide()
+    _settled(qtbot, window)
+    assert window.snapshot.config.batch_size == 30
+    assert window.snapshot.iterations_per_epoch == 34  # ⌈1000 / 30⌉
+    assert "03-batches, slide 5" in window.windowTitle()
+
+
 def test_teach_lessons_lists_every_shipped_lesson(qtbot, window):
     menu = window.teaching.lessons.menu
     menu.aboutToShow.emit()
