@@ -263,6 +263,28 @@ def test_a_lesson_opened_over_unsaved_work_waits_for_the_answer(qtbot, window, m
     assert _matches(window.snapshot, tools.lesson.play(0))
 
 
+def test_settings_that_clash_on_a_later_slide_are_refused_there(qtbot, window, tmp_path):
+    slides = [
+        {"title": "XOR", "caption": "x"},
+        {"title": "LM", "caption": "y", "set": {"optimizer": "lm"}},
+        {"title": "Decay", "caption": "z", "set": {"weight_decay": 0.1}},
+    ]
+    path = tmp_path / "clash.json"
+    path.write_text(json.dumps({"format": "bpdesk-lesson", "source": "xor", "slides": slides}))
+    tools = window.teaching
+    assert tools.open_lesson(str(path))
+    _settled(qtbot, window)
+    assert tools.next_slide()
+    _settled(qtbot, window)
+    values = window.snapshot.values
+    window.messages.clear()
+    assert not tools.next_slide()
+    assert len(window.messages) == 1 and "“Decay”" in window.messages[0]
+    assert "Levenberg" in window.messages[0]
+    qtbot.wait(100)
+    assert tools.slide == 1 and window.snapshot.values == values
+
+
 def test_a_slide_with_nothing_to_do_may_follow_a_run(qtbot, window):
     tools = window.teaching
     assert tools.open_lesson(str(resource_path("lessons", "02-figures.json")))
