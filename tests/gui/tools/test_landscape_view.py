@@ -14,6 +14,7 @@ from bpdesk.core.stepping.snapshot import make_snapshot
 from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.core.teaching.landscape import error_grid
 from bpdesk.gui.tools.landscape_view import GL_MISSING, LandscapeView
+from bpdesk.gui.tools.landscape_view import surface as surface_module
 from bpdesk.gui.tools.landscape_view import view as view_module
 
 
@@ -223,6 +224,7 @@ def test_three_d_tab_explains_when_opengl_is_missing(view):
 
 
 def test_no_pyopengl_library_is_no_crash(qtbot, monkeypatch):
+    monkeypatch.setattr(surface_module, "NO_GL_WIDGETS", ())  # as if on a real screen
     monkeypatch.setitem(sys.modules, "pyqtgraph.opengl", None)  # import fails
     monkeypatch.setattr(QOpenGLContext, "create", lambda self: True)
     widget = LandscapeView()
@@ -287,3 +289,11 @@ def test_contour_lines_follow_their_error_level(view):
             assert _log_error_at(landscape, point.x(), point.y()) == pytest.approx(
                 contour.level, abs=1e-9
             )
+
+
+def test_an_offscreen_context_is_not_taken_for_a_3d_screen(qtbot, monkeypatch):
+    # Offscreen with an X display can make an OpenGL context, but draws no OpenGL widget.
+    monkeypatch.setattr(QOpenGLContext, "create", lambda self: True)
+    widget = LandscapeView()
+    qtbot.addWidget(widget)
+    assert not widget.has_3d() and widget.surface_tab_text() == GL_MISSING

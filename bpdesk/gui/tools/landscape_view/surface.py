@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QFont, QOpenGLContext, QVector3D
+from PySide6.QtGui import QFont, QGuiApplication, QOpenGLContext, QVector3D
 
 # isort: split
 import pyqtgraph as pg  # after PySide6, so that it draws with the same Qt binding
@@ -20,6 +20,7 @@ __all__ = ["GL_MISSING", "Surface3D"]
 
 Array = NDArray[np.float64]
 
+NO_GL_WIDGETS = ("offscreen", "minimal")  # platforms whose QOpenGLWidget does not draw
 MIN_HEIGHT = 520  # pixels: the surface stays large enough to read on a projector
 LABEL_POINTS = 15.0  # the axis names' size at 100 %
 DESCENT = (("simultaneous", (0.84, 0.15, 0.16, 1.0)), ("sequential", (1.0, 0.4, 1.0, 1.0)))
@@ -46,7 +47,11 @@ class Surface3D:
 
     @classmethod
     def create(cls) -> Surface3D | None:
-        """The scene, or None when this machine has no OpenGL (library or context)."""
+        """The scene, or None when this machine has no OpenGL (library or context), or the
+        platform draws no OpenGL widgets (offscreen and minimal can make a context when an X
+        display is there, yet a QOpenGLWidget on them stays broken)."""
+        if QGuiApplication.platformName() in NO_GL_WIDGETS:
+            return None
         try:
             context = QOpenGLContext()
             if not context.create():
