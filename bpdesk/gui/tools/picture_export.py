@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, QRectF, QSiz
 from PySide6.QtGui import QColor, QImage, QPaintDevice, QPainter, QPalette
 from PySide6.QtOpenGLWidgets import QOpenGLWidget
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QDockWidget, QGraphicsView, QScrollArea, QWidget
+from PySide6.QtWidgets import QDockWidget, QGraphicsItem, QGraphicsView, QScrollArea, QWidget
 
 from bpdesk.core.errors import BpdeskError
 from bpdesk.gui.shell.window_api import ToolHost
@@ -140,19 +140,41 @@ def _layout_size(widget: QWidget, size: QSize) -> tuple[QSize, float]:
 
 
 class _LaidOut:
-    """``with _LaidOut(widget, size):`` the widget laid out at ``size``, then as it was."""
+    """``with _LaidOut(widget, size):`` the widget laid out at ``size`` with its plots'
+    pixel caches off (so that axes are drawn as lines and text, at the picture's
+    resolution), then as it was."""
 
     def __init__(self, widget: QWidget, size: QSize) -> None:
         self.widget = widget
         self.size = size
         self.before = widget.size()
+        self.views: list[tuple[QGraphicsView, QGraphicsView.CacheModeFlag]] = []
+        self.items: list[tuple[QGraphicsItem, QGraphicsItem.CacheMode]] = []
+        self.symbols: list[dict[str, object]] = []
 
     def __enter__(self) -> None:
+        views = [self.widget] if isinstance(self.widget, QGraphicsView) else []
+        for view in [*views, *self.widget.findChildren(QGraphicsView)]:
+            self.views.append((view, view.cacheMode()))
+            view.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
+            for item in view.scene().items() if view.scene() is not None else []:
+                self.items.append((item, item.cacheMode()))
+                item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+                options = getattr(item, "opts", None)  # a plot's point symbols, as shapes
+                if isinstance(options, dict) and options.get("useCache") is True:
+                    options["useCache"] = False
+                    self.symbols.append(options)
         self.widget.resize(self.size)
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
     def __exit__(self, *_: object) -> None:
         self.widget.resize(self.before)
+        for item, mode in self.items:
+            item.setCacheMode(mode)
+        for options in self.symbols:
+            options["useCache"] = True
+        for view, flags in self.views:
+            view.setCacheMode(flags)
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
 

@@ -107,7 +107,11 @@ def test_error_plot_at_1024x768_and_for_print(qtbot, window, tmp_path):
     assert abs(image.dotsPerMeterX() - PRINT_DPI / 0.0254) < 2
     svg = tmp_path / "plot.svg"
     _export(window, PictureChoice("error_plot", "1024x768", "svg"), svg)
-    assert "iteration" in " ".join(ET.parse(svg).getroot().itertext())
+    root = ET.parse(svg).getroot()
+    assert "iteration" in " ".join(root.itertext())
+    # Drawn as lines and text (the plot's cached pixels are not pasted in as pictures).
+    tags = {element.tag.rpartition("}")[2] for element in root.iter()}
+    assert "image" not in tags and {"path", "text"} <= tags
 
 
 def test_an_open_teaching_view_is_offered_and_pictured(qtbot, window, tmp_path):
