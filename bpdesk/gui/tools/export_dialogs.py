@@ -34,6 +34,11 @@ class PictureChoice:
 def _form(parent: QWidget, title: str) -> tuple[QDialog, QFormLayout]:
     dialog = QDialog(parent)
     dialog.setWindowTitle(title)
+    scale = getattr(parent, "font_scale", 1.0)  # the window's text size
+    if isinstance(scale, float) and scale > 0:
+        font = dialog.font()
+        font.setPointSizeF(font.pointSizeF() * scale)
+        dialog.setFont(font)
     form = QFormLayout(dialog)
     return dialog, form
 
@@ -113,7 +118,8 @@ def ask_recording(parent: QWidget, views: list[PictureView]) -> Recording | None
     every.setEnabled(False)
     form.addRow("View", view_box)
     form.addRow("Record", press_box)
-    form.addRow("Presses (frames after the first)", count)
+    count.setToolTip("The animation shows the start, then one frame after each press.")
+    form.addRow("How many presses", count)
     form.addRow("One frame every", every)
     form.addRow("Size", size_box)
     form.addRow("Each frame shows", seconds)

@@ -26,8 +26,8 @@ __all__ = ["GIF_SIZES", "MAX_PRESSES", "PRESSES", "GifRecorder", "Recording", "c
 
 # What can be recorded: a press each, as the menu says it.
 PRESSES = {
-    "neuron": "Sub-steps (Next neuron presses)",
-    "phase": "Phases (Forward, Backward, Update presses)",
+    "neuron": "Sub-steps (Next neuron)",
+    "phase": "Phases (Forward, Backward, Update)",
     "run": "Iterations of a run",
 }
 GIF_SIZES = ("1024x768", "1920x1080", "screen")
@@ -132,6 +132,9 @@ class GifRecorder(QObject):
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
         dialog.canceled.connect(self.cancel)
+        font = dialog.font()  # the window's text size (large in presentation mode)
+        font.setPointSizeF(font.pointSizeF() * self.host.font_scale)
+        dialog.setFont(font)
         dialog.setValue(0)
         self.progress = dialog
 
@@ -189,6 +192,7 @@ class GifRecorder(QObject):
         text = f"{n} of {self.recording.count}: {self._what(self._last_command)}"
         self._take_picture(snapshot, text)
         if self.progress is not None:
+            self.progress.setLabelText(f"Recording: press {n} of {self.recording.count} done…")
             self.progress.setValue(n + 1)
         if n >= self.recording.count:
             self._end_recording()
