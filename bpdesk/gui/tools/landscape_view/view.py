@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 # isort: split
 import pyqtgraph as pg  # after PySide6, so that it draws with the same Qt binding
 
+import bpdesk.gui.tools.landscape_view.paths as paths
 from bpdesk.core.engine.network import NetworkSpec
 from bpdesk.core.formatting import format_value
 from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.core.teaching.descent import MAX_SPAN, PathPlan
 from bpdesk.core.teaching.landscape import Landscape
 from bpdesk.gui.shell.theme import clamp_font_scale
-from bpdesk.gui.tools.landscape_view import paths
 from bpdesk.gui.tools.landscape_view.contour import BASE_POINT_SIZE, ContourMap
 from bpdesk.gui.tools.landscape_view.surface import GL_MISSING, Surface3D
 
