@@ -106,6 +106,15 @@ def resolve_data(data: dict[str, Any]) -> tuple[Array, Array, dict[str, object]]
         "input_shape": None,
         "data": data,
     }
+    for part in ("validation", "test"):  # held-out parts saved as they were (edited data)
+        if f"{part}_inputs" in data:
+            held_x = field[f"{part}_inputs"].matrix(session.MAX_SAMPLES)
+            held_t = field[f"{part}_targets"].matrix(session.MAX_SAMPLES)
+            if held_x.shape[0] != held_t.shape[0]:
+                raise field.fail(
+                    f"has {held_x.shape[0]} {part} inputs but {held_t.shape[0]} targets"
+                )
+            embedded[f"{part}_inputs"], embedded[f"{part}_targets"] = held_x, held_t
     if validation or test_size:
         try:
             train, validation_part, test_part = plain_samples(inputs, targets).split_parts(

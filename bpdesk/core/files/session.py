@@ -71,7 +71,7 @@ def session_dict(stepper: Stepper) -> dict[str, Any]:
     weights = Network(spec, list(state.weights), list(state.biases))
     data = stepper.meta.get("data")
     if not isinstance(data, dict):
-        data = {"inputs": trainer.inputs.tolist(), "targets": trainer.targets.tolist()}
+        data = _embedded_samples(stepper)
     training: dict[str, Any] = {
         "eta": cfg.eta,
         "momentum": cfg.momentum,
@@ -123,6 +123,20 @@ def session_dict(stepper: Stepper) -> dict[str, Any]:
         },
         "history": history,
     }
+
+
+def _embedded_samples(stepper: Stepper) -> dict[str, Any]:
+    """The samples themselves (imported or edited data), the held-out parts as they are."""
+    trainer = stepper.trainer
+    data: dict[str, Any] = {"inputs": trainer.inputs.tolist(), "targets": trainer.targets.tolist()}
+    name = stepper.meta.get("dataset_name")
+    if isinstance(name, str) and name:
+        data["name"] = name
+    for part in ("validation", "test"):
+        x, t = getattr(trainer, f"{part}_inputs"), getattr(trainer, f"{part}_targets")
+        if x is not None and t is not None:
+            data[f"{part}_inputs"], data[f"{part}_targets"] = x.tolist(), t.tolist()
+    return data
 
 
 def _jsonable(value: Any) -> Any:

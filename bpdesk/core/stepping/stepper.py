@@ -21,6 +21,7 @@ from bpdesk.core.engine.history import History
 from bpdesk.core.engine.network import Network
 from bpdesk.core.engine.trainer import RunResult, TrainConfig, Trainer
 from bpdesk.core.errors import ConfigError
+from bpdesk.core.stepping.data_edit import DataEdit, edited_arrays, set_training_data
 from bpdesk.core.stepping.in_progress import StepInProgress
 from bpdesk.core.stepping.reveal import build_trace
 from bpdesk.core.stepping.trace import Op, StepTrace
@@ -236,10 +237,16 @@ class Stepper:
 
     # ------------------------------------------------------------ undo & edits
     def _record(self) -> UndoRecord:
-        return record(self.trainer, self.in_progress, self.done, self.ops)
+        entry = self.meta.get("data")
+        return record(self.trainer, self.in_progress, self.done, self.ops, entry)
 
     def _restore(self, state: UndoRecord) -> None:
         restore(self.trainer, state)
+        if state.data is not None:  # how the session names the samples goes back with them
+            if state.data.entry is None:
+                self.meta.pop("data", None)
+            else:
+                self.meta["data"] = state.data.entry
         self.in_progress = None if state.step is None else state.step.copy()
         self.done = state.done
         self.ops = state.ops
@@ -355,6 +362,26 @@ class Stepper:
                 self._restart_step()
             self.in_progress, self.done = None, 0  # a finished step's plan may not fit
             self.trainer.set_config(config)
+            self.ops = self._plan()
+            first_update = next(k for k, op in enumerate(self.ops) if op.kind == "update")
+            self._replay(min(replay, first_update))
+
+        return self._one_change(change)
+
+    def edit_data(self, edit: DataEdit) -> StepTrace:
+        """Add, move or remove one training point of two-input data (one undo entry; see
+        ``data_edit.py``). The samples are then saved in the session itself; the epoch in
+        progress starts afresh and a step in progress restarts (replayed like an edit). A
+        refused edit changes nothing."""
+        inputs, targets = edited_arrays(self.trainer.inputs, self.trainer.targets, edit)
+
+        def change() -> None:
+            replay = 0 if self.step_complete else self.done
+            if not self.step_complete:
+                self._restart_step()
+            self.in_progress, self.done = None, 0
+            set_training_data(self.trainer, inputs, targets)
+            self.meta.pop("data", None)  # the samples themselves, held-out parts too
             self.ops = self._plan()
             first_update = next(k for k, op in enumerate(self.ops) if op.kind == "update")
             self._replay(min(replay, first_update))

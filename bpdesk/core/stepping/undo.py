@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bpdesk.core.engine.trainer import TrainConfig, Trainer
+from bpdesk.core.stepping.data_edit import DataMoment, set_training_data
 from bpdesk.core.stepping.in_progress import StepInProgress
 from bpdesk.core.stepping.trace import Op
 
@@ -57,6 +58,9 @@ class UndoRecord(TrainerMoment):
     done: int
     ops: tuple[Op, ...]
     rolled_back_to: int | None = None  # the best epoch whose weights were put back
+    # The training samples of this moment (shared read-only arrays, not copies): a data
+    # edit undone puts them back. None: the record does not say (the data stay as they are).
+    data: DataMoment | None = None
 
 
 @dataclass(frozen=True)
@@ -79,9 +83,14 @@ def optimizer_state(trainer: Trainer) -> dict[str, object]:
 
 
 def record(
-    trainer: Trainer, step: StepInProgress | None, done: int, ops: tuple[Op, ...]
+    trainer: Trainer,
+    step: StepInProgress | None,
+    done: int,
+    ops: tuple[Op, ...],
+    data_entry: object = None,
 ) -> UndoRecord:
-    """The state of ``trainer`` and of the step in progress, as it is now."""
+    """The state of ``trainer`` and of the step in progress, as it is now; ``data_entry`` is
+    how the session names the samples (kept with them, for an undone data edit)."""
     return UndoRecord(
         weights=tuple(w.copy() for w in trainer.network.weights),
         biases=tuple(b.copy() for b in trainer.network.biases),
@@ -105,11 +114,17 @@ def record(
         done=done,
         ops=ops,
         rolled_back_to=trainer.rolled_back_to,
+        data=DataMoment(trainer.inputs, trainer.targets, data_entry),
     )
 
 
 def restore(trainer: Trainer, state: UndoRecord) -> None:
     """Put ``trainer`` back to the recorded state (the step in progress is the caller's)."""
+    data = state.data
+    if data is not None and (
+        data.inputs is not trainer.inputs or data.targets is not trainer.targets
+    ):
+        set_training_data(trainer, data.inputs, data.targets)
     if state.config != trainer.config:
         trainer.set_config(state.config)
     trainer.network.weights[:] = [w.copy() for w in state.weights]

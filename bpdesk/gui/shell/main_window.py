@@ -17,6 +17,7 @@ from bpdesk.gui.shell.actions import create_actions
 from bpdesk.gui.shell.autosave import Autosave
 from bpdesk.gui.shell.banner import MessageBanner
 from bpdesk.gui.shell.cadence import window_cadences
+from bpdesk.gui.shell.data_edits import DataEdits
 from bpdesk.gui.shell.menus import build_menus, build_toolbar, menu_named
 from bpdesk.gui.shell.run_speed import RunSpeed
 from bpdesk.gui.shell.session_files import NO_PROMPTS_VARIABLE, FileChooser, SessionFiles
@@ -38,7 +39,7 @@ __all__ = ["NO_PROMPTS_VARIABLE", "MainWindow", "MessageBanner"]
 DEFAULT_SIZE = QSize(1600, 900)
 
 
-class MainWindow(QMainWindow, ToolSettings):
+class MainWindow(QMainWindow, ToolSettings, DataEdits):
     """The network drawing in the middle, the panels docked around it, the worker behind it.
 
     Commands go to the worker as queued signals (see :class:`WorkerLink`); snapshots come

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDockWidget, QMenu, QWidget
 
 from bpdesk.core.engine.config import TrainConfig
 from bpdesk.core.files.datasets import Dataset
+from bpdesk.core.stepping.data_edit import DataEdit
 from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.gui.views.canvas.view import NetworkCanvas
 
@@ -58,6 +59,11 @@ class ToolHost(Protocol):
         """New training settings (update order, biases…), sent to the worker ahead of any
         command requested after this call; False (nothing sent) while a step's answer is
         awaited, a run goes or commands are queued. The worker refuses bad ones in words."""
+
+    def edit_training_data(self, edit: DataEdit) -> bool:
+        """Add, move or remove one training point of two-input data (queued to the worker in
+        order, also during a run; one undo entry). The worker refuses a bad one in words and
+        changes nothing; False (nothing sent) while a lesson's sequence is going."""
 
     def open_source(self, source: str) -> None:
         """Open a session file or a preset (asks about unsaved changes first)."""

@@ -45,6 +45,7 @@ class WorkerLink(QObject):
     refresh_requested = Signal()
     roll_back_requested = Signal()
     data_requested = Signal(object)
+    data_edit_requested = Signal(object)  # a core DataEdit: a training point added, moved…
     autosave_to_requested = Signal(str, str)
     autosave_requested = Signal()
     mark_unsaved_requested = Signal()
@@ -76,6 +77,7 @@ class WorkerLink(QObject):
         self.refresh_requested.connect(w.refresh)
         self.roll_back_requested.connect(w.roll_back_to_best)
         self.data_requested.connect(w.load_data)
+        self.data_edit_requested.connect(w.edit_data)
         self.autosave_to_requested.connect(w.autosave_to)
         self.autosave_requested.connect(w.autosave)
         self.mark_unsaved_requested.connect(w.mark_unsaved)

@@ -251,6 +251,8 @@ class TeachingTools(QObject):
         if self._boundary is None:
             self._boundary = BoundaryView()
             self._boundary.rollback_requested.connect(self.host.roll_back_to_best)
+            self._boundary.edit_requested.connect(self.host.edit_training_data)
+            self._boundary.refused.connect(self.host.show_message)
             _place(self.boundary_dock, self._boundary)
         return self._boundary
 
@@ -316,6 +318,12 @@ class TeachingTools(QObject):
         if visible and not self._shut_down:
             _ = self.boundary  # built on first show
             self._show_boundary()
+            latest = self.host.snapshot  # a map of the weights as they are, without a step
+            fresh = self._map is not None and latest is not None and self._map.seq == latest.seq
+            if latest is not None and latest.inputs is not None and latest.inputs.shape[1] == 2:
+                if not self._map_pending and not fresh:
+                    self._map_pending = True
+                    self.analysis.decision_map(latest)
 
     def _message(self, text: str) -> None:
         self.host.show_message(text)
@@ -339,6 +347,11 @@ class TeachingTools(QObject):
         if isinstance(mapped, Snapshot):
             self._map = mapped
             self._show_boundary()
+            latest = self.host.snapshot  # newer data or weights came meanwhile: map them too
+            if latest is not None and latest.seq != mapped.seq and self.boundary_dock.isVisible():
+                if latest.inputs is not None and latest.inputs.shape[1] == 2:
+                    self._map_pending = True
+                    self.analysis.decision_map(latest)
 
     @Slot(str, str)
     def _on_failed(self, what: str, detail: str) -> None:

@@ -19,6 +19,7 @@ from bpdesk.core.files import documents
 from bpdesk.core.files.datasets import Dataset
 from bpdesk.core.files.documents import is_session_path
 from bpdesk.core.files.splits import with_split
+from bpdesk.core.stepping.data_edit import DataEdit
 from bpdesk.core.stepping.snapshot import make_snapshot
 from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.core.stepping.steps import STEP_DOING, STEP_KINDS, take_step
@@ -249,6 +250,12 @@ class StepperWorker(QObject):
     @Slot(object)
     def set_config(self, config: TrainConfig) -> None:
         self._command("changing the training settings", lambda: self._stepper.set_config(config))
+
+    @Slot(object)
+    def edit_data(self, edit: DataEdit) -> None:
+        """Add, move or remove a training point; during a run it applies before the next
+        chunk (the run goes on with the new data)."""
+        self._command("changing the training points", lambda: self._stepper.edit_data(edit))
 
     @Slot()
     def roll_back_to_best(self) -> None:

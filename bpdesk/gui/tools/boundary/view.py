@@ -23,6 +23,7 @@ import pyqtgraph as pg  # after PySide6, so that it draws with the same Qt bindi
 from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.gui.shell.theme import clamp_font_scale
 from bpdesk.gui.tools.boundary.curves import EpochCurves
+from bpdesk.gui.tools.boundary.editing import PointChooser, PointEditor
 from bpdesk.gui.tools.boundary.maps import (
     class_colour,
     classes,
@@ -48,10 +49,14 @@ class BoundaryView(QWidget):
     """Output map, data points, hidden neurons' maps and the train/test error per epoch.
 
     Emits ``rollback_requested`` when the student asks for the weights of the epoch with
-    the lowest test error.
+    the lowest test error, ``edit_requested(DataEdit)`` when a training point is added,
+    moved or removed on the map (``editing.py``), ``refused(text)`` for a click it cannot
+    take.
     """
 
     rollback_requested = Signal()
+    edit_requested = Signal(object)
+    refused = Signal(str)
 
     def __init__(
         self, parent: QWidget | None = None, *, clock: Callable[[], float] = time.monotonic
@@ -113,6 +118,10 @@ class BoundaryView(QWidget):
             self._train_points, self._test_points, self._validation_points, self._batch_rings,
         ):  # fmt: skip
             self._map.addItem(item)
+        self.chooser = PointChooser()
+        self.editor = PointEditor(self._map, self._train_points, self.chooser)
+        self.editor.edit_requested.connect(self.edit_requested)
+        self.editor.refused.connect(self.refused)
         self._map_note = QLabel()
         self._map_note.setWordWrap(True)
         self._legend = QLabel()
@@ -121,6 +130,7 @@ class BoundaryView(QWidget):
         left = QVBoxLayout()
         left.setSpacing(4)
         left.addWidget(self._map_title)
+        left.addWidget(self.chooser)
         left.addWidget(self._map, 1)
         left.addWidget(self._map_note)
         left.addWidget(self._legend)
@@ -208,6 +218,7 @@ class BoundaryView(QWidget):
             self._spec_key = None
             return
         self._stack.setCurrentIndex(1)
+        self.chooser.take_in(snapshot)
         self._draw_counters(snapshot)
         self._draw_points(snapshot)
         self._draw_map(snapshot)
@@ -241,12 +252,16 @@ class BoundaryView(QWidget):
         if inputs is None or targets is None:
             return
         key = (id(inputs), id(s.test_inputs), id(s.validation_inputs))
-        if key != self._data_key:
+        previewed = self.editor.preview_waiting
+        as_data = self.editor.take_in(s)  # False: a point just edited is drawn, data to come
+        if as_data and (key != self._data_key or previewed):
             self._data_key = key
+            point_classes = classes(targets, s)
+            self.editor.set_points(inputs, point_classes)
             self._train_points.setData(
                 x=inputs[:, 0],
                 y=inputs[:, 1],
-                brush=[pg.mkBrush(class_colour(c)) for c in classes(targets, s)],
+                brush=[pg.mkBrush(class_colour(c)) for c in point_classes],
                 pen=pg.mkPen("#1a1a1a", width=0.8),
             )
             n_test = _hollow(self._test_points, s.test_inputs, s.test_targets, s)
@@ -309,6 +324,7 @@ class BoundaryView(QWidget):
         for widget in widgets:
             widget.setFont(body)
         self._curves.set_fonts(body)
+        self.chooser.set_fonts(body)
         self._counters.setFont(self._font(1.1, bold=True))
         self._map_title.setFont(self._font(1.1, bold=True))
         self._message.setFont(self._font(1.25))
