@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea, QWidget
 from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.core.teaching.landscape import Landscape
 from bpdesk.core.teaching.lesson import BUILT_IN_VIEWS, Lesson
+from bpdesk.gui.shell.laser import LaserPointer
 from bpdesk.gui.shell.window_api import ToolHost
 from bpdesk.gui.tools.boundary import BoundaryView
 from bpdesk.gui.tools.comparison_view import ComparisonView
@@ -87,6 +88,7 @@ class TeachingTools(QObject):
         self._shut_down = False
         self._build_docks()
         self._build_menu()
+        self.laser = LaserPointer(host.as_parent())  # hold L: a glow follows the mouse
         self.analysis = MapJobs(self)
         self.analysis.landscape_ready.connect(self._on_landscape)
         self.analysis.map_ready.connect(self._on_map)
