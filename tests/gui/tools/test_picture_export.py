@@ -7,11 +7,22 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDoubleSpinBox,
+    QSpinBox,
+    QWidget,
+)
 
 from bpdesk.app import create_window
-from bpdesk.gui.tools.export_dialogs import PictureChoice
-from bpdesk.gui.tools.picture_export import PICTURE_SIZES, PRINT_DPI, picture_views
+from bpdesk.gui.tools.export_dialogs import PictureChoice, ask_picture, ask_recording
+from bpdesk.gui.tools.gif_export import PRESSES, Recording
+from bpdesk.gui.tools.picture_export import PICTURE_SIZES, PRINT_DPI, PictureView, picture_views
 from tests.reliability.test_plain_messages import assert_plain
 
 
@@ -167,3 +178,75 @@ def test_a_registry_view_as_png_and_svg(qtbot, window, tmp_path, name):
     svg = tmp_path / f"{name}.svg"
     _export(window, PictureChoice(name, "1024x768", "svg"), svg)
     assert "".join(ET.parse(svg).getroot().itertext()).strip()
+
+
+def _answer(qtbot, fill) -> None:
+    """When the next dialog opens: ``fill(dialog)``, then OK."""
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QDialog)
+        try:
+            fill(dialog)  # (a failed check here fails the test: pytest-qt reports it)
+        finally:
+            dialog.accept()
+
+    QTimer.singleShot(100, answer)
+
+
+def test_the_picture_dialog_asks_view_size_and_format(qtbot, window):
+    views = picture_views(window)
+
+    def fill(dialog) -> None:
+        view, size, fmt = dialog.findChildren(QComboBox)
+        assert [view.itemText(k) for k in range(view.count())] == [v.title for v in views]
+        assert [size.itemText(k) for k in range(size.count())] == [
+            label for label, _ in PICTURE_SIZES.values()
+        ]
+        view.setCurrentIndex(1)
+        size.setCurrentIndex(2)
+        fmt.setCurrentIndex(1)
+
+    _answer(qtbot, fill)
+    assert ask_picture(window, views) == PictureChoice("error_plot", "print-a5", "svg")
+
+
+def test_the_picture_dialog_offers_no_svg_of_a_3d_surface(qtbot, window):
+    class Surface(PictureView):
+        """A view holding an OpenGL surface (made without one: offscreen has no OpenGL)."""
+
+        @property
+        def vector(self) -> bool:
+            return False
+
+    views = [Surface("surface", "Surface", QWidget())]
+
+    def fill(dialog) -> None:
+        fmt = dialog.findChildren(QComboBox)[2]
+        assert not fmt.model().item(1).isEnabled()
+        fmt.setCurrentIndex(1)
+
+    _answer(qtbot, fill)
+    choice = ask_picture(window, views)
+    assert choice is not None and choice.view == "surface"
+    # Even if SVG got chosen, the export makes a PNG of it (SVG cannot hold the surface).
+
+
+def test_the_recording_dialog_defaults_and_choices(qtbot, window):
+    views = picture_views(window)
+
+    def fill(dialog) -> None:
+        _view, press, _size = dialog.findChildren(QComboBox)
+        count, every = dialog.findChildren(QSpinBox)
+        (seconds,) = dialog.findChildren(QDoubleSpinBox)
+        (back,) = dialog.findChildren(QCheckBox)
+        assert back.isChecked() and seconds.value() == 0.8 and not every.isEnabled()
+        press.setCurrentIndex(list(PRESSES).index("run"))
+        assert every.isEnabled()
+        every.setValue(25)
+        count.setValue(7)
+        back.setChecked(False)
+
+    _answer(qtbot, fill)
+    recording = ask_recording(window, views)
+    assert recording == Recording("canvas", "run", 7, 25, "1024x768", 0.8, go_back=False)
