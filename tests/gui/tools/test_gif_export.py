@@ -77,6 +77,9 @@ def test_three_phases_give_four_frames_and_go_back(qtbot, window, tmp_path):
     assert recorder is not None and recorder.progress is not None  # a progress bar shows
     assert _wait_done(qtbot, recorder) == [str(target)]
     assert "was saved to" in window.message()
+    data = target.read_bytes()
+    # What a browser needs: GIF89a, and the looping extension browsers read.
+    assert data.startswith(b"GIF89a") and b"NETSCAPE2.0" in data
     with Image.open(target) as gif:
         assert gif.format == "GIF" and gif.size == (1024, 768)
         assert gif.n_frames == 3 + 1  # the start, then one frame a press

@@ -250,3 +250,13 @@ def test_the_recording_dialog_defaults_and_choices(qtbot, window):
     _answer(qtbot, fill)
     recording = ask_recording(window, views)
     assert recording == Recording("canvas", "run", 7, 25, "1024x768", 0.8, go_back=False)
+
+
+def test_the_lesson_slide_is_offered_while_a_lesson_is_open(qtbot, window, tmp_path):
+    assert "lesson" not in [v.name for v in picture_views(window)]
+    assert window.teaching.lessons.open_lecture_lesson()
+    qtbot.waitUntil(lambda: "lesson" in [v.name for v in picture_views(window)], timeout=5000)
+    target = tmp_path / "slide.png"
+    _export(window, PictureChoice("lesson", "1920x1080", "png"), target)
+    pixels = _pixels(target)
+    assert pixels.shape == (1080, 1920, 3) and len(np.unique(pixels.reshape(-1, 3), axis=0)) > 5
