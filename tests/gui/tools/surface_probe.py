@@ -25,7 +25,7 @@ def main(out: str) -> int:
         QTimer.singleShot(ms, loop.quit)
         loop.exec()
 
-    QTimer.singleShot(60000, lambda: os._exit(3))  # a hard watchdog
+    QTimer.singleShot(150000, lambda: os._exit(3))  # a hard watchdog
     win = create_window("lecture", restore_layout=False)
     win.resize(1920, 1080)
     win.show()
@@ -35,7 +35,7 @@ def main(out: str) -> int:
     wait(200)
     view = tools.landscape
     view.request_landscape()
-    for _ in range(300):
+    for _ in range(1200):
         wait(100)
         if not view.is_computing():
             break

@@ -137,7 +137,7 @@ def test_the_surface_draws_under_a_real_x_server(tmp_path):
     result = subprocess.run(
         [runner, "-a", "-s", "-screen 0 1920x1080x24", sys.executable, "-m",
          "tests.gui.tools.surface_probe", str(out)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=240, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     seen = json.loads(result.stdout.strip().splitlines()[-1])
