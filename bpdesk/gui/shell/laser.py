@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 __all__ = ["LASER_KEY", "LaserOverlay", "LaserPointer"]
 
 LASER_KEY = Qt.Key.Key_L  # free: no action or tool of bpdesk uses L
-RING_RADIUS = 34  # pixels: large enough to find across a lecture hall
+RING_RADIUS = 34  # pixels, at least: large enough to find across a lecture hall
 GLOW_RADIUS = 64
+RING_SHARE = 0.045  # of the window's height (49 px on a 1080-line projector)
 FOLLOW_MS = 16  # about sixty positions a second
 RED = QColor(255, 32, 32)
 
@@ -41,11 +42,17 @@ class LaserOverlay(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.centre: QPoint | None = None
+        self.ring, self.glow = RING_RADIUS, GLOW_RADIUS
         self.hide()
+
+    def fit(self, height: int) -> None:
+        """Size the ring for a window ``height`` pixels high (never below RING_RADIUS)."""
+        self.ring = max(RING_RADIUS, round(RING_SHARE * height))
+        self.glow = round(self.ring * GLOW_RADIUS / RING_RADIUS)
 
     def area(self, centre: QPoint) -> QRect:
         """The part of the overlay the glow around ``centre`` covers (what is repainted)."""
-        reach = GLOW_RADIUS + 4
+        reach = self.glow + 4
         return QRect(centre.x() - reach, centre.y() - reach, 2 * reach, 2 * reach)
 
     def move_to(self, centre: QPoint) -> None:
@@ -63,17 +70,17 @@ class LaserOverlay(QWidget):
             return
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        glow = QRadialGradient(centre, GLOW_RADIUS)
+        glow = QRadialGradient(centre, self.glow)
         glow.setColorAt(0.0, QColor(255, 40, 40, 150))
         glow.setColorAt(0.45, QColor(255, 40, 40, 70))
         glow.setColorAt(1.0, QColor(255, 40, 40, 0))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(glow)
-        painter.drawEllipse(centre, GLOW_RADIUS, GLOW_RADIUS)
+        painter.drawEllipse(centre, self.glow, self.glow)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for colour, width in ((QColor(0, 0, 0, 200), 11), (QColor(255, 255, 255), 8), (RED, 5)):
             painter.setPen(QPen(colour, width))
-            painter.drawEllipse(centre, RING_RADIUS, RING_RADIUS)
+            painter.drawEllipse(centre, self.ring, self.ring)
         painter.end()
 
 
@@ -109,6 +116,7 @@ class LaserPointer(QObject):
     def start(self) -> None:
         """Show the glow where the mouse is."""
         self.overlay.setGeometry(self.window.rect())
+        self.overlay.fit(self.window.height())
         self.overlay.show()
         self.overlay.raise_()
         self.follow()

@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QCursor
 from PySide6.QtWidgets import QAbstractSpinBox
 
 from bpdesk.app import create_window
-from bpdesk.gui.shell.laser import GLOW_RADIUS, RING_RADIUS
+from bpdesk.gui.shell.laser import RING_RADIUS
 
 
 @pytest.fixture
@@ -45,12 +45,14 @@ def test_the_glow_is_bright_where_the_pointer_is_and_repaints_only_there(qtbot, 
         centre = QPoint(500, 300)
         laser.overlay.move_to(centre)
         area = laser.overlay.area(centre)
-        assert area.contains(centre) and area.width() <= 2 * GLOW_RADIUS + 10
+        ring, glow = laser.overlay.ring, laser.overlay.glow
+        assert ring >= RING_RADIUS and ring >= 0.04 * window.height()  # large on a projector
+        assert area.contains(centre) and area.width() <= 2 * glow + 10
         assert area.width() * area.height() < window.width() * window.height() / 20
         picture = window.grab().toImage()
-        on_ring = QColor(picture.pixel(centre.x() + RING_RADIUS, centre.y()))
+        on_ring = QColor(picture.pixel(centre.x() + ring, centre.y()))
         assert on_ring.red() > 200 and on_ring.green() < 90 and on_ring.blue() < 90
-        far = QColor(picture.pixel(centre.x() + GLOW_RADIUS + 60, centre.y()))
+        far = QColor(picture.pixel(centre.x() + glow + 60, centre.y()))
         assert not (far.red() > 200 and far.green() < 90)  # nothing drawn far from it
     finally:
         qtbot.keyRelease(window, Qt.Key.Key_L)

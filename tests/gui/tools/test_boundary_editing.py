@@ -165,3 +165,17 @@ def test_on_data_that_is_not_two_input_the_core_refuses(qtbot, monkeypatch):
         assert win.snapshot.n_samples == n and not win.snapshot.can_step_back
     finally:
         win.shutdown()
+
+
+def test_a_point_added_during_a_run_joins_the_training(qtbot, window):
+    view = _open_boundary(qtbot, window)
+    assert window.run(0)
+    qtbot.waitUntil(lambda: window.snapshot.running, timeout=5000)
+    _click(qtbot, view, 0.5, 0.5)
+    qtbot.waitUntil(lambda: len(window.snapshot.inputs) == 5, timeout=10000)
+    iteration = window.snapshot.iteration
+    qtbot.waitUntil(lambda: window.snapshot.iteration > iteration + 10, timeout=10000)
+    assert window.snapshot.running  # the run went on, on the new data
+    window.pause()
+    qtbot.waitUntil(lambda: not window.running and not window.snapshot.running, timeout=5000)
+    assert len(window.snapshot.inputs) == 5 and window.snapshot.n_samples == 5

@@ -43,20 +43,21 @@ class PointChooser(QWidget):
         self.caption = QLabel("Click adds:")
         self.classes = QComboBox()
         self.classes.setObjectName("boundary_point_class")
+        self.classes.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.value = QDoubleSpinBox()
         self.value.setObjectName("boundary_point_value")
         self.value.setRange(-1e6, 1e6)
         self.value.setDecimals(3)
         self.value.setSingleStep(0.1)
         self.value.hide()
-        self.hint = QLabel(HINT)
+        self.hint = QLabel(HINT)  # the view puts it under the map
         self.hint.setWordWrap(True)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.caption)
         row.addWidget(self.classes)
         row.addWidget(self.value)
-        row.addWidget(self.hint, 1)
+        row.addStretch(1)
         self._key: tuple[int, int, tuple[str, ...]] | None = None
 
     def take_in(self, s: Snapshot) -> None:

@@ -132,6 +132,7 @@ class BoundaryView(QWidget):
         left.addWidget(self._map_title)
         left.addWidget(self.chooser)
         left.addWidget(self._map, 1)
+        left.addWidget(self.chooser.hint)
         left.addWidget(self._map_note)
         left.addWidget(self._legend)
         return left
