@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol, cast
 
-from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QWidget
 
 from bpdesk.gui.shell import settings
@@ -34,6 +34,7 @@ class ViewOptions(QObject):
         self._saved_state = QByteArray()
         self._presenting = False
         self._status_shown = True
+        self._docks: list[QDockWidget] = []  # the panels kept while presenting
 
     # ------------------------------------------------------------ text size
     @property
@@ -88,6 +89,7 @@ class ViewOptions(QObject):
         else:
             window.showNormal()
             window.restoreState(self._saved_state)
+            window.removeEventFilter(self)
             window.statusBar().setVisible(self._status_shown)
             for dock in window.findChildren(QDockWidget):
                 if isinstance(dock.titleBarWidget(), QWidget):
@@ -100,27 +102,29 @@ class ViewOptions(QObject):
     def _fill_screen(self, docks: list[QDockWidget]) -> None:
         """The whole screen the window is on, even where no window manager makes a full-screen
         window fill it (a plain X11 session); the drawing gets most of the height, the panels
-        below it about a quarter."""
+        below it a fifth, whatever size the window takes."""
         window = self._window
+        self._docks = docks
+        for dock in docks:  # no title bars: their room goes to the drawing
+            dock.setTitleBarWidget(QWidget(dock))
+        window.installEventFilter(self)
         screen = window.screen()
         if screen is not None:
             window.setGeometry(screen.geometry())
+        self._share_height()
 
-        for dock in docks:  # no title bars: their room goes to the drawing
-            dock.setTitleBarWidget(QWidget(dock))
+    def _share_height(self) -> None:
+        window = self._window
+        if not self._presenting:
+            return
+        area = Qt.DockWidgetArea.BottomDockWidgetArea
+        below = [d for d in self._docks if window.dockWidgetArea(d) == area and d.isVisible()]
+        if below:
+            height = round(window.height() * PANEL_SHARE)
+            window.resizeDocks(below, [height] * len(below), Qt.Orientation.Vertical)
 
-        def share() -> None:
-            if not self._presenting:
-                return
-            below = [
-                d
-                for d in docks
-                if window.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea
-            ]
-            if below:
-                height = round(window.height() * PANEL_SHARE)
-                window.resizeDocks(below, [height] * len(below), Qt.Orientation.Vertical)
-
-        share()
-        QTimer.singleShot(0, share)  # again once the full-screen geometry has arrived
-        QTimer.singleShot(200, share)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """While presenting, a new window size shares the height out again."""
+        if watched is self._window and event.type() == QEvent.Type.Resize and self._presenting:
+            QTimer.singleShot(0, self._share_height)
+        return False

@@ -11,8 +11,15 @@ import math
 import time
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
-from PySide6.QtGui import QMouseEvent, QPainter, QResizeEvent, QShowEvent, QWheelEvent
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QMouseEvent,
+    QPainter,
+    QResizeEvent,
+    QShowEvent,
+    QTransform,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QFrame, QGraphicsScene, QGraphicsView, QLineEdit, QWidget
 
 from bpdesk.core.engine.network import NetworkSpec
@@ -35,6 +42,8 @@ __all__ = ["NetworkCanvas"]
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 25.0
 HIT_TOLERANCE = 6.0  # pixels around a neuron or link that still hit it
+MAX_FIT = 1.25  # fitting enlarges the drawing at most this much beyond its real size
+RELAYOUT_ASPECT = 0.2  # a resize that changes the viewport's shape this much lays out anew
 SCENE_MARGIN = 0.4  # line heights of room around the drawing
 RUN_LINK_INTERVAL = 2.0  # seconds between two restrokes of the links while a run goes on
 
@@ -80,6 +89,11 @@ class NetworkCanvas(QGraphicsView):
         # the links, dear to stroke, follow the weights every two seconds then.
         self._throttle = RedrawThrottle(self._draw, self)
         self._links_drawn_at = -math.inf
+        self._laid_out_for = 16 / 9  # the aspect the scene was laid out for
+        self._relayout = QTimer(self)
+        self._relayout.setSingleShot(True)
+        self._relayout.setInterval(120)
+        self._relayout.timeout.connect(self._lay_out_anew)
         self._editor = InlineEditor(self)
         self._editor.committed.connect(self.value_edit_requested)
 
@@ -113,6 +127,11 @@ class NetworkCanvas(QGraphicsView):
             return
         self.resetTransform()
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.transform().m11() > MAX_FIT:
+            # Text no larger than the text size asks (a little more to fill the room): the
+            # text-size setting, not the canvas's size, decides how big the labels are.
+            self.setTransform(QTransform.fromScale(MAX_FIT, MAX_FIT))
+            self.centerOn(rect.center())
         self._editor.reposition()
 
     def zoom_in(self) -> None:
@@ -199,12 +218,22 @@ class NetworkCanvas(QGraphicsView):
         self._parts = None
         scene.clear()
         self.rebuild_count += 1
-        layout = Layout(snapshot.spec, snapshot.input_shape, self._fonts, self._aspect(), data)
+        self._laid_out_for = self._aspect()
+        layout = Layout(snapshot.spec, snapshot.input_shape, self._fonts, self._laid_out_for, data)
         self._parts = CanvasScene(scene, layout, self._fonts)
         margin = SCENE_MARGIN * self._fonts.lh
         self.setSceneRect(scene.itemsBoundingRect().adjusted(-margin, -margin, margin, margin))
         if self._selection and not self._parts.exists(*self._selection):
             self._selection = None
+
+    def _lay_out_anew(self) -> None:
+        """The scene built again for the viewport's new shape."""
+        if (
+            self._snapshot is not None
+            and abs(self._aspect() - self._laid_out_for) > RELAYOUT_ASPECT
+        ):
+            self._key = None
+            self.show_snapshot(self._snapshot)
 
     def _aspect(self) -> float:
         """Width over height to lay out for: the window's, or 16:9 before it is shown."""
@@ -336,6 +365,8 @@ class NetworkCanvas(QGraphicsView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        if self._parts is not None and abs(self._aspect() - self._laid_out_for) > RELAYOUT_ASPECT:
+            self._relayout.start()  # a new shape (full screen, a dock moved): columns anew
         if self._auto_fit:
             self.fit_to_window()
         self._editor.reposition()
