@@ -53,6 +53,7 @@ class PictureView:
     title: str
     widget: QWidget
     scene: bool = False  # a drawing whose whole scene is the picture (the network drawing)
+    banner: QWidget | None = None  # drawn above the scene (a lesson's title and caption)
 
     @property
     def vector(self) -> bool:
@@ -86,6 +87,9 @@ def picture_views(host: ToolHost) -> list[PictureView]:
         if name == "error_plot":
             # The plot itself, without its buttons and read-outs.
             content = getattr(content, "plot_widget", content)
+        if name == "lesson":  # a slide: its title and caption above the network drawing
+            views.append(PictureView(name, "Lesson slide", host.canvas, True, content))
+            continue
         views.append(PictureView(name, dock.windowTitle(), content))
     return views
 
@@ -112,15 +116,36 @@ def _scene_rect(view: QGraphicsView) -> QRectF:
     return rect.adjusted(-pad, -pad, pad, pad)
 
 
-def _draw_scene(view: QGraphicsView, device: QPaintDevice, size: QSize) -> None:
-    """The whole drawing, fitted into ``size`` on ``device`` (kept in proportion)."""
+def _draw_banner(banner: QWidget, painter: QPainter, size: QSize) -> float:
+    """``banner`` across the top of the picture, its text about as large a share of the
+    picture as of a 1280-pixel-wide screen; how tall it is drawn (in pixels)."""
+    scale = max(1.0, size.width() / 1280)
+    with _LaidOut(banner, QSize(round(size.width() / scale), banner.height())):
+        height = banner.height()
+        painter.save()
+        painter.scale(scale, scale)
+        painter.fillRect(QRectF(0, 0, banner.width(), height), _background(banner))
+        QWidget.render(banner, painter, QPoint(0, 0))
+        painter.restore()
+    return height * scale
+
+
+def _draw_scene(
+    view: QGraphicsView, device: QPaintDevice, size: QSize, banner: QWidget | None = None
+) -> None:
+    """The whole drawing, fitted into ``size`` on ``device`` (kept in proportion), below
+    ``banner`` if there is one (a lesson's slide: its title and caption)."""
     painter = QPainter(device)
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
     painter.fillRect(QRect(QPoint(0, 0), size), _background(view))
+    top = _draw_banner(banner, painter, size) if banner is not None else 0.0
+    room = QRectF(0, top, size.width(), max(1.0, size.height() - top))
     source = _scene_rect(view)
-    scale = min(size.width() / source.width(), size.height() / source.height())
+    scale = min(room.width() / source.width(), room.height() / source.height())
     width, height = source.width() * scale, source.height() * scale
-    target = QRectF((size.width() - width) / 2, (size.height() - height) / 2, width, height)
+    target = QRectF(
+        (room.width() - width) / 2, room.top() + (room.height() - height) / 2, width, height
+    )
     view.scene().render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
     painter.end()
 
@@ -208,7 +233,7 @@ def render_view(view: PictureView, size: QSize | None) -> QImage:
         return image
     if view.scene and isinstance(widget, QGraphicsView):
         image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
-        _draw_scene(widget, image, size)
+        _draw_scene(widget, image, size, view.banner)
         return image
     return _draw_widget(widget, size)
 
@@ -234,7 +259,7 @@ def _write_svg(view: PictureView, size_key: str, path: str) -> None:
     if view.scene and isinstance(widget, QGraphicsView):
         generator.setSize(size)
         generator.setViewBox(QRect(QPoint(0, 0), size))
-        _draw_scene(widget, generator, size)
+        _draw_scene(widget, generator, size, view.banner)
         return
     layout, _ = _layout_size(widget, size)
     generator.setSize(layout)

@@ -260,3 +260,9 @@ def test_the_lesson_slide_is_offered_while_a_lesson_is_open(qtbot, window, tmp_p
     _export(window, PictureChoice("lesson", "1920x1080", "png"), target)
     pixels = _pixels(target)
     assert pixels.shape == (1080, 1920, 3) and len(np.unique(pixels.reshape(-1, 3), axis=0)) > 5
+    # A slide: the lesson's title and caption above the network drawing.
+    svg = tmp_path / "slide.svg"
+    _export(window, PictureChoice("lesson", "1920x1080", "svg"), svg)
+    text = " ".join(t.strip() for t in ET.parse(svg).getroot().itertext())
+    assert window.teaching.lesson_bar.title().split(" — ")[0] in text
+    assert "w5 = 0.4" in text
