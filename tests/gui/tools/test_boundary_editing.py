@@ -11,7 +11,11 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from bpdesk.app import create_window
+from bpdesk.core.files.dataset import Dataset
+from bpdesk.core.files.documents import open_source, with_data
 from bpdesk.core.stepping.data_edit import DataEdit, map_extent
+from bpdesk.core.stepping.snapshot import make_snapshot
+from bpdesk.gui.tools.boundary import BoundaryView
 
 
 @pytest.fixture
@@ -179,3 +183,51 @@ def test_a_point_added_during_a_run_joins_the_training(qtbot, window):
     window.pause()
     qtbot.waitUntil(lambda: not window.running and not window.snapshot.running, timeout=5000)
     assert len(window.snapshot.inputs) == 5 and window.snapshot.n_samples == 5
+
+
+def _lesson(task, targets):
+    inputs = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    dataset = Dataset(
+        name="corners",
+        inputs=inputs,
+        targets=np.asarray(targets, dtype=np.float64),
+        input_names=("a", "b"),
+        target_names=tuple(f"t{k}" for k in range(np.shape(targets)[1])),
+        task=task,
+        source="",
+        description="four corners",
+    )
+    return with_data(open_source("xor"), dataset)
+
+
+def test_three_classes_offer_three_choices_and_send_the_class_index(qtbot):
+    view = BoundaryView()
+    qtbot.addWidget(view)
+    view.resize(900, 650)
+    view.show()
+    stepper = _lesson("multiclass", np.eye(3)[[0, 1, 2, 0]])
+    view.show_snapshot(make_snapshot(stepper, seq=1, decision_map=True))
+    assert view.chooser.classes.count() == 3 and not view.chooser.value.isVisible()
+    sent: list[DataEdit] = []
+    view.edit_requested.connect(sent.append)
+    view.chooser.classes.setCurrentIndex(2)
+    _click(qtbot, view, 0.5, 0.5)
+    assert len(sent) == 1 and sent[0].kind == "add" and sent[0].label == 2
+    stepper.edit_data(sent[0])  # as the worker does: the target is class 2's one-hot row
+    np.testing.assert_array_equal(stepper.trainer.targets[-1], [0.0, 0.0, 1.0])
+
+
+def test_a_regression_offers_a_value_field(qtbot):
+    view = BoundaryView()
+    qtbot.addWidget(view)
+    view.resize(900, 650)
+    view.show()
+    stepper = _lesson("regression", [[0.1], [0.4], [0.7], [0.9]])
+    view.show_snapshot(make_snapshot(stepper, seq=1, decision_map=True))
+    assert view.chooser.value.isVisible() and not view.chooser.classes.isVisible()
+    sent: list[DataEdit] = []
+    view.edit_requested.connect(sent.append)
+    view.chooser.value.setValue(0.25)
+    _click(qtbot, view, 0.5, 0.5)
+    stepper.edit_data(sent[0])
+    np.testing.assert_allclose(stepper.trainer.targets[-1], [0.25])
