@@ -231,3 +231,24 @@ def test_a_regression_offers_a_value_field(qtbot):
     _click(qtbot, view, 0.5, 0.5)
     stepper.edit_data(sent[0])
     np.testing.assert_allclose(stepper.trainer.targets[-1], [0.25])
+
+
+def test_delete_removes_the_point_clicked_last(qtbot, window):
+    view = _open_boundary(qtbot, window)
+    _click(qtbot, view, 1.0, 0.0)  # right on a point: it is selected, nothing added
+    assert view.editor.selected == 2 and len(view.editor.drawn_points()) == 4
+    qtbot.keyClick(view._map, Qt.Key.Key_Delete)
+    _wait_samples(qtbot, window, 3)
+    assert [1.0, 0.0] not in window.snapshot.inputs.tolist()
+    assert window.request_commands(["back"])
+    _wait_samples(qtbot, window, 4)
+    assert window.snapshot.inputs.tolist()[2] == [1.0, 0.0]
+
+
+def test_switching_lessons_right_after_a_click_leaves_no_stray_point(qtbot, window):
+    view = _open_boundary(qtbot, window)
+    _click(qtbot, view, 0.5, 0.5)
+    window.open_source("moons")
+    qtbot.waitUntil(lambda: window.snapshot.n_samples == 150, timeout=10000)  # the moons
+    qtbot.waitUntil(lambda: view.point_counts()[0] == window.snapshot.n_samples, timeout=10000)
+    np.testing.assert_array_equal(view.editor.drawn_points(), window.snapshot.inputs)
