@@ -308,7 +308,8 @@ class TeachingTools(QObject):
             return
         mapped = self._map
         shown = snapshot
-        if mapped is not None and mapped.decision_map is not None:
+        # A map that comes back after another network was opened belongs to that one.
+        if mapped is not None and mapped.decision_map is not None and mapped.spec == snapshot.spec:
             shown = replace(snapshot, decision_map=mapped.decision_map)
         try:
             self.boundary.show_snapshot(shown)
