@@ -90,6 +90,7 @@ class GifRecorder(QObject):
         self._awaited = -1  # the snapshot number after which a press's picture is due
         self._backs_left = 0
         self._last_command = ""
+        self._note = ""  # said after the file was saved (why it is shorter)
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
         self._retry.timeout.connect(self._press)
@@ -158,6 +159,10 @@ class GifRecorder(QObject):
     def _press(self) -> None:
         snapshot = self.host.snapshot
         if self.finished or snapshot is None:
+            return
+        if snapshot.diverged:  # no more steps: the animation ends with what it has
+            self._note = f" The network diverged after press {self.presses_sent}: it ends there."
+            self._end_recording()
             return
         command = self._command(snapshot)
         seq = snapshot.seq
@@ -284,7 +289,7 @@ class GifRecorder(QObject):
         size = self.writer.size if self.writer is not None else None
         shape = f", {size.width()}×{size.height()}" if size is not None else ""
         self.host.show_message(
-            f"The animation ({self.frames} frames{shape}) was saved to {self.path}."
+            f"The animation ({self.frames} frames{shape}) was saved to {self.path}.{self._note}"
         )
         self.done.emit(self.path)
 

@@ -101,6 +101,8 @@ def target_size(view: PictureView, size_key: str) -> QSize:
         return QSize(size)
     ratio = view.widget.devicePixelRatioF()
     shown = view.widget.size()
+    if view.banner is not None:  # a slide: the bar above the drawing, as on screen
+        shown = QSize(shown.width(), shown.height() + view.banner.height())
     return QSize(max(1, round(shown.width() * ratio)), max(1, round(shown.height() * ratio)))
 
 
@@ -227,6 +229,8 @@ def _draw_widget(widget: QWidget, size: QSize) -> QImage:
 def render_view(view: PictureView, size: QSize | None) -> QImage:
     """``view`` drawn into a picture of ``size`` pixels (None: as it is on screen)."""
     widget = view.widget
+    if size is None and view.banner is not None:
+        size = QSize(widget.width(), widget.height() + view.banner.height())
     if size is None:
         image = widget.grab().toImage()
         image.setDevicePixelRatio(1.0)

@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from PIL import Image
 from PySide6.QtWidgets import QPushButton
 
 from bpdesk.app import create_window
+from bpdesk.core.engine.config import TrainConfig
+from bpdesk.core.engine.init import initialize
+from bpdesk.core.engine.network import NetworkSpec
+from bpdesk.core.engine.trainer import Trainer
+from bpdesk.core.stepping.stepper import Stepper
 from bpdesk.gui.tools.gif_export import Recording
+from bpdesk.gui.tools.teaching_window import TeachingWindow
 from tests.reliability.test_plain_messages import assert_plain
 
 
@@ -217,3 +224,27 @@ def test_closing_the_window_mid_recording_leaves_no_file(qtbot, window, tmp_path
     window.shutdown()
     assert recorder.writer is not None and not recorder.writer.busy
     assert not list(tmp_path.iterdir())
+
+
+def test_a_diverging_network_ends_the_animation_early(qtbot, monkeypatch, tmp_path):
+    monkeypatch.setenv("BPDESK_NO_PROMPTS", "1")
+    spec = NetworkSpec.build([1, 4, 1], "linear", loss="mse")
+    x = np.linspace(-3, 3, 20).reshape(-1, 1)
+    trainer = Trainer(initialize(spec, seed=0), x, 5 * x, TrainConfig(eta=1e6, batch_size=20))
+    window = TeachingWindow(Stepper(trainer), restore_layout=False)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: window.snapshot is not None, timeout=5000)
+        start = _state(window.snapshot)
+        target = tmp_path / "diverging.gif"
+        recorder = _record(window, Recording("canvas", "run", 6, every=200), target)
+        assert _wait_done(qtbot, recorder) == [str(target)]
+        assert "diverged" in window.message()
+        assert_plain(window.message())
+        with Image.open(target) as gif:
+            assert 2 <= gif.n_frames < 7 and gif.n_frames == recorder.frames
+        _wait_at_rest(qtbot, window)
+        assert _state(window.snapshot) == start
+    finally:
+        window.shutdown()
