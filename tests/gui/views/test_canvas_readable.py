@@ -180,3 +180,53 @@ def test_after_a_run_the_outputs_show_their_out_beside_the_target(qtbot):
         )
         assert not any(line.startswith("δ") or line.startswith("net") for line in lines)
     assert np.all(np.isfinite(expected))
+
+
+@pytest.mark.parametrize("sizes", [[2, 16, 16, 1], [64, 32, 10]])
+def test_a_big_network_draws_the_selection_full_size_and_says_so(qtbot, sizes):
+    from bpdesk.core.engine.init import initialize
+    from bpdesk.core.engine.network import NetworkSpec
+    from bpdesk.core.engine.trainer import TrainConfig, Trainer
+
+    spec = NetworkSpec.build(sizes, "sigmoid")
+    rng = np.random.default_rng(1)
+    inputs, targets = rng.uniform(size=(6, sizes[0])), rng.uniform(size=(6, sizes[-1]))
+    stepper = Stepper(Trainer(initialize(spec, seed=1), inputs, targets, TrainConfig(seed=1)))
+    stepper.step_phase("forward")
+    canvas = NetworkCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(800, 450)
+    canvas.set_font_scale(1.75)  # the presentation's text size
+    canvas.show()
+    snapshot = make_snapshot(stepper, seq=1)
+    canvas.show_snapshot(snapshot)
+    qtbot.wait(200)
+    assert canvas.transform().m22() < 0.9  # drawn smaller than its real size: it had to fit
+    note = canvas._parts.big_note
+    assert note.scene() is canvas.scene() and "large network" in note.text()
+    assert QRectF(canvas.viewport().rect()).contains(
+        canvas.viewportTransform().mapRect(note.sceneBoundingRect())
+    )
+    name = spec.neuron_names(1)[3]
+    canvas.select("neuron", name)
+    qtbot.wait(100)
+    labels = screen_labels(canvas)
+    line, rect = labels[f"neuron:{name}"]
+    real = QFontMetricsF(canvas._fonts.label).height()
+    assert line >= min(real, 4 * real * canvas.transform().m22()) - 0.01
+    assert line > 1.5 * min(h for h, _ in labels.values())  # larger than the rest
+    assert QRectF(canvas.viewport().rect()).contains(rect)
+    assert (
+        f"out = {format_value(float(snapshot.trace.layers[0].out[0, 3]))}"
+        in (canvas.label_texts()[f"neuron:{name}"])
+    )
+
+
+def test_the_lecture_net_has_no_note(qtbot):
+    canvas = NetworkCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(1024, 560)
+    canvas.show()
+    canvas.show_snapshot(make_snapshot(Stepper(get_preset("lecture").trainer()), seq=0))
+    qtbot.wait(100)
+    assert canvas._parts.big_note.scene() is None

@@ -186,6 +186,13 @@ class Layout:
             gap = max(gap, column.radius + fonts.width(f"out = {NUMBER}") + 4 * lh0)
         return gap
 
+    def thinned(self) -> bool:
+        """Whether some neurons or links go without value labels (a big network)."""
+        sizes = self.spec.sizes
+        return any(not c.boxes or c.compact for c in self.columns) or any(
+            sizes[i] * sizes[i + 1] > LINK_LABEL_LIMIT for i in range(self.spec.n_layers)
+        )
+
     # ------------------------------------------------------------ positions
     def pos(self, name: str) -> QPointF:
         """The centre of neuron ``name``."""

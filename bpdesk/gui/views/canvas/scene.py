@@ -6,9 +6,11 @@ values and texts (see ``drawing``).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPen, QPolygonF
+from PySide6.QtGui import QFontMetricsF, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSimpleTextItem
 
 from bpdesk.core.engine.network import NetworkSpec
@@ -22,7 +24,12 @@ from bpdesk.gui.views.canvas.links import LinkBundle
 from bpdesk.gui.views.canvas.palette import colours
 from bpdesk.gui.views.canvas.placement import place_bias_labels, place_box, place_total
 
-__all__ = ["CanvasScene"]
+__all__ = ["BIG_NOTE", "CanvasScene"]
+
+BIG_NOTE = (
+    "A large network: its numbers are drawn as they fit. "
+    "Click a neuron, weight or bias to see its numbers large."
+)
 
 
 class CanvasScene:
@@ -41,6 +48,7 @@ class CanvasScene:
         self.grids: list[InputGridItem] = []
         self.static_rects: list[QRectF] = []  # captions and bias units: link labels avoid them
         self.note = QGraphicsSimpleTextItem()
+        self.big_note = QGraphicsSimpleTextItem()  # says how a big network is drawn
         self._build()
 
     # ------------------------------------------------------------ lookups
@@ -182,8 +190,12 @@ class CanvasScene:
     def _build_captions(self, spec: NetworkSpec) -> None:
         """A centred line above each column: which layer, its activation and size."""
         top = self.layout.caption_bottom()
+        metrics = QFontMetricsF(self.fonts.caption)
+        xs = [column.x for column in self.layout.columns]
         for column in self.layout.columns:
             c, n = column.index, len(column.names)
+            # One line where it fits between the neighbouring columns, else two.
+            room = min((abs(x - column.x) for x in xs if x != column.x), default=math.inf)
             if c == 0:
                 lines = [f"inputs · {n}" if n > 2 else "inputs"]
             else:
@@ -193,6 +205,8 @@ class CanvasScene:
                 else:
                     layer = f"hidden layer {c}" if spec.n_layers > 2 else "hidden layer"
                     lines = [f"{layer} · {act}"]
+            if metrics.horizontalAdvance(lines[0]) > 0.9 * room:
+                lines = lines[0].split(" · ", 1)  # which layer; its activation and size
             for k, line in enumerate(lines):
                 item = QGraphicsSimpleTextItem(line)
                 item.setFont(self.fonts.caption)
@@ -239,3 +253,11 @@ class CanvasScene:
         legend = LegendItem(fonts.small, max(content.width(), 30 * fonts.lh))
         legend.setPos(content.left(), top + 0.6 * fonts.lh)
         scene.addItem(legend)
+        if self.layout.thinned():
+            self.big_note.setText(BIG_NOTE)
+            self.big_note.setFont(fonts.caption)
+            self.big_note.setBrush(colours().ink)
+            self.big_note.setPos(
+                content.left(), legend.sceneBoundingRect().bottom() + 0.3 * fonts.lh
+            )
+            scene.addItem(self.big_note)

@@ -20,7 +20,13 @@ from PySide6.QtGui import (
     QTransform,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QFrame, QGraphicsScene, QGraphicsView, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGraphicsScene,
+    QGraphicsView,
+    QLineEdit,
+    QWidget,
+)
 
 from bpdesk.core.engine.network import NetworkSpec
 from bpdesk.core.stepping.canvas_model import QuizMask
@@ -42,6 +48,7 @@ __all__ = ["NetworkCanvas"]
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 25.0
 HIT_TOLERANCE = 6.0  # pixels around a neuron or link that still hit it
+MAX_GROW = 4.0  # a selected label on a big network grows at most this much
 MAX_FIT = 1.25  # fitting enlarges the drawing at most this much beyond its real size
 RELAYOUT_ASPECT = 0.2  # a resize that changes the viewport's shape this much lays out anew
 SCENE_MARGIN = 0.4  # line heights of room around the drawing
@@ -132,6 +139,7 @@ class NetworkCanvas(QGraphicsView):
             # text-size setting, not the canvas's size, decides how big the labels are.
             self.setTransform(QTransform.fromScale(MAX_FIT, MAX_FIT))
             self.centerOn(rect.center())
+        self._enlarge_selected()
         self._editor.reposition()
 
     def zoom_in(self) -> None:
@@ -253,6 +261,26 @@ class NetworkCanvas(QGraphicsView):
         if links:
             self._links_drawn_at = now
         draw_snapshot(self._parts, snapshot, self._selection, self._quiz, links=links)
+        self._enlarge_selected()
+
+    def _enlarge_selected(self) -> None:
+        """On a network too big for every number, the selected element's label is drawn at
+        its real size (kept in view; a note below the legend says so); the others as they fit."""
+        parts = self._parts
+        if parts is None:
+            return
+        big = parts.layout.thinned()
+        grow = min(MAX_GROW, max(1.0, 1.0 / max(self.transform().m22(), 1e-6))) if big else 1.0
+        seen = self.mapToScene(self.viewport().rect()).boundingRect()
+        for label in parts.labels.values():
+            want = grow if (label.selected or label.extra) and label.isVisible() else 1.0
+            if label.scale() != want:
+                label.setScale(want)
+            if want > 1.0:
+                rect = label.scene_rect()
+                dx = max(seen.left() - rect.left(), 0.0) + min(seen.right() - rect.right(), 0.0)
+                dy = max(seen.top() - rect.top(), 0.0) + min(seen.bottom() - rect.bottom(), 0.0)
+                label.moveBy(dx, dy)
 
     def _redraw(self) -> None:
         """Draw the latest snapshot again at once (the selection or the quiz changed)."""
@@ -322,6 +350,7 @@ class NetworkCanvas(QGraphicsView):
         self.scale(factor, factor)
         self.setTransformationAnchor(previous)
         self._auto_fit = False
+        self._enlarge_selected()
         self._editor.reposition()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
