@@ -237,6 +237,8 @@ def test_delete_removes_the_point_clicked_last(qtbot, window):
     view = _open_boundary(qtbot, window)
     _click(qtbot, view, 1.0, 0.0)  # right on a point: it is selected, nothing added
     assert view.editor.selected == 2 and len(view.editor.drawn_points()) == 4
+    ring = view.editor._ring.data
+    assert len(ring) == 1 and (ring["x"][0], ring["y"][0]) == (1.0, 0.0)  # ringed in red
     qtbot.keyClick(view._map, Qt.Key.Key_Delete)
     _wait_samples(qtbot, window, 3)
     assert [1.0, 0.0] not in window.snapshot.inputs.tolist()

@@ -124,10 +124,15 @@ class PointEditor(QObject):
         self._classes: NDArray[np.int64] = np.zeros(0, dtype=np.int64)
         self._press: tuple[QPointF, int] | None = None  # where, and the point pressed (-1)
         self._dragging = False
-        self.selected = -1  # the point clicked last (Delete removes it)
+        self.selected = -1  # the point clicked last (Delete removes it), ringed
+        self._ring = pg.ScatterPlotItem(
+            symbol="o", size=22, brush=pg.mkBrush(0, 0, 0, 0), pen=pg.mkPen("#d62728", width=3)
+        )
+        self._ring.setZValue(4)
+        plot.addItem(self._ring)
         self._preview_since: float | None = None
         self._preview_inputs: object = None
-        self._viewport = plot.viewport()
+        self._viewport: QWidget = plot.viewport()
         self._viewport.installEventFilter(self)
         plot.installEventFilter(self)
         self._viewport.setCursor(Qt.CursorShape.CrossCursor)
@@ -149,6 +154,9 @@ class PointEditor(QObject):
 
     def set_points(self, xy: Array, point_classes: NDArray[np.int64]) -> None:
         self._xy, self._classes = np.array(xy, dtype=np.float64), point_classes.copy()
+        if self.selected >= len(self._xy):
+            self.selected = -1
+        self._draw_ring()
 
     @property
     def preview_waiting(self) -> bool:
@@ -211,6 +219,11 @@ class PointEditor(QObject):
         if kind == QEvent.Type.MouseMove and self._press is not None:
             self._moved(event.position())
             return True
+        if kind == QEvent.Type.MouseMove:  # hovering: a hand over a point that can be dragged
+            over = self.point_at(event.position()) >= 0
+            shape = Qt.CursorShape.OpenHandCursor if over else Qt.CursorShape.CrossCursor
+            self._viewport.setCursor(shape)
+            return False
         if kind == QEvent.Type.MouseButtonRelease and self._press is not None:
             self._released(event.position())
             return True
@@ -228,6 +241,7 @@ class PointEditor(QObject):
         self.plot.setFocus()
         self._press, self._dragging = (pos, hit), False
         self.selected = hit
+        self._draw_ring()
         return True
 
     def _moved(self, pos: QPointF) -> None:
@@ -242,6 +256,7 @@ class PointEditor(QObject):
         if self._on_map(x, y):
             self._xy[hit] = (x, y)
             self._redraw()
+            self._draw_ring()
 
     def _released(self, pos: QPointF) -> None:
         assert self._press is not None
@@ -290,6 +305,7 @@ class PointEditor(QObject):
         self._xy = np.delete(self._xy, index, axis=0)
         self._classes = np.delete(self._classes, index)
         self.selected = -1
+        self._draw_ring()
         self._emit(DataEdit("remove", index=index))
 
     def _emit(self, edit: DataEdit) -> None:
@@ -304,6 +320,14 @@ class PointEditor(QObject):
         if s is not None and s.inputs is not None and s.targets is not None:
             self.set_points(s.inputs, classes(s.targets, s))
             self._redraw()
+
+    def _draw_ring(self) -> None:
+        """A red ring round the selected point (what Delete removes)."""
+        if 0 <= self.selected < len(self._xy):
+            x, y = self._xy[self.selected]
+            self._ring.setData(x=[x], y=[y])
+        else:
+            self._ring.setData(x=[], y=[])
 
     def _redraw(self) -> None:
         self.points.setData(
