@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRectF, QSize, Slot
+from PySide6.QtCore import QObject, QRectF, QSize, Qt, Slot
 from PySide6.QtGui import QAction, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QFileDialog, QGraphicsView, QMenu
+from PySide6.QtWidgets import QApplication, QFileDialog, QGraphicsView, QMenu
 
 from bpdesk.core.engine.network import Network
 from bpdesk.core.engine.trainer import Trainer
@@ -194,7 +194,14 @@ class Exports(QObject):
             return ""
         if not path.lower().endswith(f".{fmt}"):
             path += f".{fmt}"
-        return self._save(path, lambda file: save_picture(view, choice.size, file), "The picture")
+        # Drawn on the GUI thread (widgets draw only there): up to half a second for print.
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            return self._save(
+                path, lambda file: save_picture(view, choice.size, file), "The picture"
+            )
+        finally:
+            QApplication.restoreOverrideCursor()
 
     @Slot()
     def export_animation(self) -> GifRecorder | None:
