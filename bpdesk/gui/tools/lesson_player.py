@@ -28,7 +28,9 @@ from bpdesk.gui.tools.lesson_bar import LessonBar
 
 __all__ = ["LessonPlayer"]
 
-BUSY = "The lesson waits for the step or run in progress: pause it, or wait, then press Next again."
+BUSY = (
+    "The lesson waits for the step or run in progress: pause it or let it finish, then try again."
+)
 
 
 @dataclass(frozen=True)
@@ -119,12 +121,18 @@ class LessonPlayer(QObject):
         start cannot be built."""
         source, config = start.source, None
         if start.settings:
+            assert self.lesson is not None
+            where = self.lesson.slides[start.slide].title or f"slide {start.slide + 1}"
             try:
                 source, config = self._session_for(start)
-            except (BpdeskError, OSError) as error:
-                assert self.lesson is not None
-                where = self.lesson.slides[start.slide].title or f"slide {start.slide + 1}"
+            except BpdeskError as error:
                 self.host.show_message(f"The lesson cannot show “{where}”: {error}")
+                return False
+            except OSError:
+                self.host.show_message(
+                    f"The lesson cannot show “{where}”: there is no room to keep its settings "
+                    "in the temporary folder (is the disk full?)."
+                )
                 return False
         parent = self.host.as_parent()
         asks = parent.isWindowModified() and os.environ.get(NO_PROMPTS_VARIABLE) != "1"
