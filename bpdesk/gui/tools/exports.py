@@ -20,7 +20,12 @@ from bpdesk.core.teaching.worked_example import worked_example
 from bpdesk.gui.shell.window_api import ToolHost
 from bpdesk.gui.tools.export_dialogs import PictureChoice, ask_picture, ask_recording
 from bpdesk.gui.tools.gif_export import GifRecorder, Recording, check_recording
-from bpdesk.gui.tools.picture_export import PictureView, picture_views, save_picture
+from bpdesk.gui.tools.picture_export import (
+    PICTURE_SIZES,
+    PictureView,
+    picture_views,
+    save_picture,
+)
 from bpdesk.gui.views.checked_write import write_checked
 
 __all__ = ["Exports", "complete_step", "save_scene"]
@@ -185,6 +190,9 @@ class Exports(QObject):
         view = next((v for v in views if v.name == choice.view), None)
         if view is None:
             self._message("That view is not open: open it first, then export its picture.")
+            return ""
+        if choice.size not in PICTURE_SIZES:
+            self._message("Choose one of the picture's sizes.")
             return ""
         fmt = "svg" if choice.fmt == "svg" and view.vector else "png"
         filters = "SVG (*.svg)" if fmt == "svg" else "PNG (*.png)"

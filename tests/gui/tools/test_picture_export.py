@@ -159,6 +159,14 @@ def test_an_unwritable_path_gives_one_plain_message_and_no_file(window, tmp_path
     assert not target.exists() and not list(tmp_path.rglob(".bpdesk-export*"))
 
 
+def test_an_unknown_size_is_refused_in_words(window, tmp_path):
+    target = tmp_path / "huge.png"
+    message = _export(window, PictureChoice("canvas", "100000x100000", "png"), target)
+    assert "sizes" in message
+    assert_plain(message)
+    assert not target.exists()
+
+
 def test_a_view_closed_meanwhile_is_refused_in_words(window, tmp_path):
     target = tmp_path / "gone.png"
     message = _export(window, PictureChoice("landscape", "1024x768", "png"), target)
