@@ -106,6 +106,7 @@ def resolve_data(data: dict[str, Any]) -> tuple[Array, Array, dict[str, object]]
         "input_shape": None,
         "data": data,
     }
+    held_out = {}
     for part in ("validation", "test"):  # held-out parts saved as they were (edited data)
         if f"{part}_inputs" in data:
             held_x = field[f"{part}_inputs"].matrix(session.MAX_SAMPLES)
@@ -115,7 +116,10 @@ def resolve_data(data: dict[str, Any]) -> tuple[Array, Array, dict[str, object]]
                     f"has {held_x.shape[0]} {part} inputs but {held_t.shape[0]} targets"
                 )
             embedded[f"{part}_inputs"], embedded[f"{part}_targets"] = held_x, held_t
-    if validation or test_size:
+            held_out[f"{part}_size"] = held_x.shape[0]
+    if held_out:  # named as edited samples: saved again as they are, never cut again
+        embedded["data"] = {"edited": True, **held_out, "split_seed": split_seed}
+    elif validation or test_size:
         try:
             train, validation_part, test_part = plain_samples(inputs, targets).split_parts(
                 validation, test_size, split_seed

@@ -70,7 +70,7 @@ def session_dict(stepper: Stepper) -> dict[str, Any]:
     state = stepper.saved_state()
     weights = Network(spec, list(state.weights), list(state.biases))
     data = stepper.meta.get("data")
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or data.get("edited"):
         data = _embedded_samples(stepper)
     training: dict[str, Any] = {
         "eta": cfg.eta,
@@ -136,6 +136,9 @@ def _embedded_samples(stepper: Stepper) -> dict[str, Any]:
         x, t = getattr(trainer, f"{part}_inputs"), getattr(trainer, f"{part}_targets")
         if x is not None and t is not None:
             data[f"{part}_inputs"], data[f"{part}_targets"] = x.tolist(), t.tolist()
+    entry = stepper.meta.get("data")
+    if isinstance(entry, dict) and "split_seed" in entry:
+        data["split_seed"] = entry["split_seed"]
     return data
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "DataMoment",
     "class_count",
     "edited_arrays",
+    "edited_entry",
     "map_extent",
     "set_training_data",
     "target_row",
@@ -148,6 +149,20 @@ def edited_arrays(inputs: Array, targets: Array, edit: DataEdit) -> tuple[Array,
         raise ConfigError(f"A lesson holds at most {MAX_EDITED_SAMPLES:,} training points.")
     row = target_row(targets, float(edit.label))
     return np.vstack([inputs, [[x, y]]]), np.vstack([targets, row[None, :]])
+
+
+def edited_entry(trainer: Trainer, split_seed: int = 0) -> dict[str, object]:
+    """How a lesson names edited samples (``meta['data']``): the session saves the samples
+    themselves and the held-out parts as they are; the sizes (counts) and seed are what the
+    split form shows and what a new split of all the samples starts from."""
+    entry: dict[str, object] = {"edited": True}
+    for part in ("validation", "test"):
+        held = getattr(trainer, f"{part}_inputs")
+        if held is not None:
+            entry[f"{part}_size"] = int(held.shape[0])
+    if len(entry) > 1:
+        entry["split_seed"] = int(split_seed)
+    return entry
 
 
 def _read_only(values: Array) -> Array:

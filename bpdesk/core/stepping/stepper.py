@@ -21,7 +21,12 @@ from bpdesk.core.engine.history import History
 from bpdesk.core.engine.network import Network
 from bpdesk.core.engine.trainer import RunResult, TrainConfig, Trainer
 from bpdesk.core.errors import ConfigError
-from bpdesk.core.stepping.data_edit import DataEdit, edited_arrays, set_training_data
+from bpdesk.core.stepping.data_edit import (
+    DataEdit,
+    edited_arrays,
+    edited_entry,
+    set_training_data,
+)
 from bpdesk.core.stepping.in_progress import StepInProgress
 from bpdesk.core.stepping.reveal import build_trace
 from bpdesk.core.stepping.trace import Op, StepTrace
@@ -380,8 +385,10 @@ class Stepper:
             if not self.step_complete:
                 self._restart_step()
             self.in_progress, self.done = None, 0
+            old = self.meta.get("data")
+            seed = old.get("split_seed", 0) if isinstance(old, dict) else 0
             set_training_data(self.trainer, inputs, targets)
-            self.meta.pop("data", None)  # the samples themselves, held-out parts too
+            self.meta["data"] = edited_entry(self.trainer, int(seed))  # saved as samples
             self.ops = self._plan()
             first_update = next(k for k, op in enumerate(self.ops) if op.kind == "update")
             self._replay(min(replay, first_update))

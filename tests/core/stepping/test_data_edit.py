@@ -11,6 +11,7 @@ import pytest
 from bpdesk.core.errors import ConfigError
 from bpdesk.core.files import documents, session
 from bpdesk.core.files.preset_files import build_preset
+from bpdesk.core.files.splits import split_sizes, with_split
 from bpdesk.core.stepping.data_edit import DataEdit, class_count, map_extent, target_row
 from bpdesk.core.stepping.steps import take_step
 from bpdesk.core.teaching.landscape import data_map
@@ -177,3 +178,21 @@ def test_a_run_after_an_edit_on_shuffled_batches_keeps_every_sample_once() -> No
     assert sorted(stepper.trainer.order.tolist()) == list(range(n))
     result = stepper.run(epochs=2)
     assert not result.diverged and stepper.trainer.position == 0
+
+
+def test_the_split_is_kept_as_counts_and_a_new_split_takes_every_sample() -> None:
+    stepper = build_preset("moons")
+    n_test = stepper.trainer.test_inputs.shape[0]
+    seed = split_sizes(stepper.meta)[2]
+    stepper.edit_data(DataEdit("add", 0.0, 0.0, label=1))
+    assert split_sizes(stepper.meta) == (0.0, float(n_test), seed)
+    loaded = session.loads_session(session.dumps_session(stepper), documents.resolve_data)
+    assert split_sizes(loaded.meta) == (0.0, float(n_test), seed)
+    np.testing.assert_array_equal(loaded.trainer.test_inputs, stepper.trainer.test_inputs)
+    again = session.loads_session(session.dumps_session(loaded), documents.resolve_data)
+    np.testing.assert_array_equal(again.trainer.inputs, stepper.trainer.inputs)
+    resplit = with_split(loaded, validation=10)
+    total = stepper.trainer.n_samples + n_test
+    t = resplit.trainer
+    assert t.n_samples + t.test_inputs.shape[0] + t.validation_inputs.shape[0] == total
+    assert t.validation_inputs.shape[0] == 10 and t.test_inputs.shape[0] == n_test
