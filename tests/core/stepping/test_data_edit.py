@@ -15,6 +15,7 @@ from bpdesk.core.files.splits import split_sizes, with_split
 from bpdesk.core.stepping.data_edit import DataEdit, class_count, map_extent, target_row
 from bpdesk.core.stepping.steps import take_step
 from bpdesk.core.teaching.landscape import data_map
+from tests.reliability.test_refusals import MOMENTS, assert_plain, lesson, refused
 
 
 def test_add_two_points_then_step_back_twice_gives_the_original_data() -> None:
@@ -196,3 +197,21 @@ def test_the_split_is_kept_as_counts_and_a_new_split_takes_every_sample() -> Non
     t = resplit.trainer
     assert t.n_samples + t.test_inputs.shape[0] + t.validation_inputs.shape[0] == total
     assert t.validation_inputs.shape[0] == 10 and t.test_inputs.shape[0] == n_test
+
+
+BAD_EDITS = [
+    DataEdit("add", math.nan, 0.5, label=1),
+    DataEdit("add", 0.5, -math.inf, label=0),
+    DataEdit("add", 1e300, 0.5, label=0),
+    DataEdit("add", 0.5, 0.5, label=-1),
+    DataEdit("move", 0.5, 0.5, index=99),
+    DataEdit("move", 0.5, math.nan, index=0),
+    DataEdit("remove", index=10**9),
+]
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+@pytest.mark.parametrize("edit", BAD_EDITS)
+def test_a_refused_edit_leaves_the_whole_lesson_as_it_was(moment: str, edit: DataEdit) -> None:
+    stepper = lesson("xor", moment)
+    assert_plain(refused(stepper, lambda: stepper.edit_data(edit)))
