@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -254,3 +255,21 @@ def test_switching_lessons_right_after_a_click_leaves_no_stray_point(qtbot, wind
     qtbot.waitUntil(lambda: window.snapshot.n_samples == 150, timeout=10000)  # the moons
     qtbot.waitUntil(lambda: view.point_counts()[0] == window.snapshot.n_samples, timeout=10000)
     np.testing.assert_array_equal(view.editor.drawn_points(), window.snapshot.inputs)
+
+
+def test_the_preview_waits_for_the_workers_answer(qtbot):
+    view = BoundaryView()
+    qtbot.addWidget(view)
+    view.resize(900, 650)
+    view.show()
+    stepper = open_source("xor")
+    first = make_snapshot(stepper, seq=1, decision_map=True)
+    view.show_snapshot(first)
+    _click(qtbot, view, 0.5, 0.5)
+    assert len(view.editor.drawn_points()) == 5
+    view.show_snapshot(replace(first, decision_map=first.decision_map))  # its map came back
+    qtbot.wait(50)
+    assert len(view.editor.drawn_points()) == 5  # still drawn: the answer is not in yet
+    view.show_snapshot(make_snapshot(stepper, seq=2, decision_map=True))  # answer: refused
+    qtbot.waitUntil(lambda: len(view.editor.drawn_points()) == 4)
+    assert view.point_counts()[0] == 4

@@ -132,6 +132,7 @@ class PointEditor(QObject):
         plot.addItem(self._ring)
         self._preview_since: float | None = None
         self._preview_inputs: object = None
+        self._preview_seq = 0  # the snapshot shown when the edit was asked for
         self._viewport: QWidget = plot.viewport()
         self._viewport.installEventFilter(self)
         plot.installEventFilter(self)
@@ -146,8 +147,9 @@ class PointEditor(QObject):
         if self._preview_since is None:
             return True
         changed = s.inputs is not self._preview_inputs
+        answered = s.seq > self._preview_seq and not s.running  # the worker's answer to it
         stale = time.monotonic() - self._preview_since > PREVIEW_SECONDS
-        if changed or not s.running or stale:
+        if changed or answered or stale:
             self._preview_since = None
             return True
         return False
@@ -312,6 +314,7 @@ class PointEditor(QObject):
         s = self._snapshot
         self._preview_since = time.monotonic()
         self._preview_inputs = None if s is None else s.inputs
+        self._preview_seq = 0 if s is None else s.seq
         self._redraw()
         self.edit_requested.emit(edit)
 
