@@ -33,7 +33,10 @@ HIT_RADIUS = 8.0  # pixels from a point's centre that count as pressing on it (a
 # off adds a point, even in a dense cloud)
 DRAG_START = 4.0  # pixels the mouse moves before a press on a point becomes a drag
 PREVIEW_SECONDS = 1.5  # during a run, a preview the data never confirmed goes after this
-HINT = "Click the map: add a point · drag a point: move it · right-click it: remove"
+HINT = (
+    "Click the map: add a point · drag a point: move it · right-click it (or click it, then "
+    "press Delete): remove it"
+)
 
 
 class PointChooser(QWidget):
