@@ -230,3 +230,19 @@ def test_the_lecture_net_has_no_note(qtbot):
     canvas.show_snapshot(make_snapshot(Stepper(get_preset("lecture").trainer()), seq=0))
     qtbot.wait(100)
     assert canvas._parts.big_note.scene() is None
+
+
+def test_training_the_biases_does_not_build_the_scene_anew(qtbot):
+    """Labels are sized to the data once: steps and updates only change the texts."""
+    stepper = Stepper(get_preset("xor").trainer())
+    canvas = NetworkCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(1024, 560)
+    canvas.show()
+    canvas.show_snapshot(make_snapshot(stepper, seq=0))
+    built = canvas.rebuild_count
+    for seq, phase in enumerate(("forward", "backward", "update", "forward"), start=1):
+        stepper.step_phase(phase)
+        canvas.show_snapshot(make_snapshot(stepper, seq=seq))
+    assert stepper.trainer.config.train_biases
+    assert canvas.rebuild_count == built

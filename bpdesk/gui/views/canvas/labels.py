@@ -132,6 +132,8 @@ def data_texts(snapshot: Snapshot) -> DataTexts:
         input_number=widest(snapshot.inputs),
         target_number=widest(snapshot.targets),
         fixed_biases=not snapshot.config.train_biases,
+        # Only fixed biases are measured: trained ones change at every update (and a new
+        # measure would build the scene anew each time).
         bias_number=widest(
             np.array(
                 [
@@ -140,7 +142,9 @@ def data_texts(snapshot: Snapshot) -> DataTexts:
                     if snapshot.spec.ref(name).kind == "b"
                 ]
             )
-        ),
+        )
+        if not snapshot.config.train_biases
+        else NUMBER,
         batched=min(snapshot.config.batch_size, snapshot.n_samples) > 1
         or snapshot.config.optimizer == "lm",
     )
