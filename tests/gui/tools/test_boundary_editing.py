@@ -273,3 +273,15 @@ def test_the_preview_waits_for_the_workers_answer(qtbot):
     view.show_snapshot(make_snapshot(stepper, seq=2, decision_map=True))  # answer: refused
     qtbot.waitUntil(lambda: len(view.editor.drawn_points()) == 4)
     assert view.point_counts()[0] == 4
+
+
+def test_an_edit_while_a_lessons_steps_are_queued_is_refused_in_words(qtbot, window):
+    _open_boundary(qtbot, window)
+    assert window.request_commands(["forward", "backward", "update"])
+    assert window.link.queued > 0
+    assert not window.edit_training_data(DataEdit("add", 0.5, 0.5, label=1))
+    assert "still going" in window.message()
+    qtbot.waitUntil(lambda: window.link.queued == 0 and not window.step_in_flight, timeout=10000)
+    assert window.snapshot.n_samples == 4
+    assert window.edit_training_data(DataEdit("add", 0.5, 0.5, label=1))
+    _wait_samples(qtbot, window, 5)
