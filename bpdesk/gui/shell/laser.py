@@ -71,8 +71,10 @@ class LaserOverlay(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         glow = QRadialGradient(centre, self.glow)
-        glow.setColorAt(0.0, QColor(255, 40, 40, 150))
-        glow.setColorAt(0.45, QColor(255, 40, 40, 70))
+        # Light inside the ring (the number pointed at stays readable), a halo outside it.
+        glow.setColorAt(0.0, QColor(255, 40, 40, 40))
+        glow.setColorAt(0.5, QColor(255, 40, 40, 60))
+        glow.setColorAt(0.62, QColor(255, 40, 40, 110))
         glow.setColorAt(1.0, QColor(255, 40, 40, 0))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(glow)
