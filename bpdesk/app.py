@@ -85,6 +85,11 @@ def _parser() -> argparse.ArgumentParser:
         help="with --screenshot: the window size (default 1600x900)",
     )
     parser.add_argument(
+        "--present",
+        action="store_true",
+        help="with --screenshot: in presentation mode (full screen on the screen it is on)",
+    )
+    parser.add_argument(
         "--self-test",
         action="store_true",
         help="check the lecture's example end to end through the window, then exit",
@@ -93,7 +98,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _screenshot(
-    source: str, opened: tuple[Stepper, str], path: str, steps: list[str], size: tuple[int, int]
+    source: str,
+    opened: tuple[Stepper, str],
+    path: str,
+    steps: list[str],
+    size: tuple[int, int],
+    present: bool = False,
 ) -> int:
     use_headless_platform_if_needed()
     app = ensure_application()
@@ -102,6 +112,8 @@ def _screenshot(
     try:
         window.resize(*size)
         window.show()
+        if present:
+            window.teaching.set_presentation(True)
         run_steps(window, steps)
         wait_until(lambda: False, 0.2)  # let the views finish laying out
         window.canvas.fit_to_window()
@@ -135,7 +147,9 @@ def main(argv: list[str] | None = None) -> int:
         say(f"bpdesk: {problem}", sys.stderr)
         return 2
     if args.screenshot:
-        return _screenshot(source, opened, args.screenshot, args.steps, args.size)
+        return _screenshot(
+            source, opened, args.screenshot, args.steps, args.size, present=args.present
+        )
     app = ensure_application()
     window = create_window(source, autosave=True, opened=opened)
     window.show()

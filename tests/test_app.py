@@ -224,3 +224,10 @@ def test_self_test_under_a_real_x_server(tmp_path):
             server.wait()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "self-test passed" in result.stdout
+
+
+def test_screenshot_in_presentation_mode(qtbot, tmp_path):
+    target = tmp_path / "present.png"
+    assert main(["--screenshot", str(target), "--steps", "forward", "--present"]) == 0
+    image = QImage(str(target))
+    assert not image.isNull() and image.width() >= 640  # the screen's size, not 1600×900
