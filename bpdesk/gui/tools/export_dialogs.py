@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -72,7 +73,11 @@ def ask_picture(parent: QWidget, views: list[PictureView]) -> PictureChoice | No
 
     def view_chosen(index: int) -> None:
         vector = views[index].vector if 0 <= index < len(views) else False
-        fmt_box.model().item(1).setEnabled(vector)  # type: ignore[attr-defined]
+        model = fmt_box.model()
+        if isinstance(model, QStandardItemModel):  # a combo box's own model: rows can be disabled
+            item = model.item(1)
+            if item is not None:
+                item.setEnabled(vector)
         if not vector:
             fmt_box.setCurrentIndex(0)
 

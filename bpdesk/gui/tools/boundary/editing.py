@@ -14,7 +14,7 @@ import time
 import numpy as np
 from numpy.typing import NDArray
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QKeyEvent, QMouseEvent, QPixmap
+from PySide6.QtGui import QColor, QFont, QIcon, QKeyEvent, QMouseEvent, QPixmap
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QWidget
 
 # isort: split
@@ -97,9 +97,9 @@ class PointChooser(QWidget):
             return float(self.value.value())
         return float(self.classes.currentIndex())
 
-    def set_fonts(self, body: object) -> None:
+    def set_fonts(self, body: QFont) -> None:
         for widget in (self.caption, self.classes, self.value, self.hint):
-            widget.setFont(body)  # type: ignore[arg-type]
+            widget.setFont(body)
 
 
 def _swatch(colour: str) -> QIcon:
