@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol, cast
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, Qt, QTimer, Slot
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QWidget
 
 from bpdesk.gui.shell import settings
@@ -32,8 +32,11 @@ class ViewOptions(QObject):
         self._views = list(views)
         self._scale = clamp_font_scale(settings.font_scale())
         self._saved_state = QByteArray()
+        self._saved_geometry = QRect()
+        self._saved_window_state = Qt.WindowState.WindowNoState
         self._presenting = False
         self._status_shown = True
+        self._desk_followed = False  # whether the desk's default widths followed the window
         self._docks: list[QDockWidget] = []  # the panels kept while presenting
 
     # ------------------------------------------------------------ text size
@@ -79,6 +82,11 @@ class ViewOptions(QObject):
         self._presenting = on
         if on:
             self._saved_state = window.saveState()
+            self._saved_geometry = window.geometry()
+            self._saved_window_state = window.windowState()
+            # Full screen is no new desk size: the desk's default widths do not follow it.
+            self._desk_followed = bool(getattr(getattr(window, "desk", None), "follows_window", 0))
+            self._set_desk_following(False)
             self._status_shown = window.statusBar().isVisibleTo(window)
             window.statusBar().hide()  # the drawing's room: the derivation says what was done
             for dock in window.findChildren(QDockWidget):
@@ -87,13 +95,39 @@ class ViewOptions(QObject):
             window.showFullScreen()
             self._fill_screen(list(keep))
         else:
-            window.showNormal()
-            window.restoreState(self._saved_state)
             window.removeEventFilter(self)
+            for dock in self._docks:
+                dock.setTitleBarWidget(cast(QWidget, None))  # the dock's own title again
+            self._docks = []
+            self._restore_window()
+            window.restoreState(self._saved_state)
+            # Once more when the window has its size again (maximising may take a moment).
+            QTimer.singleShot(0, self._restore_docks)
             window.statusBar().setVisible(self._status_shown)
-            for dock in window.findChildren(QDockWidget):
-                if isinstance(dock.titleBarWidget(), QWidget):
-                    dock.setTitleBarWidget(cast(QWidget, None))  # the dock's own title again
+
+    def _restore_docks(self) -> None:
+        if self._presenting:
+            return
+        self._window.restoreState(self._saved_state)
+        self._set_desk_following(self._desk_followed)
+
+    def _set_desk_following(self, on: bool) -> None:
+        """The desk layout (desk_layout.DeskLayout, when the window has one) re-applies its
+        default widths on a resize while it follows the window."""
+        desk = getattr(self._window, "desk", None)
+        if desk is not None and hasattr(desk, "follows_window"):
+            desk.follows_window = on
+
+    def _restore_window(self) -> None:
+        """The window's place, size and maximised or normal state from before presenting."""
+        window = self._window
+        was = self._saved_window_state & ~Qt.WindowState.WindowFullScreen
+        if was & Qt.WindowState.WindowMaximized:
+            window.showMaximized()
+        else:
+            window.showNormal()
+            # Its own rectangle, not restoreGeometry(), which would fit it into the screen.
+            window.setGeometry(self._saved_geometry)
 
     @property
     def presenting(self) -> bool:

@@ -87,6 +87,12 @@ class LessonPlayer(QObject):
             return False
         return self._go(self.lesson.route(self.slide, self.slide - 1), self.slide - 1, True)
 
+    def first_slide(self) -> bool:
+        """Slide 1, its state rebuilt exactly (False: no lesson, or refused)."""
+        if self.lesson is None:
+            return False
+        return self._go(self.lesson.route(self.slide, 0), 0, True)
+
     def close(self) -> None:
         self.lesson = None
         self._awaited = None

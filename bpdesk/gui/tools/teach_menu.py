@@ -158,7 +158,11 @@ class TeachingTools(QObject):
         menu.addAction(self.action_previous)
         menu.addSeparator()
         self.presentation = Presentation(
-            host, menu, self.lesson_bar, [self.explain_dock, self.lesson_dock]
+            host,
+            menu,
+            self.lesson_bar,
+            [self.explain_dock, self.lesson_dock],
+            first_slide=lambda: self.lessons.player.first_slide(),
         )
         self.action_presentation = self.presentation.action_presentation
         self.action_contrast = self.presentation.action_contrast
