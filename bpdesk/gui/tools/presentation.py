@@ -130,17 +130,17 @@ class Presentation(QObject):
         self._first_slide()
 
     def _edits(self, widget: QObject) -> bool:
-        """Whether ``widget`` is an edit under way: the canvas's inline editor, or a table's
-        cell editor (Esc cancels those, as everywhere else)."""
+        """Whether Esc in ``widget`` is its own: the canvas's inline editor, a table's cell
+        editor (Esc cancels the edit), a dialog or a menu of the window (Esc closes it)."""
         if not isinstance(widget, QWidget):
             return False
-        if widget is self.host.canvas.editor():
-            return True
+        if widget is self.host.canvas.editor() or widget.window() is not self.host.as_parent():
+            return True  # the canvas's editor; a dialog or a menu (Esc closes it)
         viewport = widget.parentWidget()
         return viewport is not None and isinstance(viewport.parentWidget(), QAbstractItemView)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """While presenting, Esc in an edit under way is the edit's (the shortcut waits)."""
+        """While presenting, Esc in an edit, a dialog or a menu is theirs (no leaving)."""
         if (
             event.type() == QEvent.Type.ShortcutOverride
             and isinstance(event, QKeyEvent)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget
+from PySide6.QtWidgets import QApplication, QDialog, QDockWidget
 
 from bpdesk.app import create_window
 from bpdesk.gui.tools.presentation import BLANK_KEYS
@@ -120,6 +120,29 @@ def test_esc_closes_the_canvas_editor_and_stays_presenting(qtbot, window):
     assert not tools.presenting
 
 
+def test_esc_closes_a_dialog_while_presenting_and_stays_presenting(qtbot, window):
+    _key(qtbot, window, Key.Key_F5)
+    dialog = QDialog(window)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitActive(dialog)
+    qtbot.keyClick(dialog, Key.Key_Escape)
+    assert window.teaching.presenting
+    assert not dialog.isVisible()
+
+
+def test_f5_while_presenting_goes_back_to_slide_one(qtbot, window):
+    tools = window.teaching
+    tools._open_lecture_lesson()
+    qtbot.waitUntil(lambda: tools.lesson is not None and not window.step_in_flight, timeout=5000)
+    _key(qtbot, window, Key.Key_F5)
+    qtbot.waitUntil(lambda: not window.step_in_flight, timeout=5000)
+    assert tools.next_slide() and tools.slide == 1
+    qtbot.waitUntil(lambda: not window.step_in_flight, timeout=5000)
+    _key(qtbot, window, Key.Key_F5)
+    assert tools.presenting and tools.slide == 0
+
+
 def test_esc_on_the_desk_still_cancels_the_canvas_editor(qtbot, window):
     editor = open_canvas_editor(window.canvas, qtbot)
     qtbot.keyClick(editor, Key.Key_Escape)
@@ -135,7 +158,9 @@ def _all_black(image) -> bool:
     )
 
 
-@pytest.mark.parametrize("restore", [Key.Key_Space, Key.Key_PageDown, Key.Key_F5, "click"])
+@pytest.mark.parametrize(
+    "restore", [Key.Key_Space, Key.Key_PageDown, Key.Key_F5, Key.Key_Escape, Key.Key_B, "click"]
+)
 def test_period_blanks_the_window_and_any_key_or_click_restores(qtbot, window, restore):
     tools = window.teaching
     _key(qtbot, window, Key.Key_F5)
