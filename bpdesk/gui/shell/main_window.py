@@ -18,6 +18,7 @@ from bpdesk.gui.shell.autosave import Autosave
 from bpdesk.gui.shell.banner import MessageBanner
 from bpdesk.gui.shell.cadence import window_cadences
 from bpdesk.gui.shell.data_edits import DataEdits
+from bpdesk.gui.shell.desk_layout import DeskLayout, keep_tab_titles, scrolling
 from bpdesk.gui.shell.menus import build_menus, build_toolbar, menu_named
 from bpdesk.gui.shell.run_speed import RunSpeed
 from bpdesk.gui.shell.session_files import NO_PROMPTS_VARIABLE, FileChooser, SessionFiles
@@ -126,7 +127,7 @@ class MainWindow(QMainWindow, ToolSettings, DataEdits):
     def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
-        dock.setWidget(widget)
+        dock.setWidget(scrolling(widget))  # a panel too big for its dock scrolls
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetClosable
             | QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -167,6 +168,8 @@ class MainWindow(QMainWindow, ToolSettings, DataEdits):
         a.fit.triggered.connect(self.canvas.fit_to_window)
         a.larger_text.triggered.connect(self.view_options.larger_text)
         a.smaller_text.triggered.connect(self.view_options.smaller_text)
+        for text_size in (a.larger_text, a.smaller_text):
+            text_size.triggered.connect(lambda _=False: keep_tab_titles(self))
         a.dark_theme.toggled.connect(self.view_options.set_dark_theme)
         a.new.triggered.connect(self.files.new)
         a.open.triggered.connect(self.files.open)
@@ -180,20 +183,12 @@ class MainWindow(QMainWindow, ToolSettings, DataEdits):
         geometry = settings.restore_bytes("window/geometry") if remembered else None
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(DEFAULT_SIZE)
-        self._size_docks()
+        self.desk = DeskLayout(self, self.parameters_dock, [self.derivation_dock, self.error_dock])
+        self.desk.apply()
         state = settings.restore_bytes("window/state") if remembered else None
-        if state is not None:
-            self.restoreState(state)
+        if state is not None and self.restoreState(state):
+            self.desk.stop_following()
         self.commands.dark_theme.setChecked(settings.theme() == "dark")
-
-    def _size_docks(self) -> None:
-        """Default proportions: the drawing gets most of the window."""
-        width, height = self.width(), self.height()
-        horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
-        self.resizeDocks([self.parameters_dock], [int(width * 0.36)], horizontal)
-        bottom = [self.derivation_dock, self.error_dock]
-        self.resizeDocks(bottom, [int(height * 0.33)] * 2, vertical)
-        self.resizeDocks(bottom, [int(width * 0.55), int(width * 0.45)], horizontal)
 
     def _show_lm_plots(self, on: bool) -> None:
         """Levenberg–Marquardt's plots while it trains: the first time beside the error plot,
@@ -434,6 +429,7 @@ class MainWindow(QMainWindow, ToolSettings, DataEdits):
 
     def set_font_scale(self, scale: float, *, remember: bool = True) -> None:
         self.view_options.set_font_scale(scale, remember=remember)
+        keep_tab_titles(self)
 
     def menu(self, title: str) -> QMenu:
         """The menu-bar menu called ``title`` (its & ignored), added at the end if none is."""

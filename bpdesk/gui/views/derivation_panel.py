@@ -3,11 +3,14 @@
 Only a panel on screen derives and lays out its text: a hidden one (behind the Explain
 tab, or closed) notes that it is behind and catches up when it is shown or painted again,
 or when its text is asked for. Text that did not change is not laid out again.
+
+The result (the value the chain rule arrives at, and w+ for a weight or bias) is pinned
+under the header, so it is in view on a small window while the steps scroll.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QFont, QFontMetricsF, QPalette, QShowEvent, QTextOption
 from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
@@ -16,19 +19,21 @@ from bpdesk.core.stepping.canvas_model import Element, QuizMask, just_computed
 from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.core.teaching.derivation import Derivation, HtmlStyle, default_selection, derive
 from bpdesk.core.teaching.equations import Equation, Frac, Op, Sym, Term, split_symbols
+from bpdesk.core.teaching.equations.html_render import terms_html
 from bpdesk.core.teaching.equations.symbols import symbol_text
 from bpdesk.core.teaching.equations.text_render import term_text
 from bpdesk.core.teaching.quiz import hide_phase
 from bpdesk.gui.shell.theme import clamp_font_scale
 from bpdesk.gui.views.redraw import RedrawThrottle
 
-__all__ = ["DARK", "LIGHT", "DerivationPanel", "html_style", "is_seen"]
+__all__ = ["DARK", "LIGHT", "DerivationPanel", "html_style", "is_seen", "result_html"]
 
 BASE_POINT_SIZE = 14.0  # the body text at font scale 1; the header is larger
 HEADER_FACTOR = 1.3
 RUNNING_INTERVAL = 0.25  # seconds between redraws while training runs
 FRAME_ALLOWANCE = 40  # pixels of margins, padding and the "=" column around a row of fractions
 SUBSCRIPT_FACTOR = 0.67  # subscripts are drawn smaller
+BODY_LINES = 3.5  # lines of the body kept in view at any text size
 EMPTY_TEXT = "Select a neuron, weight or bias in the network to see how its numbers come about."
 
 # The derivation's colours: text, numbers, results, values not computed yet, headings, notes.
@@ -42,10 +47,34 @@ def is_seen(widget: QWidget) -> bool:
     return widget.isVisible() and not widget.visibleRegion().isEmpty()
 
 
+def result_html(derivation: Derivation, style: HtmlStyle) -> str:
+    """The derivation's results on one line ("Result: ∂E_total/∂w5 = 0.082167041 · w5+ = …"):
+    the final value of its first equation (for a neuron: of its out) and of its last one."""
+    equations = [line for line in derivation.lines if isinstance(line, Equation) and line.rhs]
+    if not equations:
+        return ""
+    first = equations[0]
+    if derivation.kind == "neuron":
+        outs = [e for e in equations if e.lhs and term_text(e.lhs[0]).startswith("out")]
+        first = outs[0] if outs else first
+    picked = [first] if equations[-1] is first else [first, equations[-1]]
+    parts = [terms_html((*e.lhs, Op(" = "), *e.sides[-1]), style) for e in picked]
+    return f"<b>Result:</b> {' &nbsp;·&nbsp; '.join(parts)}"
+
+
 def html_style(widget: QWidget) -> HtmlStyle:
     """The derivation colours for ``widget``'s background (light or dark)."""
     base = widget.palette().color(QPalette.ColorRole.Base)
     return DARK if base.lightness() < 128 else LIGHT
+
+
+class _Body(QTextBrowser):
+    """The derivation's text area: asks for no more height than its minimum, so that in a
+    scroll area the panel fits the dock and the text area scrolls (not the whole panel)."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), max(self.minimumHeight(), self.minimumSizeHint().height()))
 
 
 class DerivationPanel(QWidget):
@@ -64,7 +93,7 @@ class DerivationPanel(QWidget):
         self._scale = 1.0
         self._stacked = True  # whether the fractions are stacked (they fit the width)
         self._stale = False  # a redraw was asked for while hidden
-        self._html: tuple[str, str] | None = None  # the header and body on show
+        self._html: tuple[str, str, str] | None = None  # the header, body and result on show
         self.renders = 0  # how many times a derivation was worked out (for tests)
         self._width_of: tuple[Derivation, float] | None = None  # the last stacked width
         self._redraw = RedrawThrottle(self._render, self, interval=RUNNING_INTERVAL)
@@ -75,7 +104,13 @@ class DerivationPanel(QWidget):
         self._header.setTextFormat(Qt.TextFormat.RichText)
         self._header.setWordWrap(True)
         self._header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._body = QTextBrowser(self)
+        self._result = QLabel(self)
+        self._result.setObjectName("derivation_result")
+        self._result.setTextFormat(Qt.TextFormat.RichText)
+        self._result.setWordWrap(True)
+        self._result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._result.hide()
+        self._body = _Body(self)
         self._body.setObjectName("derivation_body")
         self._body.setOpenLinks(False)
         self._body.setFrameShape(QFrame.Shape.NoFrame)
@@ -89,6 +124,7 @@ class DerivationPanel(QWidget):
         layout.setContentsMargins(10, 8, 6, 4)
         layout.setSpacing(2)
         layout.addWidget(self._header)
+        layout.addWidget(self._result)
         layout.addWidget(self._body, 1)
         self._apply_fonts()
         self._redraw.draw_now()
@@ -131,6 +167,11 @@ class DerivationPanel(QWidget):
             return EMPTY_TEXT
         return self._derivation.to_text()
 
+    def result_label(self) -> QLabel:
+        """The result pinned under the header (hidden when there is none)."""
+        self._catch_up()
+        return self._result
+
     def set_font_scale(self, scale: float) -> None:
         """1.0 for a screen, more for a projector (kept in the one text-size range)."""
         scale = clamp_font_scale(scale)
@@ -158,6 +199,9 @@ class DerivationPanel(QWidget):
         header.setPointSizeF(BASE_POINT_SIZE * HEADER_FACTOR * self._scale)
         header.setBold(True)
         self._header.setFont(header)
+        self._result.setFont(body)
+        # However large the text, the body keeps room for a few lines (the panel scrolls).
+        self._body.setMinimumHeight(int(QFontMetricsF(body).lineSpacing() * BODY_LINES))
 
     def _catch_up(self) -> None:
         """Draw what came while hidden (asked for, or shown again)."""
@@ -185,6 +229,7 @@ class DerivationPanel(QWidget):
             self._shown = None
             self._html = None
             self._header.setText("Derivation")
+            self._result.hide()
             self._body.setPlainText(EMPTY_TEXT)
             return
         self.renders += 1
@@ -210,11 +255,14 @@ class DerivationPanel(QWidget):
         html = (
             derivation.header_html(colours),
             derivation.to_html(colours, include_header=False, stacked=self._stacked),
+            result_html(derivation, colours),
         )
         if html == self._html:
             return  # the same text: nothing to lay out again
         self._html = html
         self._header.setText(html[0])
+        self._result.setText(html[2])
+        self._result.setVisible(bool(html[2]))
         body.setHtml(html[1])
         if same_element:
             bar.setValue(position)

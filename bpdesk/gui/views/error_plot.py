@@ -30,6 +30,7 @@ from bpdesk.core.formatting import format_value
 from bpdesk.core.stepping.plot_buffer import PlotBuffer
 from bpdesk.core.stepping.snapshot import Snapshot
 from bpdesk.core.teaching.after_updates import before_words, epoch_words
+from bpdesk.gui.shell.desk_layout import plot_minimum
 from bpdesk.gui.shell.theme import clamp_font_scale
 from bpdesk.gui.views.error_export import export_with_dialog, write_error_csv
 from bpdesk.gui.views.held_out import merge_per_epoch, set_legend_text
@@ -418,6 +419,7 @@ class ErrorPlot(QWidget):
         font = QFont(self.font())
         font.setPointSizeF(points)
         self.setFont(font)
+        self._plot.setMinimumSize(plot_minimum(font))  # the drawing area stays readable
         item = self._plot.getPlotItem()
         for name in ("left", "bottom"):
             axis = item.getAxis(name)
