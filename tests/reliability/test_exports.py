@@ -14,6 +14,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from bpdesk.launch import _QUIET
+from tests.gui.tools.test_exports import save_handout
 from tests.reliability.test_plain_messages import assert_plain
 
 
@@ -45,12 +46,16 @@ def qt_warnings():
     qInstallMessageHandler(previous)
 
 
-def _window_exports(window):
+def _window_exports(qtbot, window):
     exports = window.exports
+
+    def handout(fmt: str, exercise: bool = False) -> str:
+        return save_handout(qtbot, exports, fmt, exercise)
+
     return {
-        "markdown": (".md", lambda: exports.export_handout("markdown")),
-        "latex exercise": (".tex", lambda: exports.export_handout("latex", exercise=True)),
-        "html": (".html", lambda: exports.export_handout("html")),
+        "markdown": (".md", lambda: handout("markdown")),
+        "latex exercise": (".tex", lambda: handout("latex", exercise=True)),
+        "html": (".html", lambda: handout("html")),
         "step csv": (".csv", exports.export_trace),
         "drawing svg": (".svg", exports.export_drawing),
         "drawing png": (".png", exports.export_drawing),
@@ -76,8 +81,10 @@ def _opens(path: Path) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("bad", list(BAD_TARGETS))
-def test_a_window_export_that_cannot_be_written_says_so(window, tmp_path, qt_warnings, kind, bad):
-    suffix, export = _window_exports(window)[kind]
+def test_a_window_export_that_cannot_be_written_says_so(
+    qtbot, window, tmp_path, qt_warnings, kind, bad
+):
+    suffix, export = _window_exports(qtbot, window)[kind]
     target = BAD_TARGETS[bad](tmp_path, suffix)
     window.exports.chooser = lambda *_: str(target)
     assert export() == ""
@@ -89,8 +96,8 @@ def test_a_window_export_that_cannot_be_written_says_so(window, tmp_path, qt_war
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_a_window_export_said_saved_is_there_and_opens(window, tmp_path, qt_warnings, kind):
-    suffix, export = _window_exports(window)[kind]
+def test_a_window_export_said_saved_is_there_and_opens(qtbot, window, tmp_path, qt_warnings, kind):
+    suffix, export = _window_exports(qtbot, window)[kind]
     target = tmp_path / f"export{suffix}"
     window.exports.chooser = lambda *_: str(target)
     assert export() == str(target)

@@ -6,17 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRectF, QSize, Qt, Slot
+from PySide6.QtCore import QObject, QRectF, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QApplication, QFileDialog, QGraphicsView, QMenu
+from PySide6.QtWidgets import QApplication, QFileDialog, QGraphicsView, QMenu, QProgressDialog
 
-from bpdesk.core.engine.network import Network
-from bpdesk.core.engine.trainer import Trainer
-from bpdesk.core.stepping.snapshot import Snapshot
-from bpdesk.core.stepping.stepper import Stepper
-from bpdesk.core.teaching.export import render, trace_csv
-from bpdesk.core.teaching.worked_example import worked_example
+from bpdesk.core.teaching.export import trace_csv
 from bpdesk.gui.shell.window_api import ToolHost
 from bpdesk.gui.tools.export_dialogs import PictureChoice, ask_picture, ask_recording
 from bpdesk.gui.tools.gif_export import GifRecorder, Recording, check_recording
@@ -27,6 +22,14 @@ from bpdesk.gui.tools.picture_export import (
     save_picture,
 )
 from bpdesk.gui.views.checked_write import write_checked
+from bpdesk.gui.workers.export_worker import (
+    STAGES,
+    WHAT,
+    HandoutJobs,
+    HandoutOrder,
+    HandoutOutcome,
+    complete_step,
+)
 
 __all__ = ["Exports", "complete_step", "save_scene"]
 
@@ -36,30 +39,13 @@ PathChooser = Callable[[str, str, str], str]
 PictureChooser = Callable[[list[PictureView]], PictureChoice | None]
 RecordingChooser = Callable[[list[PictureView]], Recording | None]
 
+PROGRESS_AFTER_MS = 500  # a handout still being built then gets a progress dialog
+
 HANDOUTS = {
     "markdown": ("Markdown", "worked-example.md", "Markdown (*.md)"),
     "latex": ("LaTeX", "worked-example.tex", "LaTeX (*.tex)"),
     "html": ("HTML", "worked-example.html", "Web page (*.html)"),
 }
-
-
-def complete_step(snapshot: Snapshot) -> Stepper:
-    """A copy of the session as it stood at the start of the step shown, stepped through
-    once completely (the window's own session is not touched)."""
-    trace = snapshot.trace
-    values = snapshot.values
-    if trace.done:
-        values = {name: snapshot.values[name] for name in snapshot.spec.parameter_names}
-        for i, layer in enumerate(trace.layers):
-            for ref in (r for r in map(snapshot.spec.ref, values) if r.layer == i):
-                array = layer.w_before if ref.kind == "w" else layer.b_before
-                values[ref.name] = float(array[ref.row, ref.col])
-    network = Network.from_values(snapshot.spec, values)
-    inputs = trace.inputs
-    targets = trace.targets
-    config = snapshot.config
-    trainer = Trainer(network, inputs, targets, config)
-    return Stepper(trainer)
 
 
 def save_scene(view: QGraphicsView, path: str) -> None:
@@ -124,6 +110,12 @@ class Exports(QObject):
         self.actions["picture"].triggered.connect(self.export_picture)
         self.actions["animation"] = menu.addAction("Animation of the next steps…")
         self.actions["animation"].triggered.connect(self.export_animation)
+        self.handouts = HandoutJobs(self)
+        self.handouts.stage.connect(self._on_handout_stage)
+        self.handouts.ended.connect(self._on_handout_ended)
+        self.handout_progress: QProgressDialog | None = None
+        self._handout_stage = 0
+        self.last_handout: HandoutOutcome | None = None
         host.when_shutting_down(self._shutdown)
 
     def _ask(self, title: str, suggested: str, filters: str) -> str:
@@ -143,21 +135,74 @@ class Exports(QObject):
         return path
 
     def export_handout(self, fmt: str, exercise: bool = False) -> str:
+        """Ask where, then build and save the worked example on a worker thread (a progress
+        dialog with Cancel shows if it takes over half a second); ``handouts.ended`` and a
+        message follow. The path the handout is being saved to, or "" if nothing started."""
         snapshot = self.host.snapshot
         if snapshot is None:
+            return ""
+        if self.handouts.busy:
+            self._message("A worked example is being saved: wait for it or cancel it first.")
             return ""
         label, name, filters = HANDOUTS[fmt]
         path = self.chooser(f"Export the worked example ({label})", name, filters)
         if not path:
             return ""
+        if not self.handouts.start(HandoutOrder(snapshot, fmt, exercise, path)):
+            return ""
+        QTimer.singleShot(PROGRESS_AFTER_MS, self, self._open_handout_progress)
+        return path
 
-        def write(file: str) -> None:
-            trace = complete_step(snapshot).full_step()
-            title = "Backpropagation: one worked step" + (" (exercise)" if exercise else "")
-            text = render(worked_example(trace, title), fmt, exercise=exercise)
-            Path(file).write_text(text, encoding="utf-8")
+    def _open_handout_progress(self) -> None:
+        """The progress dialog of the handout under way, once it has taken a while."""
+        if not self.handouts.busy or self.handout_progress is not None:
+            return
+        dialog = QProgressDialog(STAGES[0], "Cancel", 0, len(STAGES), self.host.as_parent())
+        dialog.setWindowTitle("Saving the worked example")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        font = dialog.font()  # the window's text size (large in presentation mode)
+        font.setPointSizeF(font.pointSizeF() * self.host.font_scale)
+        dialog.setFont(font)
+        dialog.setValue(self._handout_stage)
+        dialog.setLabelText(STAGES[self._handout_stage])
+        dialog.canceled.connect(self.cancel_handout)
+        self.handout_progress = dialog
 
-        return self._save(path, write, "The worked example")
+    @Slot()
+    def cancel_handout(self) -> None:
+        """Stop the handout under way at its next stage; the message says what came of it."""
+        self.handouts.cancel()
+        self._close_handout_progress()
+
+    @Slot(int)
+    def _on_handout_stage(self, stage: int) -> None:
+        self._handout_stage = stage
+        if self.handout_progress is not None:
+            self.handout_progress.setLabelText(STAGES[stage])
+            self.handout_progress.setValue(stage)
+
+    @Slot(object)
+    def _on_handout_ended(self, outcome: HandoutOutcome) -> None:
+        self._close_handout_progress()
+        self._handout_stage = 0
+        self.last_handout = outcome
+        if outcome.cancelled:
+            self._message(f"Saving the worked example was cancelled: nothing was saved to "
+                          f"{outcome.path}.")  # fmt: skip
+        elif outcome.problem is not None:
+            self._message(outcome.problem)
+        else:
+            self._message(f"{WHAT} was saved to {outcome.path}.")
+
+    def _close_handout_progress(self) -> None:
+        dialog, self.handout_progress = self.handout_progress, None
+        if dialog is not None:
+            dialog.canceled.disconnect(self.cancel_handout)
+            dialog.close()
+            dialog.deleteLater()
 
     @Slot()
     def export_trace(self) -> str:
@@ -239,5 +284,7 @@ class Exports(QObject):
         return recorder
 
     def _shutdown(self) -> None:
+        self.handouts.shutdown()
+        self._close_handout_progress()
         if self.recorder is not None:
             self.recorder.shutdown()

@@ -22,12 +22,20 @@ def window(qtbot, monkeypatch):
     win.shutdown()
 
 
+def save_handout(qtbot, exports, fmt, exercise=False):
+    """Export a handout and wait for its worker: the path saved, or "" if not saved."""
+    with qtbot.waitSignal(exports.handouts.ended, timeout=20000) as blocker:
+        assert exports.export_handout(fmt, exercise=exercise)
+    outcome = blocker.args[0]
+    return "" if outcome.cancelled or outcome.problem else outcome.path
+
+
 def test_handout_of_a_half_done_step_is_the_whole_step(qtbot, window, tmp_path, lecture_reference):
     window.request_step("forward")
     qtbot.waitUntil(lambda: window.snapshot.phase == "backward", timeout=5000)
     target = tmp_path / "handout.html"
     window.exports.chooser = lambda *_: str(target)
-    assert window.exports.export_handout("html") == str(target)
+    assert save_handout(qtbot, window.exports, "html") == str(target)
     text = target.read_text(encoding="utf-8")
     numbers = [float(x) for x in re.findall(r"-?\d+\.\d+", text.replace("−", "-"))]
     for name, value in lecture_reference["updated_weights_after_one_step"].items():
@@ -40,7 +48,7 @@ def test_handout_of_a_half_done_step_is_the_whole_step(qtbot, window, tmp_path, 
 def test_exercise_and_csv_and_svg(qtbot, window, tmp_path):
     files = iter([tmp_path / "ex.md", tmp_path / "step.csv", tmp_path / "net.svg"])
     window.exports.chooser = lambda *_: str(next(files))
-    window.exports.export_handout("markdown", exercise=True)
+    save_handout(qtbot, window.exports, "markdown", exercise=True)
     assert "## Answers" in (tmp_path / "ex.md").read_text(encoding="utf-8")
     window.request_step("full")
     qtbot.waitUntil(lambda: window.snapshot.iteration == 1, timeout=5000)
