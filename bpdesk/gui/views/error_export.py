@@ -11,27 +11,56 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from bpdesk.core.stepping.plot_buffer import PlotBuffer
 from bpdesk.gui.views.checked_write import write_checked
 
-__all__ = ["export_with_dialog", "write_error_csv"]
+__all__ = [
+    "EPOCH_HEADER",
+    "ITERATION_HEADER",
+    "TEST_HEADER",
+    "VALIDATION_HEADER",
+    "export_with_dialog",
+    "write_error_csv",
+]
+
+
+ITERATION_HEADER = ["iteration", "E in the iteration, before its update"]
+EPOCH_HEADER = ["epoch", "mean E over the epoch's iterations, each before its update"]
+VALIDATION_HEADER = "E on the validation part, after the epoch"
+TEST_HEADER = "E on the test part, after the epoch"
+
+
+def _per_epoch(buffer: PlotBuffer) -> dict[int, float]:
+    """A per-epoch buffer's values by epoch number (counted from 1)."""
+    x, y = buffer.exact()
+    return dict(zip((x + 1).astype(np.int64).tolist(), y.tolist(), strict=True))
 
 
 def write_error_csv(
-    path: str, iterations: PlotBuffer, epochs: PlotBuffer, tests: PlotBuffer
+    path: str,
+    iterations: PlotBuffer,
+    epochs: PlotBuffer,
+    tests: PlotBuffer,
+    validations: PlotBuffer | None = None,
 ) -> None:
-    """The exact values held: a block ``iteration,error``, an empty row, then a block
-    ``epoch,train_error,test_error`` (test_error empty without a test set), counted from 1."""
+    """The exact values held, counted from 1, each block headed by what its figures are:
+    ``ITERATION_HEADER`` rows (the error each iteration measured in its forward pass,
+    before its update), an empty row, then ``EPOCH_HEADER`` rows with a column for the
+    validation and for the test error after each epoch where such a part exists (empty
+    for epochs without one)."""
     ix, iy = iterations.exact()
     ex, ey = epochs.exact()
-    tx, ty = tests.exact()
-    test_errors = dict(zip((tx + 1).astype(np.int64).tolist(), ty.tolist(), strict=True))
+    held_out = [
+        (header, _per_epoch(buffer))
+        for header, buffer in ((VALIDATION_HEADER, validations), (TEST_HEADER, tests))
+        if buffer is not None and len(buffer)
+    ]
     epoch_numbers = (ex + 1).astype(np.int64).tolist()
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["iteration", "error"])
+        writer.writerow(ITERATION_HEADER)
         writer.writerows(zip((ix + 1).astype(np.int64).tolist(), iy.tolist(), strict=True))
         writer.writerow([])
-        writer.writerow(["epoch", "train_error", "test_error"])
+        writer.writerow(EPOCH_HEADER + [header for header, _ in held_out])
         writer.writerows(
-            [epoch, value, test_errors.get(epoch, "")]
+            [epoch, value, *(values.get(epoch, "") for _, values in held_out)]
             for epoch, value in zip(epoch_numbers, ey.tolist(), strict=True)
         )
 

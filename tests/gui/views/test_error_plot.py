@@ -275,11 +275,15 @@ def test_export_csv_holds_the_exact_values(plot, lecture, tmp_path):
     with open(path, newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     gap = rows.index([])
-    assert rows[0] == ["iteration", "error"]
+    assert rows[0] == ["iteration", "E in the iteration, before its update"]
     iterations = rows[1:gap]
     assert [int(r[0]) for r in iterations] == list(range(1, 251))
     assert np.array_equal([float(r[1]) for r in iterations], _errors(lecture))
-    assert rows[gap + 1] == ["epoch", "train_error", "test_error"]
+    assert rows[gap + 1] == [
+        "epoch",
+        "mean E over the epoch's iterations, each before its update",
+        "E on the test part, after the epoch",
+    ]
     block = rows[gap + 2 :]
     assert [int(r[0]) for r in block] == list(range(1, epochs.size + 1))
     assert np.array_equal([float(r[1]) for r in block], epochs)
