@@ -36,7 +36,7 @@ BOTTOM_SHARE = 0.33  # the derivation and the error plot share this much of the 
 LOW_BOTTOM_SHARE = 0.38  # ... of a window lower than LOW_HEIGHT (the plot needs its room)
 LOW_HEIGHT = 900
 DERIVATION_SHARE = 0.55  # the derivation's part of the width below the drawing
-MOST_SECOND_SHARE = 0.58  # the error plot takes at most this part to fit its controls
+MOST_SECOND_SHARE = 0.6  # the error plot takes at most this part to fit its controls
 PLOT_AREA = QSize(160, 110)  # a plot's drawing area never gets smaller than this
 TOLERANCE = 3  # pixels a dock may differ from the width given it and still count as untouched
 
@@ -52,7 +52,7 @@ def plot_minimum(font: QFont) -> QSize:
     """The least size of a plot drawn in ``font`` that leaves its drawing area (the view box)
     at least ``PLOT_AREA`` pixels, beside the tick labels and under the title."""
     line = QFontMetrics(font).height()
-    return QSize(PLOT_AREA.width() + 5 * line, PLOT_AREA.height() + 5 * line)
+    return QSize(PLOT_AREA.width() + 5 * line, PLOT_AREA.height() + 4 * line)
 
 
 def least_width(dock: QDockWidget) -> int:
@@ -90,7 +90,7 @@ class DeskLayout(QObject):
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
         self._pending.setInterval(0)
-        self._pending.timeout.connect(self.apply)
+        self._pending.timeout.connect(self._follow)
         window.installEventFilter(self)
 
     def apply(self) -> None:
@@ -109,6 +109,12 @@ class DeskLayout(QObject):
             window.resizeDocks(self._bottom, [width - second, second], horizontal)
         self._given = {self._side: side}
         keep_tab_titles(window)
+
+    def _follow(self) -> None:
+        """After a resize: the default proportions, unless following stopped meanwhile
+        (presentation mode, or a restored layout)."""
+        if self.follows_window:
+            self.apply()
 
     def stop_following(self) -> None:
         """A remembered layout was restored: leave its widths alone."""

@@ -58,6 +58,7 @@ def result_html(derivation: Derivation, style: HtmlStyle) -> str:
         outs = [e for e in equations if e.lhs and term_text(e.lhs[0]).startswith("out")]
         first = outs[0] if outs else first
     picked = [first] if equations[-1] is first else [first, equations[-1]]
+    # The parts may wrap (a long one at a large text size must not widen the panel).
     parts = [terms_html((*e.lhs, Op(" = "), *e.sides[-1]), style) for e in picked]
     return f"<b>Result:</b> {' &nbsp;·&nbsp; '.join(parts)}"
 
