@@ -247,10 +247,10 @@ class ErrorPlot(QWidget):
             raise OSError(f"The picture could not be written to {path}.")
 
     def export_csv(self, path: str) -> None:
-        """Save the exact error values still held: a block ``iteration,error``, an empty row,
-        then a block ``epoch,train_error,test_error`` (test_error empty without a test set).
-        Iterations and epochs are counted from 1, as on the plot."""
-        write_error_csv(path, self._iterations, self._epochs, self._tests)
+        """Save the exact error values still held: each iteration's E (before its update),
+        an empty row, then each epoch's mean with the validation and test errors where those
+        parts exist (see ``write_error_csv``). Counted from 1, as on the plot."""
+        write_error_csv(path, self._iterations, self._epochs, self._tests, self._validations)
 
     def clear(self) -> None:
         """Forget every point (a new session or data set starts)."""
