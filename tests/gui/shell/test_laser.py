@@ -7,20 +7,12 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QCursor
 from PySide6.QtWidgets import QAbstractSpinBox
 
-from bpdesk.app import create_window
 from bpdesk.gui.shell.laser import RING_RADIUS
 
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
-    monkeypatch.setenv("BPDESK_NO_PROMPTS", "1")
-    win = create_window("xor", restore_layout=False)
-    qtbot.addWidget(win)
-    win.resize(1280, 720)
-    win.show()
-    qtbot.waitUntil(lambda: win.snapshot is not None)
-    yield win
-    win.shutdown()
+def window(open_window):
+    return open_window("xor", (1280, 720))
 
 
 def test_the_glow_shows_while_l_is_held_and_goes_on_release(qtbot, window):

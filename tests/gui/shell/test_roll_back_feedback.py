@@ -5,19 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from bpdesk.app import create_window
-
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
-    monkeypatch.setenv("BPDESK_NO_PROMPTS", "1")
-    win = create_window("overfit", restore_layout=False)
-    qtbot.addWidget(win)
-    win.resize(1600, 900)
-    win.show()
-    qtbot.waitUntil(lambda: win.snapshot is not None)
-    yield win
-    win.shutdown()
+def window(open_window):
+    return open_window("overfit")
 
 
 def _texts(win) -> tuple[str, str]:

@@ -8,20 +8,12 @@ import time
 
 import pytest
 
-from bpdesk.app import create_window
 from bpdesk.gui.shell.run_speed import SPEEDS, speed_text
 
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
-    monkeypatch.setenv("BPDESK_NO_PROMPTS", "1")
-    win = create_window("lecture", restore_layout=False)
-    qtbot.addWidget(win)
-    win.resize(1600, 900)
-    win.show()
-    qtbot.waitUntil(lambda: win.snapshot is not None)
-    yield win
-    win.shutdown()
+def window(open_window):
+    return open_window("lecture")
 
 
 def test_speed_texts_and_choices():

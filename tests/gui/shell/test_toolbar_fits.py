@@ -5,18 +5,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QToolButton
 
-from bpdesk.app import create_window
-
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
-    monkeypatch.setenv("BPDESK_NO_PROMPTS", "1")
-    win = create_window("lecture", restore_layout=False)
-    qtbot.addWidget(win)
-    win.resize(1024, 768)
-    win.show()
-    yield win
-    win.shutdown()
+def window(open_window):
+    return open_window("lecture", (1024, 768))
 
 
 def test_every_button_fits_at_1024(qtbot, window):

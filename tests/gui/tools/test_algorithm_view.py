@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from bpdesk.app import create_window
 from bpdesk.core.formatting import format_value
 from bpdesk.gui.tools.registry import TOOLS
 
@@ -14,15 +13,8 @@ WAIT_MS = 15000  # the machine is shared: a press may wait its turn a while
 
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
-    monkeypatch.setenv("BPDESK_NO_PROMPTS", "1")
-    win = create_window("lecture", restore_layout=False)
-    qtbot.addWidget(win)
-    win.resize(1600, 900)
-    win.show()
-    qtbot.waitUntil(lambda: win.snapshot is not None)
-    yield win
-    win.shutdown()
+def window(open_window):
+    return open_window("lecture")
 
 
 def open_view(qtbot, window):

@@ -20,14 +20,8 @@ from bpdesk.gui.tools.boundary import BoundaryView
 
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
-    monkeypatch.setenv("BPDESK_NO_PROMPTS", "1")
-    win = create_window("xor", restore_layout=False)
-    qtbot.addWidget(win)
-    win.resize(1600, 900)
-    win.show()
-    yield win
-    win.shutdown()
+def window(open_window):
+    return open_window("xor")
 
 
 def _open_boundary(qtbot, win):

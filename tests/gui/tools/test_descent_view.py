@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bpdesk.app import create_window
 from bpdesk.core.engine.network import Network
 from bpdesk.core.teaching.descent import SATURATION_NOTE, VERDICTS
 from bpdesk.gui.tools.descent_view import DescentView
@@ -17,15 +16,8 @@ TIMEOUT = 10000
 
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
-    monkeypatch.setenv("BPDESK_NO_PROMPTS", "1")
-    win = create_window("lecture", restore_layout=False)
-    qtbot.addWidget(win)
-    win.resize(1600, 900)
-    win.show()
-    qtbot.waitUntil(lambda: win.snapshot is not None, timeout=TIMEOUT)
-    yield win
-    win.shutdown()
+def window(open_window):
+    return open_window("lecture")
 
 
 def open_view(qtbot, window) -> DescentView:

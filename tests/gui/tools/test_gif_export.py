@@ -14,7 +14,6 @@ import pytest
 from PIL import Image
 from PySide6.QtWidgets import QPushButton
 
-from bpdesk.app import create_window
 from bpdesk.core.engine.config import TrainConfig
 from bpdesk.core.engine.init import initialize
 from bpdesk.core.engine.network import NetworkSpec
@@ -26,15 +25,8 @@ from tests.reliability.test_plain_messages import assert_plain
 
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
-    monkeypatch.setenv("BPDESK_NO_PROMPTS", "1")
-    win = create_window("lecture", restore_layout=False)
-    qtbot.addWidget(win)
-    win.resize(1600, 900)
-    win.show()
-    qtbot.waitUntil(lambda: win.snapshot is not None, timeout=5000)
-    yield win
-    win.shutdown()
+def window(open_window):
+    return open_window("lecture")
 
 
 def _record(window, recording: Recording, target):

@@ -11,7 +11,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from bpdesk.app import create_window
 from bpdesk.core.files.presets import get_preset
 from bpdesk.core.stepping.snapshot import make_snapshot
 from bpdesk.core.stepping.stepper import Stepper
@@ -24,14 +23,8 @@ PRINTED = {f["id"]: f["printed"] for f in json.loads(FIGURES.read_text())["figur
 
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
-    monkeypatch.setenv("BPDESK_NO_PROMPTS", "1")
-    win = create_window("lecture", restore_layout=False)
-    qtbot.addWidget(win)
-    win.resize(1600, 900)
-    win.show()
-    yield win
-    win.shutdown()
+def window(open_window):
+    return open_window("lecture")
 
 
 def _open(qtbot, window) -> LectureFiguresView:

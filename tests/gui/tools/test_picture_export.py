@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bpdesk.app import create_window
 from bpdesk.gui.tools.export_dialogs import PictureChoice, ask_picture, ask_recording
 from bpdesk.gui.tools.gif_export import PRESSES, Recording
 from bpdesk.gui.tools.picture_export import PICTURE_SIZES, PRINT_DPI, PictureView, picture_views
@@ -27,15 +26,8 @@ from tests.reliability.test_plain_messages import assert_plain
 
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
-    monkeypatch.setenv("BPDESK_NO_PROMPTS", "1")
-    win = create_window("lecture", restore_layout=False)
-    qtbot.addWidget(win)
-    win.resize(1600, 900)
-    win.show()
-    qtbot.waitUntil(lambda: win.snapshot is not None, timeout=5000)
-    yield win
-    win.shutdown()
+def window(open_window):
+    return open_window("lecture")
 
 
 def _export(window, choice: PictureChoice, target) -> str:
