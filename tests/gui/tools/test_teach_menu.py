@@ -156,8 +156,13 @@ def test_a_tools_step_request_is_refused_by_the_windows_guard(qtbot, window):
 
 def test_a_lesson_slide_is_refused_during_a_run(qtbot, window):
     tools = window.teaching
+    _wait_snapshot(qtbot, window, lambda s: True)
+    before = window.snapshot.seq
     tools._open_lecture_lesson()
-    _wait_snapshot(qtbot, window, lambda s: s.trace.done == 0)
+    # The lesson's own first snapshot (not the one from before it opened: a run asked for
+    # while the lesson is still being opened is ended by the opening).
+    _wait_snapshot(qtbot, window, lambda s: s.seq > before and s.trace.done == 0)
+    qtbot.waitUntil(lambda: not window.step_in_flight, timeout=5000)
     with qtbot.waitSignal(window.run_state_shown, timeout=5000):
         assert window.run(0)
     assert not tools.next_slide()
