@@ -8,7 +8,6 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from bpdesk.app import create_window
 from bpdesk.gui.shell.theme import palette
 from bpdesk.gui.views.canvas.palette import colours
 
@@ -47,19 +46,13 @@ def _grab(widget: QWidget, rect: QRect | None = None) -> QImage:
 
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
-    monkeypatch.setenv("BPDESK_NO_PROMPTS", "1")
-    win = create_window("lecture", restore_layout=False)
-    qtbot.addWidget(win)
-    win.resize(1600, 900)
-    win.show()
-    qtbot.waitUntil(lambda: win.snapshot is not None)
+def window(qtbot, open_window):
+    win = open_window("lecture")
     win.request_step("forward")
     qtbot.waitUntil(lambda: win.snapshot.phase == "backward")
     yield win
     win.teaching.action_contrast.setChecked(False)
     win.commands.dark_theme.setChecked(False)
-    win.shutdown()
 
 
 def _texts_readable(qtbot, win, minimum: float) -> None:

@@ -4,23 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from bpdesk.app import create_window
 from bpdesk.core.formatting import format_value
 from bpdesk.gui.views.parameters.table_model import CHANGE, GRADIENT, VALUE
 
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
-    monkeypatch.setenv("BPDESK_NO_PROMPTS", "1")
-    win = create_window("lecture", restore_layout=False)
-    qtbot.addWidget(win)
-    win.resize(1600, 900)
-    win.show()
+def window(open_window):
+    win = open_window("lecture")
     win.teaching.practice_dock.show()
     win.teaching.practice_dock.raise_()
     win.teaching.explain_dock.show()
-    yield win
-    win.shutdown()
+    return win
 
 
 def _press(qtbot, win, phase: str, then: str) -> None:
