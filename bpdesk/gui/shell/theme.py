@@ -15,6 +15,7 @@ __all__ = [
     "apply_theme",
     "clamp_font_scale",
     "high_contrast_palette",
+    "look_of",
     "palette",
 ]
 
@@ -102,6 +103,15 @@ def palette(name: str) -> QPalette:
     for role in (_Role.WindowText, _Role.Text, _Role.ButtonText, _Role.PlaceholderText):
         result.setColor(_Group.Disabled, role, disabled)
     return result
+
+
+def look_of(palette: QPalette) -> tuple[bool, bool]:
+    """(dark, high contrast) of a widget palette: dark paper, and the pure black or white
+    window that :func:`high_contrast_palette` gives. Views without Qt's palette (the drawing,
+    the plots) pick their colours by it."""
+    window = palette.color(_Role.Window)
+    dark = palette.color(_Role.Base).lightness() < 128
+    return dark, window in (QColor("#ffffff"), QColor("#000000"))
 
 
 def high_contrast_palette(base: QPalette) -> QPalette:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QPalette
+
+from bpdesk.gui.shell.theme import look_of
 
 __all__ = ["PlotColours", "plot_colours"]
 
@@ -35,8 +37,7 @@ HIGH_CONTRAST_DARK = PlotColours("#000000", "#ffffff", "#8fd0ff", "#ffb070", "#9
 def plot_colours(palette: QPalette) -> PlotColours:
     """The plot colours for a widget's palette: dark or light paper, and high contrast when
     the window is pure black or white."""
-    window = palette.color(QPalette.ColorRole.Window)
-    dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
-    if window in (QColor("#ffffff"), QColor("#000000")):
+    dark, high_contrast = look_of(palette)
+    if high_contrast:
         return HIGH_CONTRAST_DARK if dark else HIGH_CONTRAST
     return DARK if dark else LIGHT

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QPalette
 
+from bpdesk.gui.shell.theme import look_of
+
 __all__ = [
     "DARK",
     "HIGH_CONTRAST",
@@ -92,9 +94,8 @@ def colours() -> CanvasColours:
 def colours_for(palette: QPalette) -> CanvasColours:
     """The drawing's colours for a widget palette: dark paper gets the dark colours, pure
     black and white windows (high contrast) the high-contrast ones."""
-    window = palette.color(QPalette.ColorRole.Window)
-    dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
-    if window in (QColor("#ffffff"), QColor("#000000")):
+    dark, high_contrast = look_of(palette)
+    if high_contrast:
         return HIGH_CONTRAST_DARK if dark else HIGH_CONTRAST
     return DARK if dark else LIGHT
 
